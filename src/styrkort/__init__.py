@@ -1,0 +1,3 @@
+"""styrkort: plan and follow-up for Swedish regions and municipalities."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,146 @@
+"""The audit log: services call `record` inside their transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+
+from styrkort.core.models import AuditEvent
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    from styrkort.organisation.models import Organisation
+
+SYSTEM_LABEL = "system"
+
+
+def actor_label(actor: AbstractBaseUser | AnonymousUser | None, system: str = SYSTEM_LABEL) -> str:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return system
+    full_name = getattr(actor, "get_full_name", lambda: "")()
+    username = actor.get_username()
+    return f"{full_name} ({username})" if full_name else username
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple | set):
+        return [_plain(v) for v in value]
+    return value
+
+
+def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
+    """The named fields of an instance as JSON-friendly values (a related object by its name)."""
+    return {name: _plain(getattr(instance, name)) for name in fields}
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """Field -> [before, after] for the fields that differ."""
+    keys = list(dict.fromkeys([*before, *after]))
+    return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
+
+
+def record(
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    organisation: Organisation,
+    action: str,
+    instance: models.Model,
+    changes: dict[str, list[Any]] | None = None,
+    note: str = "",
+    system_label: str = SYSTEM_LABEL,
+) -> AuditEvent:
+    """Record one change. Call it inside the service's `transaction.atomic` block."""
+    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        organisation=organisation,
+        actor=user,
+        actor_label=actor_label(actor, system_label),
+        action=action,
+        model=instance._meta.label_lower,
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:300],
+        changes=changes or {},
+        note=note,
+    )
+
+
+def history(instance: models.Model) -> models.QuerySet[AuditEvent]:
+    """The recorded changes of one record, oldest first."""
+    return AuditEvent.objects.filter(
+        model=instance._meta.label_lower, object_id=str(instance.pk)
+    ).select_related("actor")
+
+
+def _concrete_fields(instance: models.Model) -> list[str]:
+    skip = {"id", "created_at", "updated_at"}
+    return [
+        f.name
+        for f in instance._meta.concrete_fields
+        if f.name not in skip and not f.name.endswith("_ptr")
+    ]
+
+
+def create_audited(
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    organisation: Organisation,
+    instance: models.Model,
+    action: str = "create",
+    system_label: str = SYSTEM_LABEL,
+) -> models.Model:
+    """Validate, save a new record and log its fields as [None, value]. Call inside atomic()."""
+    instance.full_clean()
+    instance.save()
+    after = snapshot(instance, _concrete_fields(instance))
+    record(
+        actor=actor,
+        organisation=organisation,
+        action=action,
+        instance=instance,
+        changes=diff({}, after),
+        system_label=system_label,
+    )
+    return instance
+
+
+def update_audited(
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    organisation: Organisation,
+    instance: models.Model,
+    values: dict[str, Any],
+    action: str = "update",
+    note: str = "",
+    system_label: str = SYSTEM_LABEL,
+) -> dict[str, list[Any]]:
+    """Set fields, validate, save and log what changed. Returns the changes ({} = nothing)."""
+    fields = list(values)
+    before = snapshot(instance, fields)
+    for name, value in values.items():
+        setattr(instance, name, value)
+    changes = diff(before, snapshot(instance, fields))
+    if not changes:
+        return {}
+    instance.full_clean()
+    instance.save()
+    record(
+        actor=actor,
+        organisation=organisation,
+        action=action,
+        instance=instance,
+        changes=changes,
+        note=note,
+        system_label=system_label,
+    )
+    return changes

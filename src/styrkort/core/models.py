@@ -1,0 +1,122 @@
+"""What every app shares: the base model, the audit log and status scales."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AuditEvent(models.Model):
+    """One change: who, when, what it was before and what it became.
+
+    Written by services in the same transaction as the change itself, so a change without its
+    record (or the reverse) cannot exist.
+    """
+
+    organisation = models.ForeignKey(
+        "organisation.Organisation",
+        on_delete=models.CASCADE,
+        related_name="audit_events",
+        verbose_name=_("organisation"),
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    actor_label = models.CharField(_("who (as shown)"), max_length=200)
+    action = models.CharField(_("action"), max_length=64)
+    model = models.CharField(_("record type"), max_length=64)
+    object_id = models.CharField(_("record id"), max_length=64)
+    object_repr = models.CharField(_("record"), max_length=300)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["model", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label}: {self.action} {self.object_repr}"
+
+
+class StatusScale(TimeStampedModel):
+    """An organisation's ordered set of statuses (Röd/Gul/Grön, Uppfyllt/…)."""
+
+    organisation = models.ForeignKey(
+        "organisation.Organisation",
+        on_delete=models.CASCADE,
+        related_name="status_scales",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    is_default = models.BooleanField(_("default scale"), default=False)
+
+    class Meta:
+        verbose_name = _("status scale")
+        verbose_name_plural = _("status scales")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="scale_name_unique"),
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(is_default=True),
+                name="one_default_scale_per_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Status(models.Model):
+    """One step of a scale. `rank` orders from worst (0) upwards; "not assessed" has no rank."""
+
+    scale = models.ForeignKey(
+        StatusScale, on_delete=models.CASCADE, related_name="statuses", verbose_name=_("scale")
+    )
+    label = models.CharField(_("label"), max_length=50)
+    code = models.SlugField(_("code"), max_length=30)
+    rank = models.PositiveSmallIntegerField(_("rank (0 = worst)"), null=True, blank=True)
+    colour = models.CharField(_("colour"), max_length=7, help_text=_("#rrggbb"))
+    is_assessed = models.BooleanField(_("counts as an assessment"), default=True)
+    synonyms = models.CharField(
+        _("other spellings"),
+        max_length=200,
+        blank=True,
+        help_text=_("Comma-separated words that importers accept for this status."),
+    )
+
+    class Meta:
+        verbose_name = _("status")
+        verbose_name_plural = _("statuses")
+        ordering = ["scale", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["scale", "code"], name="status_code_unique"),
+            models.UniqueConstraint(fields=["scale", "label"], name="status_label_unique"),
+            models.UniqueConstraint(fields=["scale", "rank"], name="status_rank_unique"),
+            models.CheckConstraint(
+                condition=Q(is_assessed=False) | Q(rank__isnull=False),
+                name="assessed_status_has_rank",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def words(self) -> list[str]:
+        """Every spelling an importer accepts: the label and the synonyms."""
+        return [self.label, *[w.strip() for w in self.synonyms.split(",") if w.strip()]]

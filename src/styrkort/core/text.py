@@ -1,0 +1,24 @@
+"""Swedish text as it arrives from Word, PDFs and web pages, made regular."""
+
+import re
+
+# No-break space, narrow no-break space, figure space, thin space: Word and PDF exports put them
+# where a plain space was meant.
+_SPACE_LIKE = dict.fromkeys(map(ord, "\u00a0\u202f\u2007\u2009"), " ")
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u00ad"), None)
+
+
+def normalise_line(line: str) -> str:
+    """A line with odd spaces made plain and trailing blanks removed; inner spacing is kept."""
+    return line.translate(_SPACE_LIKE).translate(_ZERO_WIDTH).rstrip()
+
+
+def normalise_text(text: str) -> str:
+    """Every line normalised, line endings made `\\n`, blank runs at both ends removed."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "\n".join(normalise_line(line) for line in text.split("\n")).strip("\n")
+
+
+def paragraphs(text: str) -> list[str]:
+    """Paragraphs separated by one or more blank lines."""
+    return [p for p in re.split(r"\n\s*\n", normalise_text(text)) if p.strip()]

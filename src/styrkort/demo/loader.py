@@ -1,0 +1,155 @@
+"""Loads the demo region from the data files in `demo/data`, through the services.
+
+Idempotent: each record is looked up by its natural key first, and the follow-up importer
+changes nothing when its document is already in, so a second load adds nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from styrkort.imports.followup_text import import_followup
+from styrkort.organisation.models import Body, Organisation, Person, Position, Role, Unit
+from styrkort.organisation.services import (
+    body_create,
+    membership_grant,
+    organisation_create,
+    person_create,
+    position_create,
+    role_create,
+    unit_create,
+    user_create,
+)
+
+DATA = resources.files("styrkort.demo") / "data"
+
+
+@dataclass
+class DemoLogin:
+    username: str
+    password: str
+    role: str
+    note: str
+
+
+@dataclass
+class LoadResult:
+    organisation: Organisation
+    created: list[str] = field(default_factory=list)
+    logins: list[DemoLogin] = field(default_factory=list)
+    import_summaries: list[str] = field(default_factory=list)
+
+
+def region_data() -> dict[str, Any]:
+    return json.loads((DATA / "region.json").read_text(encoding="utf-8"))
+
+
+def _units(
+    result: LoadResult, org: Organisation, body: Body, specs: list[dict[str, Any]], parent: Unit | None
+) -> None:
+    for order, spec in enumerate(specs):
+        unit = Unit.objects.filter(organisation=org, parent=parent, name=spec["name"]).first()
+        if unit is None:
+            unit = unit_create(
+                actor=None,
+                organisation=org,
+                body=body,
+                parent=parent,
+                name=spec["name"],
+                description=spec.get("description", ""),
+                order=order,
+            )
+            result.created.append(f"enhet {unit.name}")
+        _units(result, org, body, spec.get("children", []), unit)
+
+
+@transaction.atomic
+def load_demo() -> LoadResult:
+    """Create (or complete) the demo region and its users; returns what was added."""
+    data = region_data()
+    spec = data["organisation"]
+    org = Organisation.objects.filter(name=spec["name"]).first()
+    result_created: list[str] = []
+    if org is None:
+        org = organisation_create(actor=None, **spec)
+        result_created.append(f"organisation {org.name}")
+    result = LoadResult(organisation=org, created=result_created)
+
+    bodies: dict[str, Body] = {
+        b.abbreviation: b for b in Body.objects.filter(organisation=org)
+    }
+    for order, b in enumerate(data["bodies"]):
+        if b["abbreviation"] not in bodies:
+            bodies[b["abbreviation"]] = body_create(actor=None, organisation=org, order=order, **b)
+            result.created.append(f"nämnd {b['abbreviation']}")
+
+    for u in data["units"]:
+        _units(result, org, bodies[u["body"]], [u], None)
+
+    for r in data["roles"]:
+        if not Role.objects.filter(organisation=org, name=r["name"]).exists():
+            unit = Unit.objects.filter(organisation=org, name=r["unit"]).first()
+            role_create(
+                actor=None,
+                organisation=org,
+                name=r["name"],
+                abbreviation=r["abbreviation"],
+                unit=unit,
+            )
+            result.created.append(f"roll {r['name']}")
+
+    for p in data["people"]:
+        person = Person.objects.filter(organisation=org, name=p["name"]).first()
+        if person is None:
+            person = person_create(actor=None, organisation=org, name=p["name"], party=p["party"])
+            result.created.append(f"person {person}")
+        for pos in p["positions"]:
+            body = bodies[pos["body"]]
+            if not Position.objects.filter(person=person, body=body, title=pos["title"]).exists():
+                position_create(
+                    actor=None,
+                    person=person,
+                    body=body,
+                    title=pos["title"],
+                    presidium=pos["presidium"],
+                )
+
+    User = get_user_model()
+    password = data["demo_password"]
+    for u in data["users"]:
+        user = User.objects.filter(username=u["username"]).first()
+        if user is None:
+            first, _, last = u["name"].partition(" ")
+            user = user_create(
+                username=u["username"], password=password, first_name=first, last_name=last
+            )
+            if u["role"] == "admin":
+                user.is_staff = True
+                user.save(update_fields=["is_staff"])
+            result.created.append(f"användare {u['username']}")
+        membership_grant(
+            actor=None,
+            organisation=org,
+            user=user,
+            role=u["role"],
+            body=bodies[u["body"]] if u.get("body") else None,
+        )
+        role = u["role"] + (f" ({u['body']})" if u.get("body") else "")
+        result.logins.append(DemoLogin(u["username"], password, role, u["note"]))
+
+    for f in data["followups"]:
+        imported = import_followup(
+            actor=None,
+            organisation=org,
+            data=(DATA / f["file"]).read_bytes(),
+            year=f["year"],
+            plan_body=bodies[f["plan_body"]],
+        )
+        result.import_summaries.append(imported.summary())
+    return result

@@ -1,0 +1,167 @@
+"""Follow-up periods and assessments: one status and comment per item, body and period."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from styrkort.core.models import TimeStampedModel
+
+COMMENT_MAX_LENGTH = 10_000
+
+
+class FollowUpPeriod(TimeStampedModel):
+    """Uppföljningsperiod: a month, a tertial, the interim report (delår) or the year (helår)."""
+
+    class Kind(models.TextChoices):
+        MONTH = "month", _("month")
+        TERTIAL = "tertial", _("tertial")
+        INTERIM = "interim", _("interim report")
+        YEAR = "year", _("full year")
+
+    organisation = models.ForeignKey(
+        "organisation.Organisation",
+        on_delete=models.CASCADE,
+        related_name="periods",
+        verbose_name=_("organisation"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    deadline = models.DateField(_("deadline for comments"), null=True, blank=True)
+    is_closed = models.BooleanField(_("closed"), default=False)
+
+    class Meta:
+        verbose_name = _("follow-up period")
+        verbose_name_plural = _("follow-up periods")
+        ordering = ["organisation", "ends_on", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="period_name_unique"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="period_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Assessment(TimeStampedModel):
+    """Bedömning: a body's status and comment on one item for one period."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        APPROVED = "approved", _("approved")
+        RETURNED = "returned", _("returned")
+
+    period = models.ForeignKey(
+        FollowUpPeriod,
+        on_delete=models.CASCADE,
+        related_name="assessments",
+        verbose_name=_("period"),
+    )
+    item = models.ForeignKey(
+        "planning.PlanItem",
+        on_delete=models.CASCADE,
+        related_name="assessments",
+        verbose_name=_("item"),
+    )
+    body = models.ForeignKey(
+        "organisation.Body",
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("body"),
+    )
+    status = models.ForeignKey(
+        "core.Status",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("status"),
+    )
+    comment = models.TextField(_("comment"), blank=True, max_length=COMMENT_MAX_LENGTH)
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.DRAFT
+    )
+    return_reason = models.TextField(_("reason for returning"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        ordering = ["period", "item", "body__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "item", "body"], name="one_assessment_per_item_body_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body.abbreviation}: {self.item} ({self.period})"
+
+
+class OverallStatus(TimeStampedModel):
+    """The item's overall status for a period, set by the issuing side (the controller)."""
+
+    period = models.ForeignKey(
+        FollowUpPeriod,
+        on_delete=models.CASCADE,
+        related_name="overall_statuses",
+        verbose_name=_("period"),
+    )
+    item = models.ForeignKey(
+        "planning.PlanItem",
+        on_delete=models.CASCADE,
+        related_name="overall_statuses",
+        verbose_name=_("item"),
+    )
+    status = models.ForeignKey(
+        "core.Status",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("status"),
+    )
+    comment = models.TextField(_("comment"), blank=True, max_length=COMMENT_MAX_LENGTH)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("set by"),
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("overall status")
+        verbose_name_plural = _("overall statuses")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "item"], name="one_overall_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} ({self.period}): {self.status or '–'}"

@@ -1,0 +1,336 @@
+"""Writing the follow-up: periods, assessments and their workflow, overall statuses.
+
+Every service takes the acting user (None for the system: the command line, the demo loader),
+checks the rules in `permissions.py`, runs in one transaction and writes the audit record in it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from styrkort.core.audit import create_audited, record, snapshot, update_audited
+from styrkort.core.errors import ConflictError
+from styrkort.core.models import Status
+from styrkort.followup.models import (
+    COMMENT_MAX_LENGTH,
+    Assessment,
+    FollowUpPeriod,
+    OverallStatus,
+)
+from styrkort.followup.permissions import (
+    can_approve_assessment,
+    can_edit_assessment_of,
+    can_manage_periods,
+    can_reopen_period,
+    can_set_overall_status,
+)
+from styrkort.organisation.models import Body, Organisation
+from styrkort.planning.models import PlanItem
+
+_ASSESSMENT_FIELDS = ["status", "comment", "state", "return_reason"]
+
+
+def _require_open(period: FollowUpPeriod) -> None:
+    if period.is_closed:
+        raise ValidationError(f"Perioden {period} är stängd och kan inte ändras.")
+
+
+def _check_status(period: FollowUpPeriod, status: Status | None) -> None:
+    if status is not None and status.scale.organisation_id != period.organisation_id:
+        raise ValidationError(
+            f"Statusen {status} hör inte till organisationens skala; välj en av dess statusar."
+        )
+
+
+def _check_comment(comment: str) -> str:
+    comment = comment.replace("\r\n", "\n").strip()
+    if len(comment) > COMMENT_MAX_LENGTH:
+        raise ValidationError(
+            f"Kommentaren är {len(comment)} tecken; högst {COMMENT_MAX_LENGTH} tecken får plats."
+        )
+    return comment
+
+
+def _check_version(current: int, expected: int | None, what: object) -> None:
+    if expected is not None and expected != current:
+        raise ConflictError(
+            f"Någon annan har sparat {what} efter att du öppnade den (version {current}, "
+            f"du utgick från version {expected}).",
+            current=what,
+        )
+
+
+@transaction.atomic
+def period_create(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    year: int,
+    kind: str,
+    name: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    deadline: dt.date | None = None,
+) -> FollowUpPeriod:
+    """Create a follow-up period (controllers)."""
+    if actor is not None and not can_manage_periods(actor, organisation):
+        raise PermissionDenied("Bara controller och administratör får skapa perioder.")
+    period = FollowUpPeriod(
+        organisation=organisation,
+        year=year,
+        kind=kind,
+        name=name,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        deadline=deadline,
+    )
+    create_audited(actor=actor, organisation=organisation, instance=period)
+    return period
+
+
+@transaction.atomic
+def period_close(*, actor: Any, period: FollowUpPeriod) -> FollowUpPeriod:
+    """Close a period: from now on it is read-only."""
+    if actor is not None and not can_manage_periods(actor, period.organisation):
+        raise PermissionDenied("Bara controller och administratör får stänga perioder.")
+    update_audited(
+        actor=actor,
+        organisation=period.organisation,
+        instance=period,
+        values={"is_closed": True},
+        action="close",
+    )
+    return period
+
+
+@transaction.atomic
+def period_reopen(*, actor: Any, period: FollowUpPeriod, reason: str) -> FollowUpPeriod:
+    """Reopen a closed period (admins only); the reason is kept in the audit log."""
+    if actor is not None and not can_reopen_period(actor, period):
+        raise PermissionDenied("Bara administratören får öppna en stängd period igen.")
+    if not reason.strip():
+        raise ValidationError("Ange varför perioden öppnas igen.")
+    update_audited(
+        actor=actor,
+        organisation=period.organisation,
+        instance=period,
+        values={"is_closed": False},
+        action="reopen",
+        note=reason.strip(),
+    )
+    return period
+
+
+def _assessment_target_checks(period: FollowUpPeriod, item: PlanItem, body: Body) -> None:
+    plan = item.plan_version.plan
+    if plan.organisation_id != period.organisation_id or body.organisation_id != (
+        period.organisation_id
+    ):
+        raise ValidationError("Punkten, nämnden och perioden hör till olika organisationer.")
+    if plan.year != period.year:
+        raise ValidationError(f"Punkten hör till planen för {plan.year}, perioden till {period.year}.")
+
+
+@transaction.atomic
+def assessment_save(
+    *,
+    actor: Any,
+    period: FollowUpPeriod,
+    item: PlanItem,
+    body: Body,
+    status: Status | None,
+    comment: str,
+    expected_version: int | None = None,
+    published: bool = False,
+    system_label: str = "system",
+) -> tuple[Assessment, dict[str, list[Any]]]:
+    """Write a body's status and comment on an item, as a draft.
+
+    `published` is for importing a follow-up that was already approved and published: the
+    controller (not the body's editor) writes it, and it is stored as approved.
+
+    Returns the assessment and what changed ({} when the same text was saved again). Raises
+    PermissionDenied for anyone but the body's editor, ValidationError for a closed period or
+    bad input, ConflictError when `expected_version` is not the stored one.
+    """
+    if published:
+        if actor is not None and not can_set_overall_status(actor, period):
+            raise PermissionDenied("Bara controller och administratör importerar uppföljningar.")
+    elif actor is not None and not can_edit_assessment_of(actor, body):
+        raise PermissionDenied(f"Du får bara skriva bedömningar för din egen nämnd, inte {body}.")
+    state = Assessment.State.APPROVED if published else None
+    _require_open(period)
+    _assessment_target_checks(period, item, body)
+    _check_status(period, status)
+    comment = _check_comment(comment)
+    assessment = (
+        Assessment.objects.select_for_update()
+        .filter(period=period, item=item, body=body)
+        .select_related("status")
+        .first()
+    )
+    if assessment is None:
+        if actor is not None and not comment and status is None:
+            raise ValidationError("Skriv en kommentar eller välj en status.")
+        assessment = Assessment(
+            period=period,
+            item=item,
+            body=body,
+            status=status,
+            comment=comment,
+            state=state or Assessment.State.DRAFT,
+            author=actor,
+        )
+        create_audited(
+            actor=actor,
+            organisation=period.organisation,
+            instance=assessment,
+            system_label=system_label,
+        )
+        created = snapshot(assessment, _ASSESSMENT_FIELDS)
+        return assessment, {k: [None, v] for k, v in created.items()}
+    _check_version(assessment.version, expected_version, assessment)
+    values: dict[str, Any] = {"status": status, "comment": comment}
+    if state is not None:
+        values["state"] = state
+    elif assessment.state in (Assessment.State.APPROVED, Assessment.State.SUBMITTED):
+        # Changing approved or submitted text makes it a draft again, to be submitted anew.
+        before = snapshot(assessment, ["status", "comment"])
+        if before != {"status": str(status) if status else None, "comment": comment}:
+            values["state"] = Assessment.State.DRAFT
+    before_version = assessment.version
+    assessment.version = before_version + 1
+    if actor is not None:
+        assessment.author = actor
+    changes = update_audited(
+        actor=actor,
+        organisation=period.organisation,
+        instance=assessment,
+        values=values,
+        system_label=system_label,
+    )
+    if not changes:
+        assessment.version = before_version
+    return assessment, changes
+
+
+def _transition(
+    *, actor: Any, assessment: Assessment, to: str, allowed_from: set[str], action: str, **extra: Any
+) -> Assessment:
+    _require_open(assessment.period)
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if locked.state not in allowed_from:
+        raise ValidationError(
+            f"Bedömningen är {locked.get_state_display()} och kan inte {action} nu."
+        )
+    update_audited(
+        actor=actor,
+        organisation=assessment.period.organisation,
+        instance=locked,
+        values={"state": to, "version": locked.version + 1, **extra},
+        action=action,
+    )
+    return locked
+
+
+@transaction.atomic
+def assessment_submit(*, actor: Any, assessment: Assessment) -> Assessment:
+    """Klarmarkera: the editor says the text is ready for approval. Needs a status and a comment."""
+    if actor is not None and not can_edit_assessment_of(actor, assessment.body):
+        raise PermissionDenied("Du får bara klarmarkera din egen nämnds bedömningar.")
+    if assessment.status is None or not assessment.comment.strip():
+        raise ValidationError("En bedömning behöver både status och kommentar för att klarmarkeras.")
+    return _transition(
+        actor=actor,
+        assessment=assessment,
+        to=Assessment.State.SUBMITTED,
+        allowed_from={Assessment.State.DRAFT, Assessment.State.RETURNED},
+        action="klarmarkeras",
+        submitted_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def assessment_approve(*, actor: Any, assessment: Assessment) -> Assessment:
+    """The body's approver approves a submitted assessment."""
+    if actor is not None and not can_approve_assessment(actor, assessment):
+        raise PermissionDenied("Bara nämndens godkännare får godkänna dess bedömningar.")
+    return _transition(
+        actor=actor,
+        assessment=assessment,
+        to=Assessment.State.APPROVED,
+        allowed_from={Assessment.State.SUBMITTED},
+        action="godkännas",
+        approved_at=timezone.now(),
+        approved_by=actor,
+    )
+
+
+@transaction.atomic
+def assessment_return(*, actor: Any, assessment: Assessment, reason: str) -> Assessment:
+    """The approver sends a submitted assessment back with a reason."""
+    if actor is not None and not can_approve_assessment(actor, assessment):
+        raise PermissionDenied("Bara nämndens godkännare får skicka tillbaka dess bedömningar.")
+    if not reason.strip():
+        raise ValidationError("Ange varför bedömningen skickas tillbaka.")
+    return _transition(
+        actor=actor,
+        assessment=assessment,
+        to=Assessment.State.RETURNED,
+        allowed_from={Assessment.State.SUBMITTED},
+        action="skickas tillbaka",
+        return_reason=reason.strip(),
+    )
+
+
+@transaction.atomic
+def overall_status_set(
+    *,
+    actor: Any,
+    period: FollowUpPeriod,
+    item: PlanItem,
+    status: Status | None,
+    comment: str = "",
+    expected_version: int | None = None,
+    system_label: str = "system",
+) -> tuple[OverallStatus, dict[str, list[Any]]]:
+    """The issuing side sets the item's overall status for the period."""
+    if actor is not None and not can_set_overall_status(actor, period):
+        raise PermissionDenied("Bara controller och administratör sätter den samlade statusen.")
+    _require_open(period)
+    _check_status(period, status)
+    comment = _check_comment(comment)
+    overall = OverallStatus.objects.select_for_update().filter(period=period, item=item).first()
+    if overall is None:
+        overall = OverallStatus(
+            period=period, item=item, status=status, comment=comment, set_by=actor
+        )
+        create_audited(
+            actor=actor, organisation=period.organisation, instance=overall,
+            system_label=system_label,
+        )
+        return overall, {"status": [None, str(status) if status else None]}
+    _check_version(overall.version, expected_version, overall)
+    before_version = overall.version
+    overall.version += 1
+    overall.set_by = actor
+    changes = update_audited(
+        actor=actor,
+        organisation=period.organisation,
+        instance=overall,
+        values={"status": status, "comment": comment},
+        system_label=system_label,
+    )
+    if not changes:
+        overall.version = before_version
+    return overall, changes
+
+
+def record_import(*, actor: Any, organisation: Organisation, instance: Any, note: str) -> None:
+    """Note an import run against the record it concerned (the period)."""
+    record(actor=actor, organisation=organisation, action="import", instance=instance, note=note)

@@ -1,0 +1,229 @@
+"""Organisations (the tenants), their bodies, units, people, roles and who may do what."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from styrkort.core.models import TimeStampedModel
+
+
+class Organisation(TimeStampedModel):
+    """A region or a municipality: the tenant that every other record belongs to."""
+
+    class Kind(models.TextChoices):
+        REGION = "region", _("region")
+        MUNICIPALITY = "municipality", _("municipality")
+        OTHER = "other", _("other")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=50, blank=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.REGION)
+    kolada_id = models.CharField(
+        _("Kolada id"), max_length=10, blank=True, help_text=_('E.g. "0023" for a region.')
+    )
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Body(TimeStampedModel):
+    """A political body: the council, the board, a committee."""
+
+    class Kind(models.TextChoices):
+        COUNCIL = "council", _("council")
+        BOARD = "board", _("board")
+        COMMITTEE = "committee", _("committee")
+        OTHER = "other", _("other")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="bodies", verbose_name=_("organisation")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    abbreviation = models.CharField(_("abbreviation"), max_length=20)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("body")
+        verbose_name_plural = _("bodies")
+        ordering = ["organisation", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="body_name_unique"),
+            models.UniqueConstraint(
+                fields=["organisation", "abbreviation"], name="body_abbreviation_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(TimeStampedModel):
+    """An administrative unit (förvaltning, område, avdelning) in a tree under a body."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="units", verbose_name=_("organisation")
+    )
+    body = models.ForeignKey(
+        Body, on_delete=models.PROTECT, related_name="units", verbose_name=_("body")
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent unit"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["organisation", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "parent", "name"], name="unit_name_unique_under_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(TimeStampedModel):
+    """An elected representative or an official who appears in plans, decisions and reports."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="people", verbose_name=_("organisation")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    party = models.CharField(_("party"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["organisation", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="person_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.party})" if self.party else self.name
+
+
+class Position(TimeStampedModel):
+    """A person's seat in a body: "1:e vice ordförande" of the board, and whether it is presidium."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="positions", verbose_name=_("person")
+    )
+    body = models.ForeignKey(
+        Body, on_delete=models.CASCADE, related_name="positions", verbose_name=_("body")
+    )
+    title = models.CharField(_("title"), max_length=100)
+    presidium = models.BooleanField(_("member of the presidium"), default=False)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        ordering = ["body", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "body", "title"], name="position_unique_per_person_body"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}, {self.title.lower()} i {self.body}"
+
+
+class Role(TimeStampedModel):
+    """An office that can receive assignments, such as the regional director (Regiondirektör)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="roles", verbose_name=_("organisation")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    abbreviation = models.CharField(_("abbreviation"), max_length=20, blank=True)
+    unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="roles",
+        verbose_name=_("unit"),
+    )
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        ordering = ["organisation", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="role_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(TimeStampedModel):
+    """What a user may do in an organisation. Editors and approvers act for one body."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("administrator")
+        CONTROLLER = "controller", _("controller")
+        EDITOR = "editor", _("editor")
+        APPROVER = "approver", _("approver")
+        READER = "reader", _("reader")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    body = models.ForeignKey(
+        Body,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("body"),
+    )
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role", "body"],
+                name="membership_unique",
+            ),
+            models.CheckConstraint(
+                condition=(Q(role__in=["editor", "approver"]) & Q(body__isnull=False))
+                | (~Q(role__in=["editor", "approver"]) & Q(body__isnull=True)),
+                name="membership_body_iff_body_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        suffix = f" ({self.body.abbreviation})" if self.body_id else ""
+        return f"{self.user}: {self.get_role_display()}{suffix}"

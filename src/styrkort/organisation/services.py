@@ -1,0 +1,174 @@
+"""Writing organisations, bodies, units, people and memberships."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from styrkort.core.audit import create_audited
+from styrkort.organisation.models import (
+    Body,
+    Membership,
+    Organisation,
+    Person,
+    Position,
+    Role,
+    Unit,
+)
+from styrkort.organisation.permissions import forget_memberships, is_admin
+
+
+def _require_admin(actor: Any, organisation: Organisation) -> None:
+    """System actions (actor None: the command line, the demo loader) are trusted."""
+    if actor is not None and not (
+        getattr(actor, "is_superuser", False) or is_admin(actor, organisation)
+    ):
+        raise PermissionDenied("Bara organisationens administratör får ändra organisationen.")
+
+
+@transaction.atomic
+def organisation_create(
+    *, actor: Any, name: str, short_name: str = "", kind: str = "region", kolada_id: str = ""
+) -> Organisation:
+    """Create an organisation with the default status scale (Röd/Gul/Grön + Inga data)."""
+    from styrkort.core.status import TRAFFIC_LIGHT, status_scale_create
+
+    if actor is not None and not getattr(actor, "is_superuser", False):
+        raise PermissionDenied("Bara en systemadministratör får skapa organisationer.")
+    org = Organisation(
+        name=name, short_name=short_name, slug=slugify(name)[:60], kind=kind, kolada_id=kolada_id
+    )
+    # The organisation is saved before its own audit record, which points at it.
+    create_audited(actor=actor, organisation=org, instance=org)
+    status_scale_create(
+        actor=actor, organisation=org, name="Röd/Gul/Grön", steps=TRAFFIC_LIGHT, is_default=True
+    )
+    return org
+
+
+@transaction.atomic
+def body_create(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    name: str,
+    abbreviation: str,
+    kind: str,
+    order: int = 0,
+) -> Body:
+    _require_admin(actor, organisation)
+    body = Body(
+        organisation=organisation, name=name, abbreviation=abbreviation, kind=kind, order=order
+    )
+    create_audited(actor=actor, organisation=organisation, instance=body)
+    return body
+
+
+@transaction.atomic
+def unit_create(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    body: Body,
+    name: str,
+    parent: Unit | None = None,
+    description: str = "",
+    order: int = 0,
+) -> Unit:
+    _require_admin(actor, organisation)
+    if body.organisation_id != organisation.pk or (
+        parent is not None and parent.organisation_id != organisation.pk
+    ):
+        raise ValidationError("Enheten måste höra till samma organisation som nämnden.")
+    unit = Unit(
+        organisation=organisation,
+        body=body,
+        parent=parent,
+        name=name,
+        description=description,
+        order=order,
+    )
+    create_audited(actor=actor, organisation=organisation, instance=unit)
+    return unit
+
+
+@transaction.atomic
+def person_create(
+    *, actor: Any, organisation: Organisation, name: str, party: str = ""
+) -> Person:
+    _require_admin(actor, organisation)
+    person = Person(organisation=organisation, name=name, party=party)
+    create_audited(actor=actor, organisation=organisation, instance=person)
+    return person
+
+
+@transaction.atomic
+def position_create(
+    *,
+    actor: Any,
+    person: Person,
+    body: Body,
+    title: str,
+    presidium: bool = False,
+    order: int = 0,
+) -> Position:
+    _require_admin(actor, person.organisation)
+    if body.organisation_id != person.organisation_id:
+        raise ValidationError("Personen och nämnden hör till olika organisationer.")
+    position = Position(person=person, body=body, title=title, presidium=presidium, order=order)
+    create_audited(actor=actor, organisation=person.organisation, instance=position)
+    return position
+
+
+@transaction.atomic
+def role_create(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    name: str,
+    abbreviation: str = "",
+    unit: Unit | None = None,
+) -> Role:
+    _require_admin(actor, organisation)
+    role = Role(organisation=organisation, name=name, abbreviation=abbreviation, unit=unit)
+    create_audited(actor=actor, organisation=organisation, instance=role)
+    return role
+
+
+@transaction.atomic
+def membership_grant(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    user: Any,
+    role: str,
+    body: Body | None = None,
+) -> Membership:
+    """Give a user a role; editors and approvers need the body they act for."""
+    _require_admin(actor, organisation)
+    if body is not None and body.organisation_id != organisation.pk:
+        raise ValidationError("Nämnden hör till en annan organisation.")
+    existing = Membership.objects.filter(
+        user=user, organisation=organisation, role=role, body=body
+    ).first()
+    if existing:
+        return existing
+    membership = Membership(user=user, organisation=organisation, role=role, body=body)
+    create_audited(actor=actor, organisation=organisation, instance=membership)
+    forget_memberships(user)
+    return membership
+
+
+@transaction.atomic
+def user_create(*, username: str, password: str, first_name: str = "", last_name: str = "") -> Any:
+    """A login. Its rights come from memberships, granted separately."""
+    User = get_user_model()
+    user = User(username=username, first_name=first_name, last_name=last_name)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    return user

@@ -1,0 +1,195 @@
+"""Writing plans, their versions and items."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from styrkort.core.audit import create_audited, record, update_audited
+from styrkort.organisation.models import Body, Organisation, Role
+from styrkort.planning.models import Plan, PlanItem, PlanVersion, Target
+from styrkort.planning.permissions import can_edit_plan
+
+
+def _require_editor(actor: Any, plan: Plan) -> None:
+    if actor is not None and not can_edit_plan(actor, plan):
+        raise PermissionDenied("Bara controller och administratör får ändra planer.")
+
+
+def _require_draft(version: PlanVersion) -> None:
+    if version.state == PlanVersion.State.ADOPTED:
+        raise ValidationError(
+            f"{version} är fastställd och kan inte ändras; gör en revidering (ny version)."
+        )
+
+
+@transaction.atomic
+def plan_create(
+    *, actor: Any, organisation: Organisation, body: Body, year: int, title: str = ""
+) -> Plan:
+    """A body's plan for a year, with an empty draft version 1."""
+    plan = Plan(
+        organisation=organisation,
+        body=body,
+        year=year,
+        title=title or f"{body.name}s plan och budget {year}",
+    )
+    _require_editor(actor, plan)
+    if body.organisation_id != organisation.pk:
+        raise ValidationError("Nämnden hör till en annan organisation.")
+    create_audited(actor=actor, organisation=organisation, instance=plan)
+    version = PlanVersion(plan=plan, number=1, label="Ursprunglig")
+    create_audited(actor=actor, organisation=organisation, instance=version)
+    return plan
+
+
+@transaction.atomic
+def plan_version_adopt(
+    *, actor: Any, version: PlanVersion, adopted_on: dt.date, decision_reference: str = ""
+) -> PlanVersion:
+    """Fastställ: the version becomes read-only and, as the newest adopted one, the one in force."""
+    plan = version.plan
+    _require_editor(actor, plan)
+    _require_draft(version)
+    update_audited(
+        actor=actor,
+        organisation=plan.organisation,
+        instance=version,
+        values={
+            "state": PlanVersion.State.ADOPTED,
+            "adopted_on": adopted_on,
+            "decision_reference": decision_reference,
+        },
+        action="adopt",
+    )
+    return version
+
+
+def version_in_force(plan: Plan) -> PlanVersion | None:
+    """The newest adopted version; a plan never adopted is followed up in its newest draft."""
+    versions = sorted(plan.versions.all(), key=lambda v: v.number)
+    adopted = [v for v in versions if v.state == PlanVersion.State.ADOPTED]
+    if adopted:
+        return adopted[-1]
+    return versions[-1] if versions else None
+
+
+@transaction.atomic
+def item_create(
+    *,
+    actor: Any,
+    version: PlanVersion,
+    kind: str,
+    text: str,
+    receivers: Sequence[Body] = (),
+    receiving_roles: Sequence[Role] = (),
+    order: int | None = None,
+    number: str = "",
+    description: str = "",
+    parent: PlanItem | None = None,
+    origin: str = PlanItem.Origin.PLAN,
+    origin_note: str = "",
+    deadline: dt.date | None = None,
+    measure_unit: str = "",
+    direction: str = PlanItem.Direction.NONE,
+    scope_note: str = "",
+    allow_adopted: bool = False,
+) -> PlanItem:
+    """Add a goal, key figure or assignment to a draft version.
+
+    `allow_adopted` is for importers that rebuild a published plan from its follow-up.
+    """
+    plan = version.plan
+    _require_editor(actor, plan)
+    if not allow_adopted:
+        _require_draft(version)
+    if any(b.organisation_id != plan.organisation_id for b in receivers):
+        raise ValidationError("En mottagare hör till en annan organisation.")
+    if order is None:
+        last = version.items.order_by("-order").values_list("order", flat=True).first()
+        order = (last or 0) + 1
+    item = PlanItem(
+        plan_version=version,
+        kind=kind,
+        text=text.strip(),
+        order=order,
+        number=number,
+        description=description,
+        parent=parent,
+        origin=origin,
+        origin_note=origin_note,
+        deadline=deadline,
+        measure_unit=measure_unit,
+        direction=direction,
+        scope_note=scope_note,
+    )
+    create_audited(actor=actor, organisation=plan.organisation, instance=item)
+    if receivers:
+        item.receivers.set(receivers)
+    if receiving_roles:
+        item.receiving_roles.set(receiving_roles)
+    if receivers or receiving_roles:
+        record(
+            actor=actor,
+            organisation=plan.organisation,
+            action="set-receivers",
+            instance=item,
+            changes={
+                "receivers": [None, [b.abbreviation for b in receivers]],
+                "receiving_roles": [None, [r.name for r in receiving_roles]],
+            },
+        )
+    return item
+
+
+@transaction.atomic
+def item_set_receivers(
+    *, actor: Any, item: PlanItem, receivers: Sequence[Body], allow_adopted: bool = False
+) -> bool:
+    """Replace the answering bodies; returns whether anything changed."""
+    plan = item.plan_version.plan
+    _require_editor(actor, plan)
+    if not allow_adopted:
+        _require_draft(item.plan_version)
+    before = sorted(b.abbreviation for b in item.receivers.all())
+    after = sorted(b.abbreviation for b in receivers)
+    if before == after:
+        return False
+    item.receivers.set(receivers)
+    record(
+        actor=actor,
+        organisation=plan.organisation,
+        action="set-receivers",
+        instance=item,
+        changes={"receivers": [before, after]},
+    )
+    return True
+
+
+@transaction.atomic
+def target_set(
+    *, actor: Any, indicator: PlanItem, year: int, value: Decimal, scope_note: str = ""
+) -> Target:
+    """Set (or change) a key figure's target for a year."""
+    plan = indicator.plan_version.plan
+    _require_editor(actor, plan)
+    _require_draft(indicator.plan_version)
+    if indicator.kind != PlanItem.Kind.INDICATOR:
+        raise ValidationError("Målvärden sätts bara på nyckeltal.")
+    target = Target.objects.filter(indicator=indicator, year=year).first()
+    if target is None:
+        target = Target(indicator=indicator, year=year, value=value, scope_note=scope_note)
+        create_audited(actor=actor, organisation=plan.organisation, instance=target)
+    else:
+        update_audited(
+            actor=actor,
+            organisation=plan.organisation,
+            instance=target,
+            values={"value": value, "scope_note": scope_note},
+        )
+    return target
