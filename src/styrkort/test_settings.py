@@ -4,7 +4,7 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "insecure-key-for-tests-only")
 
-from styrkort.settings import *  # noqa: E402,F403
+from styrkort.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {

@@ -103,7 +103,8 @@ class Status(models.Model):
     class Meta:
         verbose_name = _("status")
         verbose_name_plural = _("statuses")
-        ordering = ["scale", "rank"]
+        # Worst first; "Inga data" (no rank) last on every database.
+        ordering = ["scale", models.F("rank").asc(nulls_last=True)]
         constraints = [
             models.UniqueConstraint(fields=["scale", "code"], name="status_code_unique"),
             models.UniqueConstraint(fields=["scale", "label"], name="status_label_unique"),
@@ -116,6 +117,12 @@ class Status(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def text_colour(self) -> str:
+        from styrkort.core.status import text_colour
+
+        return text_colour(self)
 
     def words(self) -> list[str]:
         """Every spelling an importer accepts: the label and the synonyms."""

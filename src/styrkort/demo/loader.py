@@ -51,7 +51,11 @@ def region_data() -> dict[str, Any]:
 
 
 def _units(
-    result: LoadResult, org: Organisation, body: Body, specs: list[dict[str, Any]], parent: Unit | None
+    result: LoadResult,
+    org: Organisation,
+    body: Body,
+    specs: list[dict[str, Any]],
+    parent: Unit | None,
 ) -> None:
     for order, spec in enumerate(specs):
         unit = Unit.objects.filter(organisation=org, parent=parent, name=spec["name"]).first()
@@ -81,9 +85,7 @@ def load_demo() -> LoadResult:
         result_created.append(f"organisation {org.name}")
     result = LoadResult(organisation=org, created=result_created)
 
-    bodies: dict[str, Body] = {
-        b.abbreviation: b for b in Body.objects.filter(organisation=org)
-    }
+    bodies: dict[str, Body] = {b.abbreviation: b for b in Body.objects.filter(organisation=org)}
     for order, b in enumerate(data["bodies"]):
         if b["abbreviation"] not in bodies:
             bodies[b["abbreviation"]] = body_create(actor=None, organisation=org, order=order, **b)

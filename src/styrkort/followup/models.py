@@ -84,9 +84,7 @@ class Assessment(TimeStampedModel):
         verbose_name=_("status"),
     )
     comment = models.TextField(_("comment"), blank=True, max_length=COMMENT_MAX_LENGTH)
-    state = models.CharField(
-        _("state"), max_length=20, choices=State.choices, default=State.DRAFT
-    )
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
     return_reason = models.TextField(_("reason for returning"), blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,

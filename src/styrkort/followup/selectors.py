@@ -92,7 +92,9 @@ def followup_rows(
     if kind:
         items = items.filter(kind=kind)
     if body is not None:
-        items = items.filter(Q(receivers=body) | Q(assessments__period=period, assessments__body=body))
+        items = items.filter(
+            Q(receivers=body) | Q(assessments__period=period, assessments__body=body)
+        )
     if text:
         items = items.filter(
             Q(text__icontains=text)
@@ -111,11 +113,13 @@ def followup_rows(
             by_item[a.item_id].append(a)
     overall = {
         o.item_id: o
-        for o in OverallStatus.objects.filter(period=period, item__in=by_item.keys()).select_related(
-            "status"
-        )
+        for o in OverallStatus.objects.filter(
+            period=period, item__in=by_item.keys()
+        ).select_related("status")
     }
-    rows = [FollowUpRow(item=i, overall=overall.get(i.pk), assessments=by_item[i.pk]) for i in item_list]
+    rows = [
+        FollowUpRow(item=i, overall=overall.get(i.pk), assessments=by_item[i.pk]) for i in item_list
+    ]
     if status is not None:
         rows = [r for r in rows if r.overall is not None and r.overall.status_id == status.pk]
     return rows

@@ -133,7 +133,9 @@ def _assessment_target_checks(period: FollowUpPeriod, item: PlanItem, body: Body
     ):
         raise ValidationError("Punkten, nämnden och perioden hör till olika organisationer.")
     if plan.year != period.year:
-        raise ValidationError(f"Punkten hör till planen för {plan.year}, perioden till {period.year}.")
+        raise ValidationError(
+            f"Punkten hör till planen för {plan.year}, perioden till {period.year}."
+        )
 
 
 @transaction.atomic
@@ -169,7 +171,7 @@ def assessment_save(
     _check_status(period, status)
     comment = _check_comment(comment)
     assessment = (
-        Assessment.objects.select_for_update()
+        Assessment.objects.select_for_update(of=("self",))
         .filter(period=period, item=item, body=body)
         .select_related("status")
         .first()
@@ -220,7 +222,13 @@ def assessment_save(
 
 
 def _transition(
-    *, actor: Any, assessment: Assessment, to: str, allowed_from: set[str], action: str, **extra: Any
+    *,
+    actor: Any,
+    assessment: Assessment,
+    to: str,
+    allowed_from: set[str],
+    action: str,
+    **extra: Any,
 ) -> Assessment:
     _require_open(assessment.period)
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
@@ -244,7 +252,9 @@ def assessment_submit(*, actor: Any, assessment: Assessment) -> Assessment:
     if actor is not None and not can_edit_assessment_of(actor, assessment.body):
         raise PermissionDenied("Du får bara klarmarkera din egen nämnds bedömningar.")
     if assessment.status is None or not assessment.comment.strip():
-        raise ValidationError("En bedömning behöver både status och kommentar för att klarmarkeras.")
+        raise ValidationError(
+            "En bedömning behöver både status och kommentar för att klarmarkeras."
+        )
     return _transition(
         actor=actor,
         assessment=assessment,
@@ -311,7 +321,9 @@ def overall_status_set(
             period=period, item=item, status=status, comment=comment, set_by=actor
         )
         create_audited(
-            actor=actor, organisation=period.organisation, instance=overall,
+            actor=actor,
+            organisation=period.organisation,
+            instance=overall,
             system_label=system_label,
         )
         return overall, {"status": [None, str(status) if status else None]}

@@ -29,7 +29,7 @@ from django.db import transaction
 from styrkort.core.models import Status
 from styrkort.core.status import default_scale, status_by_word
 from styrkort.core.text import normalise_line
-from styrkort.followup.models import FollowUpPeriod
+from styrkort.followup.models import COMMENT_MAX_LENGTH, FollowUpPeriod
 from styrkort.followup.services import (
     assessment_save,
     overall_status_set,
@@ -39,7 +39,12 @@ from styrkort.followup.services import (
 from styrkort.organisation.models import Body, Organisation
 from styrkort.planning.models import Plan, PlanItem
 from styrkort.planning.receivers import UnknownReceiver, parse_marker
-from styrkort.planning.services import item_create, item_set_receivers, plan_create, version_in_force
+from styrkort.planning.services import (
+    item_create,
+    item_set_receivers,
+    plan_create,
+    version_in_force,
+)
 
 HEADER_RE = re.compile(
     r"^(?P<left>[^\d\t]{3,40}?)\s+(?P<year>(?:19|20)\d{2})\s+(?P<right>Kommentar|Kommentarer)"
@@ -68,6 +73,7 @@ class ParsedComment:
     line: int
     body: Body
     paragraphs: list[str] = field(default_factory=list)
+    text_line: int = 0
 
     @property
     def text(self) -> str:
@@ -94,6 +100,7 @@ class ParsedDocument:
     header: str | None
     items: list[ParsedItem]
     warnings: list[str]
+    header_line: int = 1
 
 
 def decode(data: bytes) -> str:
@@ -115,13 +122,23 @@ def _is_status_like(line: str) -> bool:
 
 
 def _heading_like(line: str) -> bool:
+    """A line that looks like a body's name: "Kulturnämnden", "Tekniska nämnden".
+
+    Not "Arbetet leds av nämnden": a bare "nämnden" makes a heading only after one adjective.
+    """
     words = line.split()
-    return (
-        0 < len(words) <= 6
-        and not line.endswith(_TERMINAL)
-        and line[:1].isupper()
-        and bool(_BODY_WORDS.search(line))
-    )
+    if not (0 < len(words) <= 6 and not line.endswith(_TERMINAL) and line[:1].isupper()):
+        return False
+    match = _BODY_WORDS.search(words[-1])
+    if not match:
+        return False
+    compound = len(words[-1]) > len(match.group(0))
+    return compound or len(words) == 2
+
+
+def _ordered(statuses: Sequence[Status]) -> list[Status]:
+    """Worst first, "not assessed" last, whatever order the database returned."""
+    return sorted(statuses, key=lambda s: (s.rank is None, s.rank or 0, s.label))
 
 
 def _paragraphs(lines: Sequence[str], start: int) -> list[tuple[int, list[str]]]:
@@ -145,16 +162,21 @@ def _paragraphs(lines: Sequence[str], start: int) -> list[tuple[int, list[str]]]
 
 def parse(text: str, *, bodies: Sequence[Body], statuses: Sequence[Status]) -> ParsedDocument:
     """Read a published follow-up into plain records, or raise FollowUpImportError."""
-    lines = [normalise_line(line) for line in text.replace("\r\n", "\n").split("\n")]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = [normalise_line(line) for line in text.split("\n")]
+    statuses = _ordered(statuses)
     status_words = ", ".join(s.label for s in statuses)
     body_names = ", ".join(b.name for b in bodies)
-    by_name = {b.name.casefold(): b for b in bodies} | {b.abbreviation.casefold(): b for b in bodies}
+    by_name = {b.name.casefold(): b for b in bodies} | {
+        b.abbreviation.casefold(): b for b in bodies
+    }
     paragraphs = _paragraphs(lines, 0)
     if not paragraphs:
         raise FollowUpImportError(1, "filen är tom; förväntade punkter med status och kommentarer")
 
     header: str | None = None
     first_line, first_par = paragraphs[0]
+    header_line = first_line
     if HEADER_RE.match(first_par[0]):
         header = first_par[0]
         rest = first_par[1:]
@@ -187,11 +209,48 @@ def parse(text: str, *, bodies: Sequence[Body], statuses: Sequence[Status]) -> P
                 )
         return ParsedItem(line=line_no, text=item_text, receivers=receivers, status=status)
 
+    def opens_item(par: list[str]) -> bool:
+        """Whether a paragraph is an item: its text, then its status on the very next line.
+
+        A known status word settles it. Otherwise a short second line counts only when the
+        first ends in a receivers marker, or the paragraph is exactly those two lines and the
+        first does not introduce a list; this refuses "Mål.\nLila" as an unknown status but
+        keeps "Vi har tagit fram:\nEn energiplan\n…" as a comment.
+        """
+        if len(par) < 2 or par[0].casefold() in by_name:
+            return False
+        if status_by_word(statuses, par[1]) is not None:
+            return True
+        if not _is_status_like(par[1]):
+            return False
+        return parse_marker_safe(par[0], bodies) or (len(par) == 2 and not par[0].endswith(":"))
+
+    def cut_off_item(line_no: int, title: str) -> ParsedItem:
+        item = start_item(line_no, title, None)
+        items.append(item)
+        warnings.append(
+            f"Rad {line_no}: punkten {item.text!r} saknar status och kommentarer "
+            "(dokumentet verkar avklippt); den importeras utan status"
+        )
+        return item
+
+    def missing_status(line_no: int, title: str) -> FollowUpImportError:
+        return FollowUpImportError(
+            line_no,
+            f"förväntade en status ({status_words}) på raden direkt under punkten {title[:60]!r}",
+        )
+
     for index, (line_no, par) in enumerate(paragraphs):
         is_last = index == len(paragraphs) - 1
+        if current is not None and not opens_item(par) and parse_marker_safe(par[0], bodies):
+            # An item line (it ends in a receivers marker) whose status line is missing.
+            if is_last and len(par) == 1:
+                cut_off_item(line_no, par[0])
+                continue
+            raise missing_status(line_no + 1, par[0])
         # An item: its text and, on the very next line, its status. Anything after the status
         # line in the same paragraph would be a comment without a heading.
-        if len(par) >= 2 and _is_status_like(par[1]) and par[0].casefold() not in by_name:
+        if opens_item(par):
             current = start_item(line_no, par[0], par[1])
             items.append(current)
             comment = None
@@ -203,27 +262,9 @@ def parse(text: str, *, bodies: Sequence[Body], statuses: Sequence[Status]) -> P
                 continue
         elif current is None:
             if len(par) == 1 and is_last:
-                current = start_item(line_no, par[0], None)
-                items.append(current)
-                warnings.append(
-                    f"Rad {line_no}: punkten {current.text!r} saknar status och kommentarer "
-                    "(dokumentet verkar avklippt); den importeras utan status"
-                )
+                current = cut_off_item(line_no, par[0])
                 continue
-            raise FollowUpImportError(
-                line_no + (1 if len(par) > 1 else 0),
-                f"förväntade en status ({status_words}) på raden direkt under punkten "
-                f"{par[0][:60]!r}",
-            )
-        elif len(par) == 1 and is_last and parse_marker_safe(par[0], bodies):
-            # A marker-ended line at the very end: an item whose status was cut off.
-            cut = start_item(line_no, par[0], None)
-            items.append(cut)
-            warnings.append(
-                f"Rad {line_no}: punkten {cut.text!r} saknar status och kommentarer "
-                "(dokumentet verkar avklippt); den importeras utan status"
-            )
-            continue
+            raise missing_status(line_no + (1 if len(par) > 1 else 0), par[0])
 
         if len(par) == 1 and par[0].casefold() in by_name:
             body = by_name[par[0].casefold()]
@@ -243,9 +284,7 @@ def parse(text: str, *, bodies: Sequence[Body], statuses: Sequence[Status]) -> P
             receivers = current.receivers or []
             if len(receivers) != 1:
                 who = (
-                    "flera mottagare"
-                    if len(receivers) > 1
-                    else "ingen mottagarmarkering som (RS)"
+                    "flera mottagare" if len(receivers) > 1 else "ingen mottagarmarkering som (RS)"
                 )
                 raise FollowUpImportError(
                     line_no,
@@ -254,9 +293,18 @@ def parse(text: str, *, bodies: Sequence[Body], statuses: Sequence[Status]) -> P
                 )
             comment = ParsedComment(line=line_no, body=receivers[0])
             current.comments.append(comment)
+        if not comment.paragraphs:
+            comment.text_line = line_no
         comment.paragraphs.append("\n".join(par))
 
     for item in items:
+        for c in item.comments:
+            if len(c.text) > COMMENT_MAX_LENGTH:
+                raise FollowUpImportError(
+                    c.text_line,
+                    f"kommentaren från {c.body.name} är {len(c.text)} tecken; högst "
+                    f"{COMMENT_MAX_LENGTH} tecken får plats",
+                )
         empty = [c for c in item.comments if not c.paragraphs]
         for c in empty:
             warnings.append(
@@ -269,7 +317,7 @@ def parse(text: str, *, bodies: Sequence[Body], statuses: Sequence[Status]) -> P
                 f"Rad {item.line}: sista punkten {item.text[:60]!r} har inga kommentarer "
                 "(dokumentet verkar avklippt)"
             )
-    return ParsedDocument(header=header, items=items, warnings=warnings)
+    return ParsedDocument(header=header, items=items, warnings=warnings, header_line=header_line)
 
 
 def parse_marker_safe(text: str, bodies: Sequence[Body]) -> bool:
@@ -301,8 +349,10 @@ class ImportResult:
         )
         if not self.changes:
             return head + " Inga ändringar: allt fanns redan."
-        return head + f" {len(self.changes)} ändringar:\n" + "\n".join(
-            f"  - {c}" for c in self.changes
+        return (
+            head
+            + f" {len(self.changes)} ändringar:\n"
+            + "\n".join(f"  - {c}" for c in self.changes)
         )
 
 
@@ -390,7 +440,7 @@ def import_followup(
         match = HEADER_RE.match(document.header)
         if match and int(match.group("year")) != year:
             raise FollowUpImportError(
-                1,
+                document.header_line,
                 f"dokumentet gäller {match.group('year')} men importen angavs för {year}; "
                 "ange rätt --year",
             )
@@ -437,7 +487,7 @@ def import_followup(
                 before, after = changes["status"]
                 result.changes.append(f"{label}: status {before or '–'} → {after or '–'}")
             for comment in parsed.comments:
-                assessment, changes = assessment_save(
+                _, changes = assessment_save(
                     actor=actor,
                     period=period,
                     item=item,
@@ -448,8 +498,10 @@ def import_followup(
                 )
                 if changes:
                     result.assessments_written += 1
-                    what = "ny kommentar" if changes.get("comment", [0])[0] is None else (
-                        "kommentaren ändrad"
+                    what = (
+                        "ny kommentar"
+                        if changes.get("comment", [0])[0] is None
+                        else ("kommentaren ändrad")
                     )
                     result.changes.append(f"{label}, {comment.body.abbreviation}: {what}")
         for item in existing.values():

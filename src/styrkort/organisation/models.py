@@ -43,7 +43,10 @@ class Body(TimeStampedModel):
         OTHER = "other", _("other")
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="bodies", verbose_name=_("organisation")
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="bodies",
+        verbose_name=_("organisation"),
     )
     name = models.CharField(_("name"), max_length=200)
     abbreviation = models.CharField(_("abbreviation"), max_length=20)
@@ -104,7 +107,10 @@ class Person(TimeStampedModel):
     """An elected representative or an official who appears in plans, decisions and reports."""
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="people", verbose_name=_("organisation")
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="people",
+        verbose_name=_("organisation"),
     )
     name = models.CharField(_("name"), max_length=200)
     party = models.CharField(_("party"), max_length=20, blank=True)
@@ -122,7 +128,7 @@ class Person(TimeStampedModel):
 
 
 class Position(TimeStampedModel):
-    """A person's seat in a body: "1:e vice ordförande" of the board, and whether it is presidium."""
+    """A seat in a body ("1:e vice ordförande" of the board), and whether it is presidium."""
 
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="positions", verbose_name=_("person")

@@ -97,9 +97,7 @@ def unit_create(
 
 
 @transaction.atomic
-def person_create(
-    *, actor: Any, organisation: Organisation, name: str, party: str = ""
-) -> Person:
+def person_create(*, actor: Any, organisation: Organisation, name: str, party: str = "") -> Person:
     _require_admin(actor, organisation)
     person = Person(organisation=organisation, name=name, party=party)
     create_audited(actor=actor, organisation=organisation, instance=person)

@@ -56,9 +56,7 @@ class PlanVersion(TimeStampedModel):
     )
     number = models.PositiveSmallIntegerField(_("version number"))
     label = models.CharField(_("label"), max_length=200, blank=True)
-    state = models.CharField(
-        _("state"), max_length=20, choices=State.choices, default=State.DRAFT
-    )
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
     decision_reference = models.CharField(
         _("decision"), max_length=100, blank=True, help_text=_("Diary number of the decision.")
@@ -81,7 +79,7 @@ class PlanVersion(TimeStampedModel):
 
 
 class PlanItem(TimeStampedModel):
-    """Something a plan asks for and the follow-up reports on: a goal, a key figure, an assignment."""
+    """What a plan asks for and the follow-up reports on: a goal, key figure or assignment."""
 
     class Kind(models.TextChoices):
         GOAL = "goal", _("goal")

@@ -56,7 +56,7 @@ def parse_marker(text: str, bodies: Sequence[Body]) -> tuple[str, list[Body] | N
 
 
 def format_marker(receivers: Iterable[Body], all_bodies: Sequence[Body]) -> str:
-    """"RS+Nämnder" when the receivers include every committee, else the abbreviations."""
+    """ "RS+Nämnder" when the receivers include every committee, else the abbreviations."""
     chosen = sorted(set(receivers), key=lambda b: (b.order, b.name))
     committees = {b.pk for b in all_bodies if b.kind == Body.Kind.COMMITTEE}
     chosen_ids = {b.pk for b in chosen}

@@ -5,4 +5,13 @@ from styrkort.web import views
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("logga-in/", views.LoginView.as_view(), name="login"),
+    path("logga-ut/", views.LogoutView.as_view(), name="logout"),
+    path("o/<slug:org>/", views.organisation_overview, name="organisation"),
+    path("o/<slug:org>/perioder/<int:period>/", views.period_followup, name="period"),
+    path(
+        "o/<slug:org>/perioder/<int:period>/rapport.<str:fmt>",
+        views.period_report,
+        name="period-report",
+    ),
 ]

@@ -15,7 +15,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
         parser.add_argument(
-            "--no-serve", action="store_true", help="Avsluta efter inläsningen i stället för att starta"
+            "--no-serve",
+            action="store_true",
+            help="Avsluta efter inläsningen i stället för att starta",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -1,0 +1,94 @@
+"""The follow-up selector: what it returns, its filters, and a query count that does not grow."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from styrkort.core.errors import NotFound
+from styrkort.followup.selectors import followup_rows
+from styrkort.followup.services import assessment_save, overall_status_set
+from styrkort.planning.models import PlanItem
+from styrkort.planning.services import item_create
+from tests.builders import period, plan_with_items, status
+
+
+def _fill(region, count):
+    plan, items = plan_with_items(region, count=count, receivers=("RS", "HSN", "RUN", "KTN"))
+    per = period(region)
+    _assess(region, per, items)
+    return plan, items, per
+
+
+def _assess(region, per, items):
+    for item in items:
+        for abbr in ("HSN", "RUN"):
+            body = region.bodies[abbr]
+            assessment_save(
+                actor=None,
+                period=per,
+                item=item,
+                body=body,
+                status=status(region, "green"),
+                comment=f"{abbr} om {item.text}",
+            )
+        overall_status_set(actor=None, period=per, item=item, status=status(region, "yellow"))
+
+
+def _queries(region, per):
+    reader = type(region.reader).objects.get(pk=region.reader.pk)  # no cached memberships
+    with CaptureQueriesContext(connection) as ctx:
+        rows = followup_rows(user=reader, period=per)
+        for row in rows:
+            [a.status.label for a in row.assessments]
+            [b.abbreviation for b in row.receivers]
+            _ = row.overall.status.label
+    return len(ctx.captured_queries), len(rows)
+
+
+def test_query_count_is_the_same_at_10_and_500_items(region):
+    _, _, per = _fill(region, 10)
+    small, n_small = _queries(region, per)
+    plan = per.organisation.plans.get()
+    version = plan.versions.get()
+    more = [
+        item_create(
+            actor=None,
+            version=version,
+            kind="goal",
+            text=f"Mål {n}",
+            receivers=[region.bodies["HSN"], region.bodies["RUN"]],
+        )
+        for n in range(490)
+    ]
+    _assess(region, per, more)
+    large, n_large = _queries(region, per)
+    assert (n_small, n_large) == (10, 500)
+    assert small == large
+    assert small <= 8
+
+
+def test_rows_hold_assessments_in_body_order_and_the_overall_status(region):
+    _, items, per = _fill(region, 2)
+    rows = followup_rows(user=region.reader, period=per)
+    assert [r.item for r in rows] == items
+    assert [a.body.abbreviation for a in rows[0].assessments] == ["HSN", "RUN"]
+    assert rows[0].overall.status.label == "Gul"
+
+
+def test_filters_by_body_kind_text_and_status(region):
+    _, items, per = _fill(region, 3)
+    version = items[0].plan_version
+    goal = item_create(actor=None, version=version, kind="goal", text="Minska klimatpåverkan.")
+    assert [r.item for r in followup_rows(user=None, period=per, kind="goal")] == [goal]
+    rows = followup_rows(user=None, period=per, body=region.bodies["RUN"])
+    assert all([a.body.abbreviation for a in r.assessments] == ["RUN"] for r in rows)
+    assert [r.item for r in followup_rows(user=None, period=per, text="uppdrag 2")] == [items[1]]
+    rows = followup_rows(user=None, period=per, status=status(region, "yellow"))
+    assert {r.item.kind for r in rows} == {PlanItem.Kind.ASSIGNMENT}
+    assert followup_rows(user=None, period=per, status=status(region, "red")) == []
+
+
+def test_user_of_another_region_gets_not_found(region):
+    _, _, per = _fill(region, 1)
+    with pytest.raises(NotFound):
+        followup_rows(user=region.other_region_admin, period=per)
