@@ -15,7 +15,15 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from styrkort.imports.followup_text import import_followup
-from styrkort.organisation.models import Body, Organisation, Person, Position, Role, Unit
+from styrkort.organisation.models import (
+    Body,
+    Membership,
+    Organisation,
+    Person,
+    Position,
+    Role,
+    Unit,
+)
 from styrkort.organisation.services import (
     body_create,
     membership_grant,
@@ -142,7 +150,8 @@ def load_demo() -> LoadResult:
             role=u["role"],
             body=bodies[u["body"]] if u.get("body") else None,
         )
-        role = u["role"] + (f" ({u['body']})" if u.get("body") else "")
+        label = str(Membership.Role(u["role"]).label)
+        role = label + (f" ({u['body']})" if u.get("body") else "")
         result.logins.append(DemoLogin(u["username"], password, role, u["note"]))
 
     for f in data["followups"]:
@@ -153,5 +162,5 @@ def load_demo() -> LoadResult:
             year=f["year"],
             plan_body=bodies[f["plan_body"]],
         )
-        result.import_summaries.append(imported.summary())
+        result.import_summaries.append(imported.summary(detail=False))
     return result

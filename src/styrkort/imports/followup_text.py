@@ -342,13 +342,15 @@ class ImportResult:
     def changed(self) -> bool:
         return bool(self.changes)
 
-    def summary(self) -> str:
+    def summary(self, *, detail: bool = True) -> str:
         head = (
             f"{self.items_in_document} punkter och {self.comments_in_document} kommentarer "
             f"lästa för {self.period}."
         )
         if not self.changes:
             return head + " Inga ändringar: allt fanns redan."
+        if not detail:
+            return head + f" {len(self.changes)} ändringar, {self.items_created} nya punkter."
         return (
             head
             + f" {len(self.changes)} ändringar:\n"
