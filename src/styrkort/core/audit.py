@@ -61,7 +61,7 @@ def record(
     system_label: str = SYSTEM_LABEL,
 ) -> AuditEvent:
     """Record one change. Call it inside the service's `transaction.atomic` block."""
-    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    user: Any = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     return AuditEvent.objects.create(
         organisation=organisation,
         actor=user,

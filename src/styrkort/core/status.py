@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -40,7 +40,7 @@ def status_scale_create(
     actor: Any,
     organisation: Organisation,
     name: str,
-    steps: list[tuple[str, str, int | None, str, str]],
+    steps: Sequence[tuple[str, str, int | None, str, str]],
     is_default: bool = False,
 ) -> StatusScale:
     """Create a scale with its ordered steps and the "Inga data" (not assessed) step."""
