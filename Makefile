@@ -17,10 +17,13 @@ $(VENV)/.dev: pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(VENV)/.runtime $@
 
+node_modules/.styrkort-lock: package-lock.json
+	bash scripts/install_js.sh
+
 run: $(VENV)/.runtime ## set up, load the demo region and serve it on http://127.0.0.1:8000
 	$(BIN)/styrkort demo
 
-test: $(VENV)/.dev ## set up and run the whole suite (SQLite unless DATABASE_URL is set)
+test: $(VENV)/.dev node_modules/.styrkort-lock ## set up and run the whole suite (SQLite unless DATABASE_URL is set)
 	$(BIN)/pytest
 
 test-only:

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Debian packages the test suite needs. Installs only what is missing, so a second run is quick.
 set -euo pipefail
-PACKAGES=(postgresql-client)
+# chromium: browser tests (Playwright drives /usr/bin/chromium; it never downloads a browser)
+# nodejs/npm: installs axe-core for the accessibility checks (scripts/install_js.sh)
+PACKAGES=(postgresql-client chromium fonts-dejavu-core nodejs npm)
 missing=()
 for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -4,4 +4,8 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("styrkort.web.urls")),
+    path("", include("styrkort.followup.urls")),
 ]
+
+handler403 = "styrkort.web.views.forbidden"
+handler404 = "styrkort.web.views.not_found"

@@ -59,6 +59,10 @@ def test_demo_users_log_in_with_password_demo_and_have_one_role_each(demo):
         "hsn": ("editor", "HSN"),
         "run": ("editor", "RUN"),
         "ktn": ("editor", "KTN"),
+        "rs_approver": ("approver", "RS"),
+        "hsn_approver": ("approver", "HSN"),
+        "run_approver": ("approver", "RUN"),
+        "ktn_approver": ("approver", "KTN"),
         "reader": ("reader", None),
     }
     for username, (role, body) in expected.items():

@@ -346,3 +346,49 @@ def overall_status_set(
 def record_import(*, actor: Any, organisation: Organisation, instance: Any, note: str) -> None:
     """Note an import run against the record it concerned (the period)."""
     record(actor=actor, organisation=organisation, action="import", instance=instance, note=note)
+
+
+@transaction.atomic
+def assessments_start_from_previous(*, actor: Any, period: FollowUpPeriod, body: Body) -> int:
+    """Begin a new period: copy the body's texts of the previous period into drafts.
+
+    Only where the body has not yet written anything this period; returns how many drafts
+    were made. The editor then revises each draft and submits it.
+    """
+    from styrkort.followup.selectors import items_for_year, previous_period
+
+    if actor is not None and not can_edit_assessment_of(actor, body):
+        raise PermissionDenied(f"Du får bara skriva bedömningar för din egen nämnd, inte {body}.")
+    _require_open(period)
+    previous = previous_period(period)
+    if previous is None:
+        raise ValidationError("Det finns ingen tidigare period att utgå från.")
+    items = {
+        i.lineage: i
+        for i in items_for_year(organisation=period.organisation, year=period.year).filter(
+            receivers=body
+        )
+    }
+    written = set(
+        Assessment.objects.filter(period=period, body=body).values_list("item_id", flat=True)
+    )
+    earlier = Assessment.objects.filter(
+        period=previous, body=body, item__lineage__in=items.keys()
+    ).select_related("item", "status")
+    made = 0
+    for old in earlier:
+        item = items[old.item.lineage]
+        if item.pk in written or not old.comment.strip():
+            continue
+        assessment = Assessment(
+            period=period,
+            item=item,
+            body=body,
+            status=old.status,
+            comment=old.comment,
+            state=Assessment.State.DRAFT,
+            author=actor,
+        )
+        create_audited(actor=actor, organisation=period.organisation, instance=assessment)
+        made += 1
+    return made

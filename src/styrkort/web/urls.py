@@ -8,10 +8,5 @@ urlpatterns = [
     path("logga-in/", views.LoginView.as_view(), name="login"),
     path("logga-ut/", views.LogoutView.as_view(), name="logout"),
     path("o/<slug:org>/", views.organisation_overview, name="organisation"),
-    path("o/<slug:org>/perioder/<int:period>/", views.period_followup, name="period"),
-    path(
-        "o/<slug:org>/perioder/<int:period>/rapport.<str:fmt>",
-        views.period_report,
-        name="period-report",
-    ),
+    path("o/<slug:org>/sok/", views.search, name="search"),
 ]

@@ -1,0 +1,78 @@
+"""Forms for the follow-up screens; the services do the real checking."""
+
+from django import forms
+
+from styrkort.core.models import Status
+from styrkort.followup.models import COMMENT_MAX_LENGTH
+
+
+class StatusChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Status) -> str:  # type: ignore[override]
+        return obj.label
+
+
+class AssessmentForm(forms.Form):
+    status = StatusChoiceField(
+        queryset=Status.objects.none(),
+        widget=forms.RadioSelect,
+        required=False,
+        label="Status",
+        empty_label=None,
+    )
+    comment = forms.CharField(
+        label="Kommentar",
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        error_messages={
+            "max_length": "Kommentaren får vara högst %(limit_value)d tecken (nu %(show_value)d)."
+        },
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, statuses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].queryset = Status.objects.filter(pk__in=[s.pk for s in statuses])
+        self.fields["status"].error_messages["invalid_choice"] = (
+            "Välj en status ur organisationens skala."
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not (data.get("comment") or "").strip() and not data.get("status"):
+            raise forms.ValidationError("Skriv en kommentar eller välj en status.")
+        return data
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Motivering",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Ange en motivering."},
+    )
+
+
+class OverallStatusForm(forms.Form):
+    status = StatusChoiceField(
+        queryset=Status.objects.none(),
+        widget=forms.RadioSelect,
+        required=True,
+        label="Samlad status",
+        empty_label=None,
+        error_messages={
+            "required": "Välj en samlad status.",
+            "invalid_choice": "Välj en status ur organisationens skala.",
+        },
+    )
+    comment = forms.CharField(
+        label="Kommentar (valfri)",
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, statuses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].queryset = Status.objects.filter(pk__in=[s.pk for s in statuses])

@@ -1,0 +1,65 @@
+"""The matrix body as HTML, built in Python: 6 000 cells through the template engine cost
+hundreds of milliseconds, the same cells as format strings a few. A cell's markup depends only
+on (status, state), so each distinct one is built once per page."""
+
+from __future__ import annotations
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from styrkort.core.models import Status
+from styrkort.followup.models import Assessment
+from styrkort.followup.selectors import MISSING, Matrix, MatrixCell
+from styrkort.planning.models import PlanItem
+
+_STATE_LABELS = {
+    Assessment.State.DRAFT: "utkast",
+    Assessment.State.SUBMITTED: "klarmarkerad",
+    Assessment.State.RETURNED: "återskickad",
+}
+_MISSING_CELL = '<td class="missing">Saknas</td>'
+_NOT_ASKED_CELL = (
+    '<td class="na"><span aria-hidden="true">–</span>'
+    '<span class="visually-hidden">Ej mottagare</span></td>'
+)
+
+
+def status_badge(status: Status | None, none_label: str = "Ej bedömd") -> str:
+    if status is None:
+        return f'<span class="badge none">{none_label}</span>'
+    return f'<span class="badge s-{status.code}">{escape(status.label)}</span>'
+
+
+def matrix_body(matrix: Matrix, item_base: str) -> SafeString:
+    """<tbody> rows: item, overall status, change since the previous period, one cell a body."""
+    kinds = {value: escape(label) for value, label in PlanItem.Kind.choices}
+    cell_html: dict[int, str] = {}  # by id() of the interned MatrixCell
+    overall_html: dict[int | None, str] = {}
+    out: list[str] = []
+    for row in matrix.rows:
+        item = row.item
+        cells: list[str] = []
+        for _body, cell in row.cells:
+            if isinstance(cell, MatrixCell):
+                key = id(cell)
+                html = cell_html.get(key)
+                if html is None:
+                    state = _STATE_LABELS.get(cell.state)  # type: ignore[call-overload]
+                    suffix = f' <span class="state">{state}</span>' if state else ""
+                    html = f"<td>{status_badge(cell.status, 'Utan status')}{suffix}</td>"
+                    cell_html[key] = html
+                cells.append(html)
+            else:
+                cells.append(_MISSING_CELL if cell == MISSING else _NOT_ASKED_CELL)
+        overall_key = row.overall.pk if row.overall else None
+        if overall_key not in overall_html:
+            overall_html[overall_key] = status_badge(row.overall)
+        change = f'<span aria-hidden="true">{row.change_symbol}</span> {row.change_label}'
+        out.append(
+            f'<tr><th scope="row"><a href="{item_base}{item.pk}/">{escape(item.text)}</a>'
+            f' <span class="kind">{kinds[item.kind]}</span></th>'
+            f"<td>{overall_html[overall_key]}</td>"
+            f'<td class="change change-{row.change}">{change}</td>'
+            f"{''.join(cells)}</tr>"
+        )
+    return mark_safe("".join(out))

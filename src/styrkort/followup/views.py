@@ -1,0 +1,439 @@
+"""The follow-up workspace: matrix, item page, writing, workflow, progress.
+
+Views are thin: they read through selectors, write through services, and turn the services'
+errors into Swedish messages. A record the user may not see answers 404; an action the user
+may not take answers 403 and changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
+
+from styrkort.core.errors import ConflictError, NotFound
+from styrkort.followup import selectors, services
+from styrkort.followup.forms import AssessmentForm, OverallStatusForm, ReasonForm
+from styrkort.followup.html import matrix_body
+from styrkort.followup.models import Assessment, FollowUpPeriod
+from styrkort.followup.permissions import (
+    can_approve_assessment,
+    can_edit_assessment_of,
+    can_manage_periods,
+    can_reopen_period,
+    can_set_overall_status,
+)
+from styrkort.organisation.models import Body, Organisation
+from styrkort.organisation.selectors import body_list, organisation_get
+from styrkort.planning.models import PlanItem
+from styrkort.reports.builders import build_followup_report
+from styrkort.reports.renderers import FOLLOWUP_FORMATS
+
+
+def _message(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+def _context(request: HttpRequest, org: str, period: int) -> tuple[Organisation, FollowUpPeriod]:
+    try:
+        organisation = organisation_get(user=request.user, slug=org)
+        return organisation, selectors.period_get(
+            user=request.user, organisation=organisation, pk=period
+        )
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def _item(request: HttpRequest, period: FollowUpPeriod, item: int) -> PlanItem:
+    try:
+        return selectors.item_get(user=request.user, period=period, pk=item)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def _body(organisation: Organisation, abbreviation: str) -> Body:
+    body = Body.objects.filter(organisation=organisation, abbreviation=abbreviation).first()
+    if body is None:
+        raise Http404
+    return body
+
+
+def _filters(request: HttpRequest, organisation: Organisation) -> dict[str, Any]:
+    bodies = list(body_list(organisation=organisation))
+    statuses = selectors.scale_statuses(organisation)
+    body = next((b for b in bodies if b.abbreviation == request.GET.get("body")), None)
+    status = next((s for s in statuses if s.code == request.GET.get("status")), None)
+    kind = request.GET.get("kind") if request.GET.get("kind") in PlanItem.Kind.values else None
+    text = (request.GET.get("q") or "").strip()[:200] or None
+    return {
+        "bodies": bodies,
+        "statuses": statuses,
+        "kinds": [(v, label) for v, label in PlanItem.Kind.choices],
+        "body": body,
+        "status": status,
+        "kind": kind,
+        "text": text,
+    }
+
+
+def _item_url(organisation: Organisation, period: FollowUpPeriod, item: PlanItem | int) -> str:
+    pk = item if isinstance(item, int) else item.pk
+    return reverse("followup:item", args=[organisation.slug, period.pk, pk])
+
+
+@login_required
+def matrix(request: HttpRequest, org: str, period: int) -> HttpResponse:
+    organisation, the_period = _context(request, org, period)
+    f = _filters(request, organisation)
+    data = selectors.matrix(
+        user=request.user,
+        period=the_period,
+        body=f["body"],
+        status=f["status"],
+        kind=f["kind"],
+        text=f["text"],
+    )
+    item_base = _item_url(organisation, the_period, 0)[:-2]  # ".../punkter/"
+    return render(
+        request,
+        "followup/matrix.html",
+        {
+            "organisation": organisation,
+            "period": the_period,
+            "matrix": data,
+            "tbody": matrix_body(data, item_base),
+            "filters": f,
+            "formats": FOLLOWUP_FORMATS.values(),
+            "query": request.GET.urlencode(),
+            "periods": list(selectors.period_list(user=request.user, organisation=organisation)),
+            "may_manage": can_manage_periods(request.user, organisation),
+            "may_reopen": can_reopen_period(request.user, the_period),
+            "nav": "matrix",
+        },
+    )
+
+
+@login_required
+def report_view(request: HttpRequest, org: str, period: int) -> HttpResponse:
+    organisation, the_period = _context(request, org, period)
+    f = _filters(request, organisation)
+    rows = selectors.followup_rows(
+        user=request.user,
+        period=the_period,
+        body=f["body"],
+        status=f["status"],
+        kind=f["kind"],
+        text=f["text"],
+    )
+    return render(
+        request,
+        "followup/report_view.html",
+        {
+            "organisation": organisation,
+            "period": the_period,
+            "rows": rows,
+            "filters": f,
+            "formats": FOLLOWUP_FORMATS.values(),
+            "query": request.GET.urlencode(),
+            "nav": "matrix",
+        },
+    )
+
+
+@login_required
+def report_download(request: HttpRequest, org: str, period: int, fmt: str) -> HttpResponse:
+    organisation, the_period = _context(request, org, period)
+    chosen = next((f for f in FOLLOWUP_FORMATS.values() if f.extension == fmt), None)
+    if chosen is None:
+        raise Http404
+    f = _filters(request, organisation)
+    report = build_followup_report(
+        user=request.user, period=the_period, body=f["body"], status=f["status"], kind=f["kind"]
+    )
+    response = HttpResponse(chosen.render(report), content_type=chosen.content_type)
+    filename = f"uppfoljning-{slugify(the_period.name)}.{chosen.extension}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def item(request: HttpRequest, org: str, period: int, item: int) -> HttpResponse:
+    organisation, the_period = _context(request, org, period)
+    try:
+        detail = selectors.item_detail(user=request.user, period=the_period, pk=item)
+    except NotFound as exc:
+        raise Http404 from exc
+    user = request.user
+    is_open = not the_period.is_closed
+    for part in detail.bodies:
+        a = part.assessment
+        part.may_edit = is_open and can_edit_assessment_of(user, part.body)  # type: ignore[attr-defined]
+        part.may_submit = bool(  # type: ignore[attr-defined]
+            part.may_edit  # type: ignore[attr-defined]
+            and a is not None
+            and a.state in (Assessment.State.DRAFT, Assessment.State.RETURNED)
+        )
+        part.may_approve = bool(  # type: ignore[attr-defined]
+            is_open
+            and a is not None
+            and a.state == Assessment.State.SUBMITTED
+            and can_approve_assessment(user, a)
+        )
+    may_set_overall = is_open and can_set_overall_status(user, the_period)
+    overall_form = None
+    if may_set_overall:
+        current = detail.overall.status if detail.overall else None
+        overall_form = OverallStatusForm(
+            statuses=detail.statuses,
+            initial={
+                "status": (current or detail.suggestion),
+                "comment": detail.overall.comment if detail.overall else "",
+                "version": detail.overall.version if detail.overall else None,
+            },
+        )
+    return render(
+        request,
+        "followup/item.html",
+        {
+            "organisation": organisation,
+            "period": the_period,
+            "detail": detail,
+            "overall_form": overall_form,
+            "return_form": ReasonForm(),
+            "nav": "matrix",
+        },
+    )
+
+
+@login_required
+def assessment_edit(
+    request: HttpRequest, org: str, period: int, item: int, body: str
+) -> HttpResponse:
+    organisation, the_period = _context(request, org, period)
+    the_item = _item(request, the_period, item)
+    the_body = _body(organisation, body)
+    statuses = [s for s in selectors.scale_statuses(organisation)]
+    current, earlier = selectors.assessment_for_edit(
+        user=request.user, period=the_period, item=the_item, body=the_body
+    )
+    item_url = _item_url(organisation, the_period, the_item)
+    context: dict[str, Any] = {
+        "organisation": organisation,
+        "period": the_period,
+        "item": the_item,
+        "body": the_body,
+        "current": current,
+        "earlier": earlier,
+        "item_url": item_url,
+        "nav": "matrix",
+    }
+    if the_period.is_closed:
+        messages.error(request, f"Perioden {the_period} är stängd och kan inte ändras.")
+        return redirect(item_url)
+    if not can_edit_assessment_of(request.user, the_body):
+        raise PermissionDenied(
+            f"Du får bara skriva bedömningar för din egen nämnd, inte {the_body}."
+        )
+
+    if request.method == "POST":
+        form = AssessmentForm(request.POST, statuses=statuses)
+        if form.is_valid():
+            try:
+                saved, _ = services.assessment_save(
+                    actor=request.user,
+                    period=the_period,
+                    item=the_item,
+                    body=the_body,
+                    status=form.cleaned_data["status"],
+                    comment=form.cleaned_data["comment"],
+                    expected_version=form.cleaned_data["version"] if current else None,
+                )
+                if "submit" in request.POST:
+                    services.assessment_submit(actor=request.user, assessment=saved)
+                    messages.success(
+                        request, f"{the_body.name}s bedömning är sparad och klarmarkerad."
+                    )
+                else:
+                    messages.success(request, f"{the_body.name}s bedömning är sparad som utkast.")
+                return redirect(f"{item_url}#nämnd-{the_body.abbreviation}")
+            except ConflictError:
+                fresh, _ = selectors.assessment_for_edit(
+                    user=request.user, period=the_period, item=the_item, body=the_body
+                )
+                assert fresh is not None
+                form = AssessmentForm(
+                    initial={
+                        "status": form.cleaned_data["status"],
+                        "comment": form.cleaned_data["comment"],
+                        "version": fresh.version,
+                    },
+                    statuses=statuses,
+                )
+                context.update(
+                    conflict=fresh,
+                    mine_comment=request.POST.get("comment", ""),
+                    mine_status=form.initial["status"],
+                )
+                return render(
+                    request, "followup/assessment_form.html", {**context, "form": form}, status=409
+                )
+            except ValidationError as exc:
+                form.add_error(None, _message(exc))
+    else:
+        initial: dict[str, Any] = {"version": current.version if current else None}
+        source = earlier if request.GET.get("fran") == "forra" and earlier else current
+        if source is not None:
+            initial.update(status=source.status, comment=source.comment)
+        form = AssessmentForm(initial=initial, statuses=statuses)
+    return render(request, "followup/assessment_form.html", {**context, "form": form})
+
+
+def _assessment(period: FollowUpPeriod, item: PlanItem, body: Body) -> Assessment:
+    found = Assessment.objects.filter(period=period, item=item, body=body).select_related(
+        "period__organisation", "body", "status"
+    )
+    assessment = found.first()
+    if assessment is None:
+        raise Http404
+    return assessment
+
+
+@login_required
+@require_POST
+def assessment_transition(
+    request: HttpRequest, org: str, period: int, item: int, body: str, action: str
+) -> HttpResponse:
+    organisation, the_period = _context(request, org, period)
+    the_item = _item(request, the_period, item)
+    the_body = _body(organisation, body)
+    assessment = _assessment(the_period, the_item, the_body)
+    url = _item_url(organisation, the_period, the_item) + f"#nämnd-{the_body.abbreviation}"
+    try:
+        if action == "submit":
+            services.assessment_submit(actor=request.user, assessment=assessment)
+            messages.success(request, f"{the_body.name}s bedömning är klarmarkerad.")
+        elif action == "approve":
+            services.assessment_approve(actor=request.user, assessment=assessment)
+            messages.success(request, f"{the_body.name}s bedömning är godkänd.")
+        elif action == "return":
+            form = ReasonForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError("Ange varför bedömningen skickas tillbaka.")
+            services.assessment_return(
+                actor=request.user, assessment=assessment, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, f"{the_body.name}s bedömning är skickad tillbaka.")
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, _message(exc))
+    return redirect(url)
+
+
+@login_required
+@require_POST
+def overall_status(request: HttpRequest, org: str, period: int, item: int) -> HttpResponse:
+    organisation, the_period = _context(request, org, period)
+    the_item = _item(request, the_period, item)
+    url = _item_url(organisation, the_period, the_item)
+    if not can_set_overall_status(request.user, the_period):
+        raise PermissionDenied("Bara controller och administratör sätter den samlade statusen.")
+    form = OverallStatusForm(request.POST, statuses=selectors.scale_statuses(organisation))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(url)
+    try:
+        services.overall_status_set(
+            actor=request.user,
+            period=the_period,
+            item=the_item,
+            status=form.cleaned_data["status"],
+            comment=form.cleaned_data["comment"],
+            expected_version=form.cleaned_data["version"],
+        )
+        messages.success(request, f"Samlad status: {form.cleaned_data['status'].label}.")
+    except ConflictError:
+        messages.error(
+            request,
+            "Någon annan har ändrat den samlade statusen medan du hade sidan öppen. "
+            "Se den nya statusen nedan och välj igen.",
+        )
+    except ValidationError as exc:
+        messages.error(request, _message(exc))
+    return redirect(url)
+
+
+@login_required
+@require_POST
+def period_state(request: HttpRequest, org: str, period: int, action: str) -> HttpResponse:
+    organisation, the_period = _context(request, org, period)
+    url = reverse("followup:matrix", args=[organisation.slug, the_period.pk])
+    try:
+        if action == "close":
+            services.period_close(actor=request.user, period=the_period)
+            messages.success(request, f"Perioden {the_period} är stängd.")
+        elif action == "reopen":
+            form = ReasonForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError("Ange varför perioden öppnas igen.")
+            services.period_reopen(
+                actor=request.user, period=the_period, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, f"Perioden {the_period} är öppen igen.")
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, _message(exc))
+    return redirect(url)
+
+
+@login_required
+def progress(request: HttpRequest, org: str, period: int) -> HttpResponse:
+    organisation, the_period = _context(request, org, period)
+    rows = selectors.progress(user=request.user, period=the_period)
+    editable = {
+        b.pk
+        for b in body_list(organisation=organisation)
+        if can_edit_assessment_of(request.user, b)
+    }
+    return render(
+        request,
+        "followup/progress.html",
+        {
+            "organisation": organisation,
+            "period": the_period,
+            "rows": rows,
+            "editable": editable,
+            "previous": selectors.previous_period(the_period),
+            "nav": "progress",
+        },
+    )
+
+
+@login_required
+@require_POST
+def start_from_previous(request: HttpRequest, org: str, period: int, body: str) -> HttpResponse:
+    organisation, the_period = _context(request, org, period)
+    the_body = _body(organisation, body)
+    try:
+        made = services.assessments_start_from_previous(
+            actor=request.user, period=the_period, body=the_body
+        )
+        messages.success(
+            request,
+            f"{made} utkast skapade från förra periodens texter för {the_body.name}."
+            if made
+            else "Inga texter att hämta: allt är redan påbörjat eller saknas i förra perioden.",
+        )
+    except ValidationError as exc:
+        messages.error(request, _message(exc))
+    return redirect(reverse("followup:progress", args=[organisation.slug, the_period.pk]))

@@ -1,0 +1,33 @@
+"""Template helpers shared by every screen."""
+
+from urllib.parse import urlencode
+
+from django import template
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from styrkort.core.diary import DIARY_NUMBER_RE
+
+register = template.Library()
+
+
+@register.filter
+def diary_links(text: str, organisation) -> SafeString:
+    """Escape a text and turn every diary number in it into a link.
+
+    Until the register holds cases, a number links to the search for it.
+    """
+    escaped = escape(text or "")
+    base = reverse("web:search", args=[organisation.slug])
+
+    def link(match) -> str:
+        number = match.group(0)
+        return f'<a href="{base}?{urlencode({"q": number})}" class="diary">{number}</a>'
+
+    return mark_safe(DIARY_NUMBER_RE.sub(link, escaped))
+
+
+@register.inclusion_tag("web/_status.html")
+def status_badge(status, none_label="Ej bedömd"):
+    return {"status": status, "none_label": none_label}

@@ -1,0 +1,61 @@
+"""Every page type, for each role, has zero axe-core violations of WCAG 2.1 A and AA."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import assert_accessible, login
+
+pytestmark = pytest.mark.browser
+
+ROLES = {
+    "admin": "admin",
+    "controller": "controller",
+    "editor": "hsn",
+    "approver": "hsn_approver",
+    "reader": "reader",
+}
+
+
+def test_login_and_lockout_pages_are_accessible(site, page):
+    page.goto(site.path("web:login"))
+    expect(page.locator("html")).to_have_attribute("lang", "sv")
+    assert_accessible(page, "inloggning")
+    for _ in range(5):
+        page.get_by_label("Användarnamn").fill("hsn")
+        page.get_by_label("Lösenord").fill("fel")
+        page.get_by_role("button", name="Logga in").click()
+    assert_accessible(page, "misslyckad inloggning / spärr")
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_every_page_type_is_accessible_for_role(site, page, role):
+    login(page, site, ROLES[role])
+    org, period = site.org, site.period()
+    item = period.overall_statuses.order_by("item__order").first().item
+    pages = {
+        "översikt": site.path("web:organisation", org.slug),
+        "matris": site.path("followup:matrix", org.slug, period.pk),
+        "matris, filtrerad": site.path("followup:matrix", org.slug, period.pk)
+        + "?body=HSN&q=budget",
+        "rapportvy": site.path("followup:report-view", org.slug, period.pk),
+        "framsteg": site.path("followup:progress", org.slug, period.pk),
+        "punkt": site.path("followup:item", org.slug, period.pk, item.pk),
+        "sök": site.path("web:search", org.slug) + "?q=RS/673/2024",
+        "sidan finns inte": site.url + "/o/finns-inte/",
+    }
+    if role == "editor":
+        pages["skriv bedömning"] = site.path("followup:edit", org.slug, period.pk, item.pk, "HSN")
+        pages["ingen behörighet"] = site.path("followup:edit", org.slug, period.pk, item.pk, "RUN")
+    for name, url in pages.items():
+        page.goto(url)
+        expect(page.locator("h1")).to_be_visible()
+        assert_accessible(page, f"{role}: {name}")
+
+
+def test_the_check_catches_a_known_violation(page):
+    """A control: an image without text and an unlabeled field must be reported."""
+    page.set_content('<html lang="sv"><body><main><img src="x.png"><input></main></body></html>')
+    from tests.browser.conftest import axe_violations
+
+    ids = {v["id"] for v in axe_violations(page)}
+    assert {"image-alt", "label"} <= ids
