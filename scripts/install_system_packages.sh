@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
-# Debian packages the test suite needs. Installs only what is missing, so a second run is quick.
+# Debian packages the test suite needs, installed only when the command they provide is
+# missing (a machine may already have Node.js with its own npm, which Debian's npm conflicts
+# with). A second run is quick.
 set -euo pipefail
-# chromium: browser tests (Playwright drives /usr/bin/chromium; it never downloads a browser)
-# nodejs/npm: installs axe-core for the accessibility checks (scripts/install_js.sh)
-PACKAGES=(postgresql-client chromium fonts-dejavu-core nodejs npm)
 missing=()
-for p in "${PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
+need() {  # need COMMAND PACKAGE...
+    command -v "$1" >/dev/null 2>&1 || missing+=("${@:2}")
+}
+need pg_isready postgresql-client
+need chromium chromium fonts-dejavu-core   # browser tests: Playwright drives /usr/bin/chromium
+need npm nodejs npm                       # scripts/install_js.sh installs axe-core
 if [ ${#missing[@]} -eq 0 ]; then
-    echo "system packages present: ${PACKAGES[*]}"
+    echo "system packages present (pg_isready, chromium, npm)"
     exit 0
 fi
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
+echo "installing: ${missing[*]}"
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -92,3 +92,48 @@ def test_user_of_another_region_gets_not_found(region):
     _, _, per = _fill(region, 1)
     with pytest.raises(NotFound):
         followup_rows(user=region.other_region_admin, period=per)
+
+
+def test_matrix_cells_counts_and_change_since_previous_period(region):
+    from styrkort.followup.selectors import MISSING, NOT_ASKED, Change, MatrixCell, matrix
+
+    _, items = plan_with_items(region, count=3, receivers=("HSN", "RUN"))
+    t1 = period(region, name="Tertial 1 2024")
+    t2 = period(region, name="Tertial 2 2024", start=(5, 1), end=(8, 31))
+    red, yellow, green = (status(region, c) for c in ("red", "yellow", "green"))
+    for item, before, now in zip(items, [yellow, yellow, None], [green, red, yellow], strict=True):
+        if before:
+            overall_status_set(actor=None, period=t1, item=item, status=before)
+        overall_status_set(actor=None, period=t2, item=item, status=now)
+    assessment_save(
+        actor=None, period=t2, item=items[0], body=region.bodies["HSN"], status=green, comment="Ok."
+    )
+    assessment_save(
+        actor=None,
+        period=t2,
+        item=items[0],
+        body=region.bodies["KTN"],
+        status=red,
+        comment="Extra.",
+    )
+
+    data = matrix(user=region.reader, period=t2)
+    assert data.previous == t1
+    assert [b.abbreviation for b in data.bodies] == ["HSN", "RUN", "KTN"]
+    assert [r.change for r in data.rows] == [Change.BETTER, Change.WORSE, Change.UNKNOWN]
+    first = dict((b.abbreviation, c) for b, c in data.rows[0].cells)
+    assert first["HSN"] == MatrixCell(green, "draft")
+    assert first["RUN"] == MISSING
+    assert first["KTN"] == MatrixCell(red, "draft")
+    assert dict((b.abbreviation, c) for b, c in data.rows[1].cells)["KTN"] == NOT_ASKED
+    assert [(s.label if s else None, n) for s, n in data.counts] == [
+        ("Röd", 1),
+        ("Gul", 1),
+        ("Grön", 1),
+        (None, 0),
+    ]
+    only_red = matrix(user=region.reader, period=t2, status=red)
+    assert [r.item for r in only_red.rows] == [items[1]]
+    only_ktn = matrix(user=region.reader, period=t2, body=region.bodies["KTN"])
+    assert [b.abbreviation for b in only_ktn.bodies] == ["KTN"]
+    assert [r.item for r in only_ktn.rows] == [items[0]]

@@ -251,3 +251,17 @@ def test_page_query_counts_do_not_grow_from_10_to_500_items(client, regions):
     small, large = counts
     assert small == large
     assert max(small.values()) <= 20, small
+
+
+def test_save_and_submit_without_status_saves_nothing(client, ctx):
+    before = _hsn(ctx)
+    response = _as(client, "hsn").post(
+        _edit_url(ctx), {"comment": "Utan status.", "version": before.version, "submit": "1"}
+    )
+    assert "både status och kommentar" in response.content.decode()
+    after = _hsn(ctx)
+    assert (after.comment, after.version, after.state) == (
+        before.comment,
+        before.version,
+        before.state,
+    )

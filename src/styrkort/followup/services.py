@@ -392,3 +392,27 @@ def assessments_start_from_previous(*, actor: Any, period: FollowUpPeriod, body:
         create_audited(actor=actor, organisation=period.organisation, instance=assessment)
         made += 1
     return made
+
+
+@transaction.atomic
+def assessment_save_and_submit(
+    *,
+    actor: Any,
+    period: FollowUpPeriod,
+    item: PlanItem,
+    body: Body,
+    status: Status | None,
+    comment: str,
+    expected_version: int | None = None,
+) -> Assessment:
+    """Save and klarmarkera in one step: if the submit is refused, nothing is saved either."""
+    assessment, _ = assessment_save(
+        actor=actor,
+        period=period,
+        item=item,
+        body=body,
+        status=status,
+        comment=comment,
+        expected_version=expected_version,
+    )
+    return assessment_submit(actor=actor, assessment=assessment)

@@ -246,21 +246,22 @@ def assessment_edit(
         form = AssessmentForm(request.POST, statuses=statuses)
         if form.is_valid():
             try:
-                saved, _ = services.assessment_save(
-                    actor=request.user,
-                    period=the_period,
-                    item=the_item,
-                    body=the_body,
-                    status=form.cleaned_data["status"],
-                    comment=form.cleaned_data["comment"],
-                    expected_version=form.cleaned_data["version"] if current else None,
-                )
+                values = {
+                    "actor": request.user,
+                    "period": the_period,
+                    "item": the_item,
+                    "body": the_body,
+                    "status": form.cleaned_data["status"],
+                    "comment": form.cleaned_data["comment"],
+                    "expected_version": form.cleaned_data["version"] if current else None,
+                }
                 if "submit" in request.POST:
-                    services.assessment_submit(actor=request.user, assessment=saved)
+                    services.assessment_save_and_submit(**values)
                     messages.success(
                         request, f"{the_body.name}s bedömning är sparad och klarmarkerad."
                     )
                 else:
+                    services.assessment_save(**values)
                     messages.success(request, f"{the_body.name}s bedömning är sparad som utkast.")
                 return redirect(f"{item_url}#nämnd-{the_body.abbreviation}")
             except ConflictError:
