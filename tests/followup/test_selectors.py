@@ -137,3 +137,71 @@ def test_matrix_cells_counts_and_change_since_previous_period(region):
     only_ktn = matrix(user=region.reader, period=t2, body=region.bodies["KTN"])
     assert [b.abbreviation for b in only_ktn.bodies] == ["KTN"]
     assert [r.item for r in only_ktn.rows] == [items[0]]
+
+
+def test_not_assessed_filter_matches_the_not_assessed_count(region):
+    from styrkort.followup.selectors import matrix
+
+    _, items = plan_with_items(region, count=3)
+    per = period(region)
+    overall_status_set(actor=None, period=per, item=items[0], status=status(region, "no-data"))
+    overall_status_set(actor=None, period=per, item=items[1], status=status(region, "red"))
+    data = matrix(user=None, period=per)
+    assert data.counts[-1] == (None, 2)
+    filtered = matrix(user=None, period=per, status=status(region, "no-data"))
+    assert [r.item for r in filtered.rows] == [items[0], items[2]]
+
+
+def test_text_filter_with_a_body_searches_only_that_bodys_comments(region):
+    from styrkort.followup.selectors import matrix
+
+    _, items = plan_with_items(region, count=2)
+    per = period(region)
+    assessment_save(
+        actor=None,
+        period=per,
+        item=items[0],
+        body=region.bodies["RUN"],
+        status=None,
+        comment="Vi bygger om busshallen.",
+    )
+    both = matrix(user=None, period=per, text="busshallen")
+    assert [r.item for r in both.rows] == [items[0]]
+    assert matrix(user=None, period=per, text="busshallen", body=region.bodies["HSN"]).rows == []
+
+
+def test_item_page_history_shows_only_earlier_periods_of_the_organisation(region):
+    from styrkort.followup.selectors import item_detail
+
+    _, items = plan_with_items(region, count=1)
+    t1 = period(region, name="Tertial 1 2024")
+    t2 = period(region, name="Tertial 2 2024", start=(5, 1), end=(8, 31))
+    for per, text in ((t1, "Först."), (t2, "Sedan.")):
+        assessment_save(
+            actor=None,
+            period=per,
+            item=items[0],
+            body=region.bodies["HSN"],
+            status=None,
+            comment=text,
+        )
+    assert [h.period for h in item_detail(user=None, period=t2, pk=items[0].pk).history] == [t1]
+    assert item_detail(user=None, period=t1, pk=items[0].pk).history == []
+
+
+def test_items_of_a_version_not_in_force_are_not_found(region):
+    import datetime as dt
+
+    from styrkort.planning.models import PlanVersion
+    from styrkort.planning.services import item_create, plan_version_adopt
+
+    plan, items = plan_with_items(region, count=1)
+    plan_version_adopt(actor=None, version=plan.versions.get(), adopted_on=dt.date(2023, 11, 1))
+    draft = PlanVersion.objects.create(plan=plan, number=2, label="Revidering")
+    hidden = item_create(actor=None, version=draft, kind="goal", text="Ännu inte beslutat.")
+    per = period(region)
+    from styrkort.followup.selectors import item_get
+
+    assert item_get(user=None, period=per, pk=items[0].pk) == items[0]
+    with pytest.raises(NotFound):
+        item_get(user=None, period=per, pk=hidden.pk)

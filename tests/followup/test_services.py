@@ -176,7 +176,7 @@ def test_workflow_submit_approve_and_return(setup):
     a = assessment_approve(actor=region.hsn_approver, assessment=a)
     assert a.state == Assessment.State.APPROVED and a.approved_by == region.hsn_approver
     actions = [e.action for e in history(a)]
-    assert actions == ["create", "klarmarkeras", "skickas tillbaka", "klarmarkeras", "godkännas"]
+    assert actions == ["create", "submit", "return", "submit", "approve"]
 
 
 def test_approving_a_draft_is_refused(setup):

@@ -265,3 +265,120 @@ def test_save_and_submit_without_status_saves_nothing(client, ctx):
         before.version,
         before.state,
     )
+
+
+def _second_hsn_editor(org):
+    from styrkort.organisation.services import membership_grant
+    from tests.factories import UserFactory
+
+    colleague = UserFactory(username="hsn2")
+    hsn = org.bodies.get(abbreviation="HSN")
+    membership_grant(actor=None, organisation=org, user=colleague, role="editor", body=hsn)
+    return colleague
+
+
+def test_first_save_after_a_colleagues_first_save_is_a_conflict(client, ctx):
+    from django.test import Client
+
+    org, period, item = ctx
+    Assessment.objects.filter(period=period, item=item, body__abbreviation="HSN").delete()
+    hsn = _as(client, "hsn")
+    form = hsn.get(_edit_url(ctx)).content.decode()
+    assert 'name="version" value="0"' in form
+    colleague = Client()
+    colleague.force_login(_second_hsn_editor(org))
+    colleague.post(_edit_url(ctx), {"comment": "Kollegans text.", "version": 0})
+    response = hsn.post(_edit_url(ctx), {"comment": "Min text.", "version": 0})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Kollegans text." in html and "Min text." in html
+    assert _hsn(ctx).comment == "Kollegans text."
+
+
+def test_overall_status_set_from_a_stale_page_is_refused(client, ctx):
+    from styrkort.followup.models import OverallStatus
+
+    org, period, item = ctx
+    OverallStatus.objects.filter(period=period, item=item).delete()
+    url = reverse("followup:overall", args=[org.slug, period.pk, item.pk])
+    _as(client, "admin").post(url, {"status": _status(ctx, "red").pk, "version": 0})
+    response = _as(client, "controller").post(
+        url, {"status": _status(ctx, "green").pk, "version": 0}, follow=True
+    )
+    assert "Någon annan har ändrat den samlade statusen" in response.content.decode()
+    assert OverallStatus.objects.get(period=period, item=item).status.code == "red"
+
+
+def test_approving_text_changed_since_the_page_was_opened_is_refused(client, ctx):
+    org, period, item = ctx
+    a = _hsn(ctx)
+    Assessment.objects.filter(pk=a.pk).update(state="submitted", version=7)
+    url = reverse("followup:approve", args=[org.slug, period.pk, item.pk, "HSN"])
+    response = _as(client, "hsn_approver").post(url, {"version": 6}, follow=True)
+    assert "har ändrats sedan du öppnade sidan" in response.content.decode()
+    assert _hsn(ctx).state == "submitted"
+    _as(client, "hsn_approver").post(url, {"version": 7})
+    assert _hsn(ctx).state == "approved"
+
+
+def test_editor_gets_no_form_for_an_item_not_given_to_the_body(client, ctx):
+    org, period, _ = ctx
+    rs_only = period.overall_statuses.order_by("item__order")[2].item  # "(RS)"
+    url = reverse("followup:edit", args=[org.slug, period.pk, rs_only.pk, "RUN"])
+    assert _as(client, "run").get(url).status_code == 404
+    assert _as(client, "run").post(url, {"comment": "x", "version": 0}).status_code == 404
+    assert not Assessment.objects.filter(item=rs_only, body__abbreviation="RUN").exists()
+
+
+def test_over_long_return_reason_gets_the_length_message(client, ctx):
+    org, period, item = ctx
+    a = _hsn(ctx)
+    Assessment.objects.filter(pk=a.pk).update(state="submitted")
+    url = reverse("followup:return", args=[org.slug, period.pk, item.pk, "HSN"])
+    response = _as(client, "hsn_approver").post(url, {"reason": "x" * 2001}, follow=True)
+    assert "högst 2" in response.content.decode().replace("\xa0", " ")
+    assert _hsn(ctx).state == "submitted"
+
+
+def test_reopening_an_open_period_says_so_and_records_nothing(client, ctx):
+    from styrkort.core.audit import history
+
+    org, period, _ = ctx
+    events = len(history(period))
+    url = reverse("followup:reopen", args=[org.slug, period.pk])
+    response = _as(client, "admin").post(url, {"reason": "Test"}, follow=True)
+    assert "är redan öppen" in response.content.decode()
+    assert len(history(period)) == events
+
+
+def test_change_history_is_in_swedish(client, ctx):
+    org, period, item = ctx
+    before = _hsn(ctx)
+    hsn = _as(client, "hsn")
+    hsn.post(
+        _edit_url(ctx),
+        {"status": _status(ctx, "yellow").pk, "comment": "Ny.", "version": before.version},
+    )
+    html = hsn.get(reverse("followup:item", args=[org.slug, period.pk, item.pk])).content.decode()
+    assert "<strong>Kommentar</strong>" in html and "<strong>Läge</strong>" in html
+    assert "godkänd → utkast" in html
+    assert "<strong>comment</strong>" not in html and ">update<" not in html
+
+
+def test_report_view_marks_its_own_tab_as_current(client, ctx):
+    org, period, _ = ctx
+    html = (
+        _as(client, "reader")
+        .get(reverse("followup:report-view", args=[org.slug, period.pk]))
+        .content.decode()
+    )
+    assert 'aria-current="page">Rapportvy' in html
+    assert 'aria-current="page">Matris' not in html
+
+
+def test_windows_line_breaks_count_as_the_browser_counts_them(client, ctx):
+    before = _hsn(ctx)
+    text = "rad\r\n" * (COMMENT_MAX_LENGTH // 4)  # 4 characters a line in the browser
+    response = _as(client, "hsn").post(_edit_url(ctx), {"comment": text, "version": before.version})
+    assert response.status_code == 302
+    assert len(_hsn(ctx).comment) <= COMMENT_MAX_LENGTH

@@ -6,3 +6,10 @@ class CoreConfig(AppConfig):
     name = "styrkort.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from styrkort.core.sqlite import install_like
+
+        connection_created.connect(install_like, dispatch_uid="styrkort-sqlite-like")

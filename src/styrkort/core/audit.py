@@ -144,3 +144,74 @@ def update_audited(
         system_label=system_label,
     )
     return changes
+
+
+ACTION_LABELS = {
+    "create": "Skapad",
+    "update": "Ändrad",
+    "close": "Perioden stängd",
+    "reopen": "Perioden öppnad igen",
+    "adopt": "Fastställd",
+    "set-receivers": "Mottagare ändrade",
+    "import": "Import",
+    "submit": "Klarmarkerad",
+    "approve": "Godkänd",
+    "return": "Skickad tillbaka",
+}
+# Kept in the log, but not worth a line on screen: the actor and time already say them.
+_HIDDEN = {"version", "author", "set_by", "submitted_at", "approved_at", "approved_by", "lineage"}
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
+
+
+def _display(field: models.Field | None, value: Any) -> str:
+    from django.utils import formats, timezone
+
+    if value is None or value == "":
+        return "–"
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "Ja" if value else "Nej"
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        try:
+            moment = timezone.localtime(dt.datetime.fromisoformat(value))
+        except ValueError:
+            return value
+        return formats.date_format(moment, "j M Y H:i")
+    if isinstance(field, models.DateField) and isinstance(value, str):
+        try:
+            return formats.date_format(dt.date.fromisoformat(value), "j F Y")
+        except ValueError:
+            return value
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "–"
+    return str(value)
+
+
+def describe(event: AuditEvent) -> list[tuple[str, str, str]]:
+    """An event's changes as (field label, before, after), in Swedish, for screens."""
+    from django.apps import apps
+    from django.core.exceptions import FieldDoesNotExist
+
+    try:
+        model = apps.get_model(event.model)
+    except (LookupError, ValueError):
+        model = None
+    rows = []
+    for name, (before, after) in event.changes.items():
+        if name in _HIDDEN:
+            continue
+        field = None
+        if model is not None:
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                field = None
+        label = str(getattr(field, "verbose_name", name)).capitalize()
+        shown = (_display(field, before), _display(field, after))
+        if shown[0] != shown[1]:
+            rows.append((label, *shown))
+    return rows

@@ -1,6 +1,7 @@
 """What every app shares: the base model, the audit log and status scales."""
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -53,6 +54,19 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label}: {self.action} {self.object_repr}"
 
+    @property
+    def action_label(self) -> str:
+        from styrkort.core.audit import action_label
+
+        return action_label(self.action)
+
+    @property
+    def rows(self) -> list[tuple[str, str, str]]:
+        """(field, before, after) in Swedish, for screens."""
+        from styrkort.core.audit import describe
+
+        return describe(self)
+
 
 class StatusScale(TimeStampedModel):
     """An organisation's ordered set of statuses (Röd/Gul/Grön, Uppfyllt/…)."""
@@ -91,7 +105,12 @@ class Status(models.Model):
     label = models.CharField(_("label"), max_length=50)
     code = models.SlugField(_("code"), max_length=30)
     rank = models.PositiveSmallIntegerField(_("rank (0 = worst)"), null=True, blank=True)
-    colour = models.CharField(_("colour"), max_length=7, help_text=_("#rrggbb"))
+    colour = models.CharField(
+        _("colour"),
+        max_length=7,
+        help_text=_("#rrggbb"),
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("#rrggbb"))],
+    )
     is_assessed = models.BooleanField(_("counts as an assessment"), default=True)
     synonyms = models.CharField(
         _("other spellings"),

@@ -39,6 +39,8 @@ def build_synthetic_region(
 ) -> Synthetic:
     """Create an organisation with a council, `bodies` answering bodies, one plan of `items`
     items each given to every body, and `periods` tertials with every assessment written."""
+    if not 1 <= periods <= 3:
+        raise ValueError("A synthetic year has 1 to 3 periods (tertials).")
     rng = random.Random(20241231)
     org = organisation_create(actor=None, name=name)
     council = body_create(

@@ -11,6 +11,15 @@ class StatusChoiceField(forms.ModelChoiceField):
         return obj.label
 
 
+class CommentField(forms.CharField):
+    """A browser counts a line break as one character and sends it as two (CR LF); count it
+    as the browser does, so a comment the field accepted is not refused here."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if value else value
+
+
 class AssessmentForm(forms.Form):
     status = StatusChoiceField(
         queryset=Status.objects.none(),
@@ -19,7 +28,7 @@ class AssessmentForm(forms.Form):
         label="Status",
         empty_label=None,
     )
-    comment = forms.CharField(
+    comment = CommentField(
         label="Kommentar",
         required=False,
         max_length=COMMENT_MAX_LENGTH,
@@ -49,7 +58,10 @@ class ReasonForm(forms.Form):
         label="Motivering",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Ange en motivering."},
+        error_messages={
+            "required": "Ange en motivering.",
+            "max_length": "Motiveringen får vara högst %(limit_value)d tecken (nu %(show_value)d).",
+        },
     )
 
 
@@ -65,7 +77,7 @@ class OverallStatusForm(forms.Form):
             "invalid_choice": "Välj en status ur organisationens skala.",
         },
     )
-    comment = forms.CharField(
+    comment = CommentField(
         label="Kommentar (valfri)",
         required=False,
         max_length=COMMENT_MAX_LENGTH,

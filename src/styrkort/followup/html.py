@@ -27,7 +27,7 @@ _NOT_ASKED_CELL = (
 def status_badge(status: Status | None, none_label: str = "Ej bedömd") -> str:
     if status is None:
         return f'<span class="badge none">{none_label}</span>'
-    return f'<span class="badge s-{status.code}">{escape(status.label)}</span>'
+    return f'<span class="badge s-{escape(status.code)}">{escape(status.label)}</span>'
 
 
 def matrix_body(matrix: Matrix, item_base: str) -> SafeString:

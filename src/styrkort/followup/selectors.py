@@ -212,17 +212,24 @@ def _filtered_items(
     )
     if kind:
         items = items.filter(kind=kind)
-    if status is not None:
+    if status is not None and status.is_assessed:
         items = items.filter(overall_statuses__period=period, overall_statuses__status=status)
+    elif status is not None:
+        # "Not assessed" covers items marked "Inga data" and items with no overall status yet,
+        # as the counts do.
+        items = items.exclude(
+            overall_statuses__period=period, overall_statuses__status__is_assessed=True
+        )
     if body is not None:
         items = items.filter(
             Q(receivers=body) | Q(assessments__period=period, assessments__body=body)
         ).distinct()
     if text:
-        items = items.filter(
-            Q(text__icontains=text)
-            | Q(assessments__period=period, assessments__comment__icontains=text)
-        ).distinct()
+        # With a body chosen, only that body's comments are searched.
+        in_comment = Q(assessments__period=period, assessments__comment__icontains=text)
+        if body is not None:
+            in_comment &= Q(assessments__body=body)
+        items = items.filter(Q(text__icontains=text) | in_comment).distinct()
     return items
 
 
@@ -325,10 +332,11 @@ class BodyProgress:
     draft: int
     submitted: int
     approved: int
+    returned: int = 0
 
     @property
     def expected(self) -> int:
-        return len(self.missing) + self.draft + self.submitted + self.approved
+        return len(self.missing) + self.draft + self.returned + self.submitted + self.approved
 
     @property
     def done_percent(self) -> int:
@@ -373,6 +381,8 @@ def progress(*, user: Any, period: FollowUpPeriod) -> list[BodyProgress]:
             e.approved += 1
         elif state == Assessment.State.SUBMITTED:
             e.submitted += 1
+        elif state == Assessment.State.RETURNED:
+            e.returned += 1
         else:
             e.draft += 1
     return sorted(result.values(), key=lambda p: (p.body.order, p.body.name))
@@ -411,12 +421,9 @@ def item_get(*, user: Any, period: FollowUpPeriod, pk: int) -> PlanItem:
     """An item followed up in the period; NotFound for anything the user may not see."""
     if user is not None and not can_view_period(user, period):
         raise NotFound(pk)
+    versions = versions_for_year(organisation=period.organisation, year=period.year)
     item = (
-        PlanItem.objects.filter(
-            pk=pk,
-            plan_version__plan__organisation=period.organisation,
-            plan_version__plan__year=period.year,
-        )
+        PlanItem.objects.filter(pk=pk, plan_version__in=versions)
         .select_related("plan_version__plan__body")
         .prefetch_related("receivers")
         .first()
@@ -474,17 +481,19 @@ def item_detail(*, user: Any, period: FollowUpPeriod, pk: int) -> ItemDetail:
     ]
     suggestion = worst(a.status for a in assessments)
 
+    earlier = {
+        "period__organisation": period.organisation,
+        "period__ends_on__lt": period.ends_on,
+        "item__lineage": item.lineage,
+    }
     past = (
-        Assessment.objects.filter(item__lineage=item.lineage)
-        .exclude(period=period)
+        Assessment.objects.filter(**earlier)
         .select_related("period", "status", "body")
         .order_by("-period__ends_on", "body__order")
     )
     past_overall = {
         o.period_id: o.status
-        for o in OverallStatus.objects.filter(item__lineage=item.lineage)
-        .exclude(period=period)
-        .select_related("status")
+        for o in OverallStatus.objects.filter(**earlier).select_related("status")
     }
     history: dict[int, PeriodHistory] = {}
     for a in past:

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from styrkort.core.audit import create_audited, record, snapshot, update_audited
@@ -56,7 +56,26 @@ def _check_comment(comment: str) -> str:
     return comment
 
 
+def _insert(actor: Any, period: FollowUpPeriod, instance: Any, system_label: str) -> None:
+    """Create a record that two people may create at the same moment: the loser of the race
+    gets the same conflict as a stale save, not a database error."""
+    try:
+        with transaction.atomic():
+            create_audited(
+                actor=actor,
+                organisation=period.organisation,
+                instance=instance,
+                system_label=system_label,
+            )
+    except IntegrityError as exc:
+        raise ConflictError(
+            f"Någon annan skapade {instance} samtidigt; ladda om och försök igen."
+        ) from exc
+
+
 def _check_version(current: int, expected: int | None, what: object) -> None:
+    """`expected` is the version the user saw: 0 when there was none yet, None for no check
+    (the system and importers)."""
     if expected is not None and expected != current:
         raise ConflictError(
             f"Någon annan har sparat {what} efter att du öppnade den (version {current}, "
@@ -98,6 +117,8 @@ def period_close(*, actor: Any, period: FollowUpPeriod) -> FollowUpPeriod:
     """Close a period: from now on it is read-only."""
     if actor is not None and not can_manage_periods(actor, period.organisation):
         raise PermissionDenied("Bara controller och administratör får stänga perioder.")
+    if period.is_closed:
+        raise ValidationError(f"Perioden {period} är redan stängd.")
     update_audited(
         actor=actor,
         organisation=period.organisation,
@@ -113,6 +134,8 @@ def period_reopen(*, actor: Any, period: FollowUpPeriod, reason: str) -> FollowU
     """Reopen a closed period (admins only); the reason is kept in the audit log."""
     if actor is not None and not can_reopen_period(actor, period):
         raise PermissionDenied("Bara administratören får öppna en stängd period igen.")
+    if not period.is_closed:
+        raise ValidationError(f"Perioden {period} är redan öppen.")
     if not reason.strip():
         raise ValidationError("Ange varför perioden öppnas igen.")
     update_audited(
@@ -168,6 +191,8 @@ def assessment_save(
     state = Assessment.State.APPROVED if published else None
     _require_open(period)
     _assessment_target_checks(period, item, body)
+    if actor is not None and not published and body not in item.receivers.all():
+        raise ValidationError(f"Punkten är inte given till {body}; den kan inte bedömas av den.")
     _check_status(period, status)
     comment = _check_comment(comment)
     assessment = (
@@ -177,6 +202,8 @@ def assessment_save(
         .first()
     )
     if assessment is None:
+        if expected_version:
+            raise ConflictError("Bedömningen du utgick från finns inte längre.", current=None)
         if actor is not None and not comment and status is None:
             raise ValidationError("Skriv en kommentar eller välj en status.")
         assessment = Assessment(
@@ -188,12 +215,7 @@ def assessment_save(
             state=state or Assessment.State.DRAFT,
             author=actor,
         )
-        create_audited(
-            actor=actor,
-            organisation=period.organisation,
-            instance=assessment,
-            system_label=system_label,
-        )
+        _insert(actor, period, assessment, system_label)
         created = snapshot(assessment, _ASSESSMENT_FIELDS)
         return assessment, {k: [None, v] for k, v in created.items()}
     _check_version(assessment.version, expected_version, assessment)
@@ -228,13 +250,16 @@ def _transition(
     to: str,
     allowed_from: set[str],
     action: str,
+    verb: str,
+    expected_version: int | None = None,
     **extra: Any,
 ) -> Assessment:
     _require_open(assessment.period)
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    _check_version(locked.version, expected_version, locked)
     if locked.state not in allowed_from:
         raise ValidationError(
-            f"Bedömningen är {locked.get_state_display()} och kan inte {action} nu."
+            f"Bedömningen är {locked.get_state_display()} och kan inte {verb} nu."
         )
     update_audited(
         actor=actor,
@@ -247,7 +272,9 @@ def _transition(
 
 
 @transaction.atomic
-def assessment_submit(*, actor: Any, assessment: Assessment) -> Assessment:
+def assessment_submit(
+    *, actor: Any, assessment: Assessment, expected_version: int | None = None
+) -> Assessment:
     """Klarmarkera: the editor says the text is ready for approval. Needs a status and a comment."""
     if actor is not None and not can_edit_assessment_of(actor, assessment.body):
         raise PermissionDenied("Du får bara klarmarkera din egen nämnds bedömningar.")
@@ -260,13 +287,17 @@ def assessment_submit(*, actor: Any, assessment: Assessment) -> Assessment:
         assessment=assessment,
         to=Assessment.State.SUBMITTED,
         allowed_from={Assessment.State.DRAFT, Assessment.State.RETURNED},
-        action="klarmarkeras",
+        action="submit",
+        verb="klarmarkeras",
+        expected_version=expected_version,
         submitted_at=timezone.now(),
     )
 
 
 @transaction.atomic
-def assessment_approve(*, actor: Any, assessment: Assessment) -> Assessment:
+def assessment_approve(
+    *, actor: Any, assessment: Assessment, expected_version: int | None = None
+) -> Assessment:
     """The body's approver approves a submitted assessment."""
     if actor is not None and not can_approve_assessment(actor, assessment):
         raise PermissionDenied("Bara nämndens godkännare får godkänna dess bedömningar.")
@@ -275,14 +306,18 @@ def assessment_approve(*, actor: Any, assessment: Assessment) -> Assessment:
         assessment=assessment,
         to=Assessment.State.APPROVED,
         allowed_from={Assessment.State.SUBMITTED},
-        action="godkännas",
+        action="approve",
+        verb="godkännas",
+        expected_version=expected_version,
         approved_at=timezone.now(),
         approved_by=actor,
     )
 
 
 @transaction.atomic
-def assessment_return(*, actor: Any, assessment: Assessment, reason: str) -> Assessment:
+def assessment_return(
+    *, actor: Any, assessment: Assessment, reason: str, expected_version: int | None = None
+) -> Assessment:
     """The approver sends a submitted assessment back with a reason."""
     if actor is not None and not can_approve_assessment(actor, assessment):
         raise PermissionDenied("Bara nämndens godkännare får skicka tillbaka dess bedömningar.")
@@ -293,7 +328,9 @@ def assessment_return(*, actor: Any, assessment: Assessment, reason: str) -> Ass
         assessment=assessment,
         to=Assessment.State.RETURNED,
         allowed_from={Assessment.State.SUBMITTED},
-        action="skickas tillbaka",
+        action="return",
+        verb="skickas tillbaka",
+        expected_version=expected_version,
         return_reason=reason.strip(),
     )
 
@@ -320,12 +357,9 @@ def overall_status_set(
         overall = OverallStatus(
             period=period, item=item, status=status, comment=comment, set_by=actor
         )
-        create_audited(
-            actor=actor,
-            organisation=period.organisation,
-            instance=overall,
-            system_label=system_label,
-        )
+        if expected_version:
+            raise ConflictError("Den samlade statusen du utgick från finns inte längre.")
+        _insert(actor, period, overall, system_label)
         return overall, {"status": [None, str(status) if status else None]}
     _check_version(overall.version, expected_version, overall)
     before_version = overall.version

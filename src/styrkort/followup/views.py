@@ -142,7 +142,7 @@ def report_view(request: HttpRequest, org: str, period: int) -> HttpResponse:
             "filters": f,
             "formats": FOLLOWUP_FORMATS.values(),
             "query": request.GET.urlencode(),
-            "nav": "matrix",
+            "nav": "report",
         },
     )
 
@@ -155,7 +155,12 @@ def report_download(request: HttpRequest, org: str, period: int, fmt: str) -> Ht
         raise Http404
     f = _filters(request, organisation)
     report = build_followup_report(
-        user=request.user, period=the_period, body=f["body"], status=f["status"], kind=f["kind"]
+        user=request.user,
+        period=the_period,
+        body=f["body"],
+        status=f["status"],
+        kind=f["kind"],
+        text=f["text"],
     )
     response = HttpResponse(chosen.render(report), content_type=chosen.content_type)
     filename = f"uppfoljning-{slugify(the_period.name)}.{chosen.extension}"
@@ -195,7 +200,7 @@ def item(request: HttpRequest, org: str, period: int, item: int) -> HttpResponse
             initial={
                 "status": (current or detail.suggestion),
                 "comment": detail.overall.comment if detail.overall else "",
-                "version": detail.overall.version if detail.overall else None,
+                "version": detail.overall.version if detail.overall else 0,
             },
         )
     return render(
@@ -241,6 +246,8 @@ def assessment_edit(
         raise PermissionDenied(
             f"Du får bara skriva bedömningar för din egen nämnd, inte {the_body}."
         )
+    if the_body not in the_item.receivers.all():
+        raise Http404
 
     if request.method == "POST":
         form = AssessmentForm(request.POST, statuses=statuses)
@@ -253,7 +260,7 @@ def assessment_edit(
                     "body": the_body,
                     "status": form.cleaned_data["status"],
                     "comment": form.cleaned_data["comment"],
-                    "expected_version": form.cleaned_data["version"] if current else None,
+                    "expected_version": form.cleaned_data["version"],
                 }
                 if "submit" in request.POST:
                     services.assessment_save_and_submit(**values)
@@ -268,12 +275,11 @@ def assessment_edit(
                 fresh, _ = selectors.assessment_for_edit(
                     user=request.user, period=the_period, item=the_item, body=the_body
                 )
-                assert fresh is not None
                 form = AssessmentForm(
                     initial={
                         "status": form.cleaned_data["status"],
                         "comment": form.cleaned_data["comment"],
-                        "version": fresh.version,
+                        "version": fresh.version if fresh else 0,
                     },
                     statuses=statuses,
                 )
@@ -288,7 +294,9 @@ def assessment_edit(
             except ValidationError as exc:
                 form.add_error(None, _message(exc))
     else:
-        initial: dict[str, Any] = {"version": current.version if current else None}
+        # Version 0 says "there was none when I opened the form": a colleague's first save
+        # in the meantime is then a conflict, not something to overwrite.
+        initial: dict[str, Any] = {"version": current.version if current else 0}
         source = earlier if request.GET.get("fran") == "forra" and earlier else current
         if source is not None:
             initial.update(status=source.status, comment=source.comment)
@@ -316,26 +324,47 @@ def assessment_transition(
     the_body = _body(organisation, body)
     assessment = _assessment(the_period, the_item, the_body)
     url = _item_url(organisation, the_period, the_item) + f"#nämnd-{the_body.abbreviation}"
+    version = _posted_version(request)
     try:
         if action == "submit":
-            services.assessment_submit(actor=request.user, assessment=assessment)
+            services.assessment_submit(
+                actor=request.user, assessment=assessment, expected_version=version
+            )
             messages.success(request, f"{the_body.name}s bedömning är klarmarkerad.")
         elif action == "approve":
-            services.assessment_approve(actor=request.user, assessment=assessment)
+            services.assessment_approve(
+                actor=request.user, assessment=assessment, expected_version=version
+            )
             messages.success(request, f"{the_body.name}s bedömning är godkänd.")
         elif action == "return":
             form = ReasonForm(request.POST)
             if not form.is_valid():
-                raise ValidationError("Ange varför bedömningen skickas tillbaka.")
+                raise ValidationError(form.errors["reason"])
             services.assessment_return(
-                actor=request.user, assessment=assessment, reason=form.cleaned_data["reason"]
+                actor=request.user,
+                assessment=assessment,
+                reason=form.cleaned_data["reason"],
+                expected_version=version,
             )
             messages.success(request, f"{the_body.name}s bedömning är skickad tillbaka.")
         else:
             raise Http404
+    except ConflictError:
+        messages.error(
+            request,
+            f"{the_body.name}s bedömning har ändrats sedan du öppnade sidan. "
+            "Läs den nya texten nedan och gör om ditt val.",
+        )
     except ValidationError as exc:
         messages.error(request, _message(exc))
     return redirect(url)
+
+
+def _posted_version(request: HttpRequest) -> int | None:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return None
 
 
 @login_required
@@ -385,7 +414,7 @@ def period_state(request: HttpRequest, org: str, period: int, action: str) -> Ht
         elif action == "reopen":
             form = ReasonForm(request.POST)
             if not form.is_valid():
-                raise ValidationError("Ange varför perioden öppnas igen.")
+                raise ValidationError(form.errors["reason"])
             services.period_reopen(
                 actor=request.user, period=the_period, reason=form.cleaned_data["reason"]
             )
@@ -413,6 +442,7 @@ def progress(request: HttpRequest, org: str, period: int) -> HttpResponse:
             "organisation": organisation,
             "period": the_period,
             "rows": rows,
+            "any_missing": any(p.missing for p in rows),
             "editable": editable,
             "previous": selectors.previous_period(the_period),
             "nav": "progress",

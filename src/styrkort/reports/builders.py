@@ -77,9 +77,10 @@ def build_followup_report(
     body: Body | None = None,
     status: Status | None = None,
     kind: str | None = None,
+    text: str | None = None,
 ) -> FollowUpReport:
     """The follow-up of a period in the published layout ("Uppdrag 2024 | Kommentar 2024")."""
-    rows = followup_rows(user=user, period=period, body=body, status=status, kind=kind)
+    rows = followup_rows(user=user, period=period, body=body, status=status, kind=kind, text=text)
     bodies = list(Body.objects.filter(organisation=period.organisation))
     no_data = next(
         (s for s in default_scale(period.organisation).statuses.all() if not s.is_assessed), None
@@ -123,6 +124,7 @@ def build_followup_report(
             f"Nämnd: {body.name}" if body else "",
             f"Status: {status.label}" if status else "",
             f"Typ: {dict(PlanItem.Kind.choices)[kind]}" if kind else "",
+            f"Text: {text}" if text else "",
         )
         if f
     )
