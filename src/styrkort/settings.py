@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "styrkort.organisation",
     "styrkort.planning",
     "styrkort.followup",
+    "styrkort.economy",
     "styrkort.reports",
     "styrkort.imports",
     "styrkort.demo",

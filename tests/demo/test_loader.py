@@ -46,7 +46,7 @@ def test_demo_holds_the_seed_organisation(demo):
 
 
 def test_demo_holds_the_2024_follow_up(demo):
-    assert PlanItem.objects.count() == 7
+    assert PlanItem.objects.filter(plan_version__plan__year=2024).count() == 7
     assert Assessment.objects.count() == 19
     assert OverallStatus.objects.count() == 7
 
@@ -90,3 +90,41 @@ def _models():
         model.__name__: model
         for model in (Body, Unit, Person, Role, PlanItem, Assessment, AuditEvent, Membership)
     }
+
+
+def test_demo_holds_seed_000s_plan_and_economy(demo):
+    from decimal import Decimal
+
+    from styrkort.economy.models import Appropriation, BudgetFrame, YearResult
+    from styrkort.economy.selectors import frame_overview
+    from styrkort.planning.diff import version_diff
+    from styrkort.planning.models import Plan
+
+    plan = Plan.objects.get(body__abbreviation="RS", year=2025)
+    original, revised = plan.versions.order_by("number")
+    changes = version_diff(original, revised)
+    assert [c.change for c in changes] == ["changed", "changed", "added"]
+    assert "egna lokaler" in changes[0].fields[0][2]
+    assert "CIS" in changes[1].fields[0][2]
+    assert "hyrda lokaler" in changes[2].text
+
+    frame = BudgetFrame.objects.get(year=2025)
+    assert (frame.unit.name, frame.total, frame.scope) == (
+        "Regionstaben",
+        Decimal("2181800000"),
+        "exkl förtroendevalda",
+    )
+    overview = frame_overview(user=None, organisation=demo.organisation, pk=frame.pk)
+    assert overview.unchanged and len(overview.units) == 7
+    moves = [
+        (r.from_unit.name, r.to_unit.name, r.amount, r.decision_reference)
+        for r in overview.reallocations
+    ]
+    assert moves == [
+        ("Vårdval", "Regiongemensamt", Decimal("7200000"), "RS/673/2024"),
+        ("Regiongemensamt", "Vårdval", Decimal("175000"), "RS/102/2024"),
+    ]
+    grant = Appropriation.objects.get()
+    assert (grant.holder.name, grant.amount) == ("Digitaliseringsdirektör", Decimal("15000000"))
+    result = YearResult.objects.get(year=2024)
+    assert (result.result, result.deviation) == (Decimal("-494000000"), Decimal("-194000000"))

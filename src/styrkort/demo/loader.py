@@ -163,4 +163,129 @@ def load_demo() -> LoadResult:
             plan_body=bodies[f["plan_body"]],
         )
         result.import_summaries.append(imported.summary(detail=False))
+    load_economy(org, result)
     return result
+
+
+def load_economy(org: Organisation, result: LoadResult) -> None:
+    """Seed 000's plan and economy: the RS plan 2025 in two versions, the frame, the
+    reallocations, the appropriation and the 2024 result. Idempotent."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from styrkort.economy.models import Appropriation, BudgetFrame, Reallocation, YearResult
+    from styrkort.economy.services import (
+        appropriation_create,
+        frame_create,
+        reallocation_create,
+        year_result_set,
+    )
+    from styrkort.planning.models import Plan
+    from styrkort.planning.services import (
+        item_create,
+        item_update,
+        plan_create,
+        plan_revision_create,
+        plan_version_adopt,
+    )
+
+    data = json.loads((DATA / "economy_2025.json").read_text(encoding="utf-8"))
+    bodies = {b.abbreviation: b for b in Body.objects.filter(organisation=org)}
+    units = {u.name: u for u in Unit.objects.filter(organisation=org)}
+
+    spec = data["plan"]
+    body = bodies[spec["body"]]
+    if not Plan.objects.filter(body=body, year=spec["year"]).exists():
+        plan = plan_create(
+            actor=None, organisation=org, body=body, year=spec["year"], title=spec["title"]
+        )
+        original = plan.versions.get()
+        made: dict[str, Any] = {}
+
+        def add(version: Any, item: dict[str, Any]) -> None:
+            made[item["key"]] = item_create(
+                actor=None,
+                version=version,
+                kind=item["kind"],
+                text=item["text"],
+                receivers=[bodies[r] for r in item.get("receivers", [])],
+                parent=made.get(item.get("parent", "")),
+                measure_unit=item.get("measure_unit", ""),
+                direction=item.get("direction", "none"),
+                scope_note=item.get("scope_note", ""),
+                deadline=dt.date.fromisoformat(item["deadline"]) if item.get("deadline") else None,
+            )
+
+        for item in spec["original"]["items"]:
+            add(original, item)
+        plan_version_adopt(
+            actor=None,
+            version=original,
+            adopted_on=dt.date.fromisoformat(spec["original"]["adopted_on"]),
+        )
+        revision = plan_revision_create(actor=None, plan=plan, label=spec["revision"]["label"])
+        by_lineage = {i.lineage: i for i in revision.items.all()}
+        for change in spec["revision"]["changes"]:
+            copy = by_lineage[made[change["key"]].lineage]
+            item_update(actor=None, item=copy, scope_note=change["scope_note"])
+        made = {k: by_lineage[v.lineage] for k, v in made.items()}
+        for item in spec["revision"]["added"]:
+            add(revision, item)
+        plan_version_adopt(
+            actor=None,
+            version=revision,
+            adopted_on=dt.date.fromisoformat(spec["revision"]["adopted_on"]),
+        )
+        result.created.append(f"plan {plan}")
+
+    f = data["frame"]
+    unit = units[f["unit"]]
+    if not BudgetFrame.objects.filter(unit=unit, year=f["year"]).exists():
+        frame = frame_create(
+            actor=None,
+            unit=unit,
+            year=f["year"],
+            total=Decimal(f["total"]),
+            scope=f["scope"],
+            illustrative=f["illustrative_split"],
+            allocations=[(units[a["unit"]], Decimal(a["amount"])) for a in f["allocations"]],
+        )
+        result.created.append(f"budgetram {frame}")
+    frame = BudgetFrame.objects.get(unit=unit, year=f["year"])
+    for r in f["reallocations"]:
+        if not Reallocation.objects.filter(frame=frame, decision_reference=r["decision"]).exists():
+            reallocation_create(
+                actor=None,
+                frame=frame,
+                from_unit=units[r["from"]],
+                to_unit=units[r["to"]],
+                amount=Decimal(r["amount"]),
+                decided_on=dt.date.fromisoformat(r["decided_on"]),
+                reason=r["reason"],
+                decision_reference=r["decision"],
+            )
+            result.created.append(f"omdisponering {r['decision']}")
+    for a in data["appropriations"]:
+        holder = Role.objects.get(organisation=org, name=a["holder"])
+        if not Appropriation.objects.filter(holder=holder, year=a["year"]).exists():
+            appropriation_create(
+                actor=None,
+                organisation=org,
+                year=a["year"],
+                holder=holder,
+                amount=Decimal(a["amount"]),
+                purpose=a["purpose"],
+            )
+            result.created.append(f"anslag {a['purpose']}")
+    for y in data["results"]:
+        if not YearResult.objects.filter(organisation=org, year=y["year"]).exists():
+            year_result_set(
+                actor=None,
+                organisation=org,
+                year=y["year"],
+                budgeted=Decimal(y["budgeted"]),
+                result=Decimal(y["result"]),
+                preliminary=y["preliminary"],
+                note=y["note"],
+            )
+            result.created.append(f"resultat {y['year']}")

@@ -22,7 +22,8 @@ def _require_editor(actor: Any, plan: Plan) -> None:
 
 
 def _require_draft(version: PlanVersion) -> None:
-    if version.state == PlanVersion.State.ADOPTED:
+    # Read the state from the database: the caller's copy may predate the adoption.
+    if PlanVersion.objects.filter(pk=version.pk, state=PlanVersion.State.ADOPTED).exists():
         raise ValidationError(
             f"{version} är fastställd och kan inte ändras; gör en revidering (ny version)."
         )
@@ -193,3 +194,75 @@ def target_set(
             values={"value": value, "scope_note": scope_note},
         )
     return target
+
+
+_ITEM_FIELDS = [
+    "kind",
+    "order",
+    "number",
+    "text",
+    "description",
+    "origin",
+    "origin_note",
+    "deadline",
+    "measure_unit",
+    "direction",
+    "scope_note",
+]
+
+
+@transaction.atomic
+def plan_revision_create(*, actor: Any, plan: Plan, label: str = "Revidering") -> PlanVersion:
+    """Revidera: copy the version in force into a new draft; items keep their lineage."""
+    _require_editor(actor, plan)
+    versions = list(plan.versions.order_by("number"))
+    if versions and versions[-1].state == PlanVersion.State.DRAFT:
+        raise ValidationError(
+            f"{plan} har redan ett utkast (version {versions[-1].number}); fastställ det först."
+        )
+    source = version_in_force(plan)
+    new = PlanVersion(plan=plan, number=(versions[-1].number + 1) if versions else 1, label=label)
+    create_audited(actor=actor, organisation=plan.organisation, instance=new)
+    if source is None:
+        return new
+    old_items = list(source.items.prefetch_related("receivers", "receiving_roles", "targets"))
+    copies: dict[int, PlanItem] = {}
+    for old in sorted(old_items, key=lambda i: (i.parent_id is not None, i.order)):
+        copy = PlanItem(
+            plan_version=new,
+            lineage=old.lineage,
+            parent=copies.get(old.parent_id) if old.parent_id else None,
+            **{f: getattr(old, f) for f in _ITEM_FIELDS},
+        )
+        copy.full_clean()
+        copy.save()
+        copy.receivers.set(old.receivers.all())
+        copy.receiving_roles.set(old.receiving_roles.all())
+        for target in old.targets.all():
+            Target.objects.create(
+                indicator=copy, year=target.year, value=target.value, scope_note=target.scope_note
+            )
+        copies[old.pk] = copy
+    return new
+
+
+@transaction.atomic
+def item_update(*, actor: Any, item: PlanItem, **values: Any) -> dict[str, list[Any]]:
+    """Change an item of a draft version; returns what changed."""
+    plan = item.plan_version.plan
+    _require_editor(actor, plan)
+    _require_draft(item.plan_version)
+    unknown = set(values) - set(_ITEM_FIELDS)
+    if unknown:
+        raise ValidationError(f"Okända fält: {', '.join(sorted(unknown))}")
+    return update_audited(actor=actor, organisation=plan.organisation, instance=item, values=values)
+
+
+@transaction.atomic
+def item_remove(*, actor: Any, item: PlanItem) -> None:
+    """Take an item out of a draft version (earlier versions keep it)."""
+    plan = item.plan_version.plan
+    _require_editor(actor, plan)
+    _require_draft(item.plan_version)
+    record(actor=actor, organisation=plan.organisation, action="remove", instance=item)
+    item.delete()
