@@ -5,6 +5,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("styrkort.web.urls")),
     path("", include("styrkort.followup.urls")),
+    path("", include("styrkort.economy.urls")),
+    path("", include("styrkort.planning.urls")),
 ]
 
 handler403 = "styrkort.web.views.forbidden"

@@ -42,6 +42,10 @@ def test_every_page_type_is_accessible_for_role(site, page, role):
         "punkt": site.path("followup:item", org.slug, period.pk, item.pk),
         "sök": site.path("web:search", org.slug) + "?q=RS/673/2024",
         "sidan finns inte": site.url + "/o/finns-inte/",
+        "budget": site.path("economy:index", org.slug),
+        "budgetram": site.path("economy:frame", org.slug, org.budget_frames.get().pk),
+        "planer": site.path("planning:index", org.slug),
+        "plan med ändringar": site.path("planning:plan", org.slug, org.plans.get(year=2025).pk),
     }
     if role == "editor":
         pages["skriv bedömning"] = site.path("followup:edit", org.slug, period.pk, item.pk, "HSN")

@@ -31,3 +31,27 @@ def diary_links(text: str, organisation) -> SafeString:
 @register.inclusion_tag("web/_status.html")
 def status_badge(status, none_label="Ej bedömd"):
     return {"status": status, "none_label": none_label}
+
+
+@register.filter
+def sek(amount, unit=None) -> str:
+    """An amount the Swedish way: 2 181,8 mkr, −494 mkr, 175 tkr (no-break spaces)."""
+    from decimal import Decimal
+
+    from styrkort.core.money import format_sek
+
+    if amount is None or amount == "":
+        return "–"
+    return format_sek(Decimal(amount), unit=unit or None)
+
+
+@register.filter
+def sek_signed(amount) -> str:
+    """A deviation with its sign: +80 mkr, −194 mkr."""
+    from decimal import Decimal
+
+    from styrkort.core.money import format_sek
+
+    if amount is None:
+        return "–"
+    return format_sek(Decimal(amount), plus=True)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from styrkort.economy import views
+
+app_name = "economy"
+urlpatterns = [
+    path("o/<slug:org>/budget/", views.budget_index, name="index"),
+    path("o/<slug:org>/budget/<int:frame>/", views.frame_detail, name="frame"),
+]

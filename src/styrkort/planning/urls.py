@@ -1,0 +1,9 @@
+from django.urls import path
+
+from styrkort.planning import views
+
+app_name = "planning"
+urlpatterns = [
+    path("o/<slug:org>/planer/", views.plan_index, name="index"),
+    path("o/<slug:org>/planer/<int:plan>/", views.plan_detail, name="plan"),
+]
