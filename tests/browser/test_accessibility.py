@@ -42,6 +42,9 @@ def test_every_page_type_is_accessible_for_role(site, page, role):
         "punkt": site.path("followup:item", org.slug, period.pk, item.pk),
         "sök": site.path("web:search", org.slug) + "?q=RS/673/2024",
         "sidan finns inte": site.url + "/o/finns-inte/",
+        "nyckeltal": site.path(
+            "followup:indicators", org.slug, org.periods.get(name="Tertial 1 2025").pk
+        ),
         "budget": site.path("economy:index", org.slug),
         "budgetram": site.path("economy:frame", org.slug, org.budget_frames.get().pk),
         "planer": site.path("planning:index", org.slug),

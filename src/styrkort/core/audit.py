@@ -157,6 +157,8 @@ ACTION_LABELS = {
     "submit": "Klarmarkerad",
     "approve": "Godkänd",
     "return": "Skickad tillbaka",
+    "override": "Status satt för hand",
+    "remove": "Borttagen",
 }
 # Kept in the log, but not worth a line on screen: the actor and time already say them.
 _HIDDEN = {"version", "author", "set_by", "submitted_at", "approved_at", "approved_by", "lineage"}

@@ -238,6 +238,22 @@ def load_economy(org: Organisation, result: LoadResult) -> None:
         )
         result.created.append(f"plan {plan}")
 
+    from styrkort.followup.models import FollowUpPeriod
+    from styrkort.followup.services import period_create
+
+    for p in data["periods"]:
+        if not FollowUpPeriod.objects.filter(organisation=org, name=p["name"]).exists():
+            period_create(
+                actor=None,
+                organisation=org,
+                year=p["year"],
+                kind=p["kind"],
+                name=p["name"],
+                starts_on=dt.date.fromisoformat(p["starts_on"]),
+                ends_on=dt.date.fromisoformat(p["ends_on"]),
+            )
+            result.created.append(f"period {p['name']}")
+
     f = data["frame"]
     unit = units[f["unit"]]
     if not BudgetFrame.objects.filter(unit=unit, year=f["year"]).exists():

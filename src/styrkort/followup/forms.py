@@ -88,3 +88,45 @@ class OverallStatusForm(forms.Form):
     def __init__(self, *args, statuses=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].queryset = Status.objects.filter(pk__in=[s.pk for s in statuses])
+
+
+class SwedishDecimalField(forms.CharField):
+    """A number typed the Swedish way: "12,5", "1 234,5" (any space as thousands separator)."""
+
+    def clean(self, value):
+        from decimal import Decimal
+
+        from babel.numbers import NumberFormatError, parse_decimal
+
+        value = super().clean(value)
+        if value in (None, ""):
+            return None
+        text = "".join(value.split())
+        try:
+            return Decimal(parse_decimal(text, locale="sv_SE", strict=True))
+        except (NumberFormatError, ValueError) as exc:
+            raise forms.ValidationError(
+                f"{value!r} är inget tal; skriv t.ex. 12,5 eller 1 234,5."
+            ) from exc
+
+
+class IndicatorValueForm(forms.Form):
+    value = SwedishDecimalField(label="Värde", error_messages={"required": "Ange ett värde."})
+    note = forms.CharField(label="Anteckning (valfri)", required=False, max_length=300)
+    override_status = StatusChoiceField(
+        queryset=Status.objects.none(),
+        required=False,
+        label="Status för hand (lämna tom för beräknad)",
+        empty_label="Beräknad enligt regeln",
+    )
+    override_reason = forms.CharField(
+        label="Skäl till status för hand",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, statuses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["override_status"].queryset = Status.objects.filter(
+            pk__in=[s.pk for s in statuses]
+        )

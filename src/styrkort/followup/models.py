@@ -163,3 +163,56 @@ class OverallStatus(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.item} ({self.period}): {self.status or '–'}"
+
+
+class IndicatorValue(TimeStampedModel):
+    """A key figure's value for a period, and, if the controller overrode it, its status."""
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("entered by hand")
+        IMPORT = "import", _("imported file")
+        KOLADA = "kolada", _("Kolada")
+
+    indicator = models.ForeignKey(
+        "planning.PlanItem",
+        on_delete=models.CASCADE,
+        related_name="values",
+        verbose_name=_("key figure"),
+    )
+    period = models.ForeignKey(
+        FollowUpPeriod,
+        on_delete=models.CASCADE,
+        related_name="indicator_values",
+        verbose_name=_("period"),
+    )
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=4)
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.MANUAL
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    override_status = models.ForeignKey(
+        "core.Status",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("status set by hand"),
+    )
+    override_reason = models.TextField(_("reason for the status set by hand"), blank=True)
+
+    class Meta:
+        verbose_name = _("key figure value")
+        verbose_name_plural = _("key figure values")
+        ordering = ["period", "indicator__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period"], name="one_value_per_indicator_and_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(override_status__isnull=True) | ~Q(override_reason=""),
+                name="override_needs_a_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.value} ({self.period})"

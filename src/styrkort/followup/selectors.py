@@ -576,3 +576,47 @@ def search_followup(
         items=[ItemHit(i, latest.get(i.plan_version.plan.year)) for i in items],
         assessments=assessments,
     )
+
+
+@dataclass
+class IndicatorRow:
+    indicator: PlanItem
+    target: Any
+    value: Any
+    verdict: Any
+
+
+def indicator_rows(*, user: Any, period: FollowUpPeriod) -> list[IndicatorRow]:
+    """The year's key figures with target, the period's value and the status it gives."""
+    from styrkort.followup.indicators import Verdict, computed_status
+    from styrkort.followup.models import IndicatorValue
+
+    if user is not None and not can_view_period(user, period):
+        raise NotFound(period.pk)
+    statuses = scale_statuses(period.organisation)
+    indicators = list(
+        items_for_year(organisation=period.organisation, year=period.year)
+        .filter(kind=PlanItem.Kind.INDICATOR)
+        .prefetch_related("targets")
+    )
+    values = {
+        v.indicator_id: v
+        for v in IndicatorValue.objects.filter(
+            period=period, indicator__in=[i.pk for i in indicators]
+        ).select_related("override_status")
+    }
+    rows = []
+    for indicator in indicators:
+        target = next((t for t in indicator.targets.all() if t.year == period.year), None)
+        value = values.get(indicator.pk)
+        if value is not None and value.override_status is not None:
+            verdict = Verdict(value.override_status, value.override_reason, overridden=True)
+        else:
+            verdict = computed_status(
+                value=value.value if value else None,
+                target=target.value if target else None,
+                direction=indicator.direction,
+                statuses=statuses,
+            )
+        rows.append(IndicatorRow(indicator, target, value, verdict))
+    return rows

@@ -7,6 +7,7 @@ checks the rules in `permissions.py`, runs in one transaction and writes the aud
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +21,7 @@ from styrkort.followup.models import (
     COMMENT_MAX_LENGTH,
     Assessment,
     FollowUpPeriod,
+    IndicatorValue,
     OverallStatus,
 )
 from styrkort.followup.permissions import (
@@ -450,3 +452,67 @@ def assessment_save_and_submit(
         expected_version=expected_version,
     )
     return assessment_submit(actor=actor, assessment=assessment)
+
+
+def _require_indicator(indicator: PlanItem, period: FollowUpPeriod) -> None:
+    if indicator.kind != PlanItem.Kind.INDICATOR:
+        raise ValidationError("Värden registreras bara på nyckeltal.")
+    _assessment_target_checks(period, indicator, body=indicator.plan_version.plan.body)
+
+
+@transaction.atomic
+def indicator_value_set(
+    *,
+    actor: Any,
+    indicator: PlanItem,
+    period: FollowUpPeriod,
+    value: Decimal,
+    source: str = "manual",
+    note: str = "",
+) -> tuple[IndicatorValue, bool]:
+    """A key figure's value for a period (controllers, importers); returns whether it changed."""
+    if actor is not None and not can_set_overall_status(actor, period):
+        raise PermissionDenied("Bara controller och administratör registrerar nyckeltalsvärden.")
+    if isinstance(value, float) or not isinstance(value, Decimal | int):
+        raise ValidationError({"value": "Värdet ska anges exakt, aldrig som flyttal."})
+    _require_open(period)
+    _require_indicator(indicator, period)
+    existing = IndicatorValue.objects.filter(indicator=indicator, period=period).first()
+    if existing is None:
+        existing = IndicatorValue(
+            indicator=indicator, period=period, value=Decimal(value), source=source, note=note
+        )
+        create_audited(actor=actor, organisation=period.organisation, instance=existing)
+        return existing, True
+    changes = update_audited(
+        actor=actor,
+        organisation=period.organisation,
+        instance=existing,
+        values={"value": Decimal(value), "source": source, "note": note},
+    )
+    return existing, bool(changes)
+
+
+@transaction.atomic
+def indicator_status_override(
+    *, actor: Any, value: IndicatorValue, status: Status | None, reason: str
+) -> IndicatorValue:
+    """Set (or with None, clear) a key figure's status by hand; a reason is required."""
+    period = value.period
+    if actor is not None and not can_set_overall_status(actor, period):
+        raise PermissionDenied("Bara controller och administratör ändrar nyckeltalens status.")
+    _require_open(period)
+    _check_status(period, status)
+    if status is not None and not reason.strip():
+        raise ValidationError({"override_reason": "Ange varför statusen sätts för hand."})
+    update_audited(
+        actor=actor,
+        organisation=period.organisation,
+        instance=value,
+        values={
+            "override_status": status,
+            "override_reason": reason.strip() if status is not None else "",
+        },
+        action="override" if status is not None else "update",
+    )
+    return value

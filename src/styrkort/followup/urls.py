@@ -10,6 +10,7 @@ urlpatterns = [
     path(P + "lista/", views.report_view, name="report-view"),
     path(P + "rapport.<str:fmt>", views.report_download, name="report"),
     path(P + "framsteg/", views.progress, name="progress"),
+    path(P + "nyckeltal/", views.indicators, name="indicators"),
     path(P + "framsteg/<str:body>/utga-fran-forra/", views.start_from_previous, name="start"),
     path(P + "stang/", views.period_state, {"action": "close"}, name="close"),
     path(P + "oppna/", views.period_state, {"action": "reopen"}, name="reopen"),

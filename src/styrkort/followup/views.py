@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +21,12 @@ from django.views.decorators.http import require_POST
 
 from styrkort.core.errors import ConflictError, NotFound
 from styrkort.followup import selectors, services
-from styrkort.followup.forms import AssessmentForm, OverallStatusForm, ReasonForm
+from styrkort.followup.forms import (
+    AssessmentForm,
+    IndicatorValueForm,
+    OverallStatusForm,
+    ReasonForm,
+)
 from styrkort.followup.html import matrix_body
 from styrkort.followup.models import Assessment, FollowUpPeriod
 from styrkort.followup.permissions import (
@@ -468,3 +474,71 @@ def start_from_previous(request: HttpRequest, org: str, period: int, body: str) 
     except ValidationError as exc:
         messages.error(request, _message(exc))
     return redirect(reverse("followup:progress", args=[organisation.slug, the_period.pk]))
+
+
+@login_required
+def indicators(request: HttpRequest, org: str, period: int) -> HttpResponse:
+    from styrkort.followup.indicators import RULE_TEXT
+
+    organisation, the_period = _context(request, org, period)
+    rows = selectors.indicator_rows(user=request.user, period=the_period)
+    may_edit = not the_period.is_closed and can_set_overall_status(request.user, the_period)
+    statuses = selectors.scale_statuses(organisation)
+    forms_by_item = {}
+    if may_edit:
+        for row in rows:
+            v = row.value
+            forms_by_item[row.indicator.pk] = IndicatorValueForm(
+                prefix=f"i{row.indicator.pk}",
+                statuses=statuses,
+                initial={
+                    "value": str(v.value.normalize()).replace(".", ",") if v else "",
+                    "note": v.note if v else "",
+                    "override_status": v.override_status if v else None,
+                    "override_reason": v.override_reason if v else "",
+                },
+            )
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied("Bara controller och administratör registrerar nyckeltal.")
+        pk = int(request.POST.get("indicator", "0") or 0)
+        row = next((r for r in rows if r.indicator.pk == pk), None)
+        if row is None:
+            raise Http404
+        form = IndicatorValueForm(request.POST, prefix=f"i{pk}", statuses=statuses)
+        forms_by_item[pk] = form
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    value, _ = services.indicator_value_set(
+                        actor=request.user,
+                        indicator=row.indicator,
+                        period=the_period,
+                        value=form.cleaned_data["value"],
+                        note=form.cleaned_data["note"],
+                    )
+                    services.indicator_status_override(
+                        actor=request.user,
+                        value=value,
+                        status=form.cleaned_data["override_status"],
+                        reason=form.cleaned_data["override_reason"],
+                    )
+                messages.success(request, f"{row.indicator.text}: värdet är sparat.")
+                return redirect(request.path + f"#nyckeltal-{pk}")
+            except ValidationError as exc:
+                for name, errors in exc.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+    for row in rows:
+        row.form = forms_by_item.get(row.indicator.pk)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "followup/indicators.html",
+        {
+            "organisation": organisation,
+            "period": the_period,
+            "rows": rows,
+            "rule": RULE_TEXT,
+            "statuses": statuses,
+            "nav": "indicators",
+        },
+    )

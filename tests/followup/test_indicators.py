@@ -1,0 +1,126 @@
+"""Key figures: the status rule, values and overrides, and the screen."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from styrkort.core.status import default_scale
+from styrkort.followup.indicators import computed_status
+from styrkort.followup.models import IndicatorValue
+from styrkort.followup.selectors import indicator_rows
+from styrkort.followup.services import indicator_status_override, indicator_value_set
+from styrkort.planning.services import item_create, target_set
+from tests.builders import period
+
+
+def _statuses(region):
+    return list(default_scale(region.org).statuses.all())
+
+
+@pytest.mark.parametrize(
+    ("value", "target", "direction", "label"),
+    [
+        ("95", "90", "higher", "Grön"),
+        ("90", "90", "higher", "Grön"),
+        ("82", "90", "higher", "Gul"),
+        ("80", "90", "higher", "Röd"),
+        ("140", "150", "lower", "Grön"),
+        ("160", "150", "lower", "Gul"),
+        ("170", "150", "lower", "Röd"),
+        ("170", "150", "none", "Inga data"),
+    ],
+)
+def test_status_follows_target_and_direction(region, value, target, direction, label):
+    verdict = computed_status(
+        value=Decimal(value),
+        target=Decimal(target),
+        direction=direction,
+        statuses=_statuses(region),
+    )
+    assert verdict.status.label == label
+
+
+def test_missing_value_or_target_is_no_data(region):
+    statuses = _statuses(region)
+    assert (
+        computed_status(
+            value=None, target=Decimal(1), direction="higher", statuses=statuses
+        ).status.label
+        == "Inga data"
+    )
+    assert (
+        computed_status(
+            value=Decimal(1), target=None, direction="higher", statuses=statuses
+        ).status.label
+        == "Inga data"
+    )
+
+
+@pytest.fixture
+def indicator(region):
+    from tests.builders import plan_with_items
+
+    plan, _ = plan_with_items(region, count=1)
+    figure = item_create(
+        actor=None,
+        version=plan.versions.get(),
+        kind="indicator",
+        text="Energianvändning",
+        measure_unit="kWh/m²",
+        direction="lower",
+        scope_note="Gäller egna lokaler.",
+    )
+    target_set(actor=None, indicator=figure, year=2024, value=Decimal(150))
+    return region, figure, period(region)
+
+
+def test_value_and_override_with_reason(indicator):
+    region, figure, per = indicator
+    value, changed = indicator_value_set(
+        actor=region.controller, indicator=figure, period=per, value=Decimal("171.5")
+    )
+    assert changed
+    assert indicator_rows(user=region.reader, period=per)[0].verdict.status.label == "Röd"
+    yellow = default_scale(region.org).statuses.get(code="yellow")
+    with pytest.raises(ValidationError):
+        indicator_status_override(actor=region.controller, value=value, status=yellow, reason="")
+    indicator_status_override(
+        actor=region.controller, value=value, status=yellow, reason="Kall vinter."
+    )
+    row = indicator_rows(user=region.reader, period=per)[0]
+    assert (row.verdict.status.label, row.verdict.overridden, row.verdict.explanation) == (
+        "Gul",
+        True,
+        "Kall vinter.",
+    )
+
+
+def test_only_controllers_enter_values(indicator):
+    region, figure, per = indicator
+    with pytest.raises(PermissionDenied):
+        indicator_value_set(actor=region.hsn_editor, indicator=figure, period=per, value=1)
+    assert not IndicatorValue.objects.exists()
+
+
+def test_values_go_on_key_figures_only(indicator):
+    region, figure, per = indicator
+    goal = item_create(actor=None, version=figure.plan_version, kind="goal", text="Mål")
+    with pytest.raises(ValidationError, match="nyckeltal"):
+        indicator_value_set(actor=region.controller, indicator=goal, period=per, value=1)
+
+
+def test_screen_takes_a_swedish_decimal_and_refuses_garbage(client, indicator):
+    region, figure, per = indicator
+    client.force_login(get_user_model().objects.get(username="controller"))
+    url = reverse("followup:indicators", args=[region.org.slug, per.pk])
+    prefix = f"i{figure.pk}"
+    bad = client.post(url, {"indicator": figure.pk, f"{prefix}-value": "tolv"})
+    assert "'tolv' är inget tal" in bad.content.decode().replace("&#x27;", "'")
+    assert not IndicatorValue.objects.exists()
+    client.post(url, {"indicator": figure.pk, f"{prefix}-value": "1 234,5"})
+    assert IndicatorValue.objects.get().value == Decimal("1234.5")
+    page = client.get(url).content.decode()
+    assert "Målvärdet nått: bästa status" in page and "Gäller egna lokaler." in page
