@@ -50,6 +50,8 @@ def test_every_page_type_is_accessible_for_role(site, page, role):
         "planer": site.path("planning:index", org.slug),
         "plan med ändringar": site.path("planning:plan", org.slug, org.plans.get(year=2025).pk),
     }
+    if role in ("controller", "admin"):
+        pages["läs in utfall"] = site.path("economy:upload", org.slug)
     if role == "editor":
         pages["skriv bedömning"] = site.path("followup:edit", org.slug, period.pk, item.pk, "HSN")
         pages["ingen behörighet"] = site.path("followup:edit", org.slug, period.pk, item.pk, "RUN")

@@ -160,3 +160,48 @@ def test_budget_and_plan_page_queries_do_not_grow_with_reallocations(client, fra
             decision_reference=f"RS/{300 + n}/2025",
         )
     assert counts() == before
+
+
+def test_controller_uploads_figures_and_sees_the_report(client, frame):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from styrkort.economy.models import UnitFigure
+
+    url = reverse("economy:upload", args=[frame.organisation.slug])
+    data = "Typ;Period;Namn;Värde\nutfall;Tertial 1 2025;Vårdval;12 mkr\nutfall;T9;Vårdval;1\n"
+    response = _as(client, "controller").post(
+        url, {"file": SimpleUploadedFile("t1.csv", data.encode())}
+    )
+    html = _text(response)
+    assert "Inget lästes in" in html and "<td>3</td><td>Period</td>" in html
+    assert not UnitFigure.objects.exists()
+    good = "Typ;Period;Namn;Värde\nutfall;Tertial 1 2025;Vårdval;12 mkr\n"
+    response = client.post(url, {"file": SimpleUploadedFile("t1.csv", good.encode())})
+    assert "1 rader lästa, 1 ändrade" in _text(response)
+    assert UnitFigure.objects.get().amount == Decimal("12000000")
+    assert _as(client, "reader").get(url).status_code == 404
+
+
+def test_charts_are_svg_with_a_text_alternative_and_the_numbers_as_a_table(client, frame):
+    from styrkort.economy.models import UnitFigure
+    from styrkort.followup.models import FollowUpPeriod
+
+    slug = frame.organisation.slug
+    reader = _as(client, "reader")
+    index = _text(reader.get(reverse("economy:index", args=[slug])))
+    assert (
+        'alt="Diagram, resultat mot budget. 2024: budgeterat resultat −300 mkr, resultat −494 mkr."'
+        in index
+    )
+    svg = reader.get(reverse("economy:result-chart", args=[slug]))
+    assert svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
+
+    period = FollowUpPeriod.objects.get(name="Tertial 1 2025")
+    vardval = frame.allocations.get(unit__name="Vårdval").unit
+    UnitFigure.objects.create(unit=vardval, period=period, kind="forecast", amount=Decimal("600e6"))
+    page = _text(reader.get(reverse("economy:frame", args=[slug, frame.pk])))
+    assert "Budget, prognos och utfall per enhet, Tertial 1 2025" in page
+    assert "Vårdval: budget 593,0 mkr, prognos 600 mkr, utfall saknas" in page
+    assert "−7 025 tkr" in page  # the forecast exceeds the budget after reallocations
+    chart = reader.get(reverse("economy:frame-chart", args=[slug, frame.pk, period.pk]))
+    assert chart.status_code == 200 and b"<svg" in chart.content

@@ -30,7 +30,10 @@ def actor_label(actor: AbstractBaseUser | AnonymousUser | None, system: str = SY
 def _plain(value: Any) -> Any:
     if isinstance(value, models.Model):
         return str(value)
-    if isinstance(value, Decimal | uuid.UUID):
+    if isinstance(value, Decimal):
+        # 7200000 and 7200000.00 are the same amount: compare and record them alike.
+        return format(value.normalize(), "f")
+    if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()

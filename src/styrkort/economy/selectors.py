@@ -81,3 +81,35 @@ def year_results(*, user: Any, organisation: Organisation) -> list[YearResult]:
     if user is not None and not is_member(user, organisation):
         return []
     return list(YearResult.objects.filter(organisation=organisation).order_by("-year"))
+
+
+@dataclass
+class UnitPeriodFigures:
+    unit: Unit
+    budget: Decimal
+    forecast: Decimal | None
+    outcome: Decimal | None
+
+    @property
+    def forecast_deviation(self) -> Decimal | None:
+        """Budget minus forecast: negative means a forecast overrun."""
+        return None if self.forecast is None else self.budget - self.forecast
+
+
+def frame_period_figures(overview: FrameOverview, period: Any) -> list[UnitPeriodFigures]:
+    """Each unit's current budget with its forecast and outcome for a period (one query)."""
+    from styrkort.economy.models import UnitFigure
+
+    figures = {
+        (f.unit_id, f.kind): f.amount
+        for f in UnitFigure.objects.filter(period=period, unit__in=[u.unit for u in overview.units])
+    }
+    return [
+        UnitPeriodFigures(
+            u.unit,
+            u.current,
+            figures.get((u.unit.pk, UnitFigure.Kind.FORECAST)),
+            figures.get((u.unit.pk, UnitFigure.Kind.OUTCOME)),
+        )
+        for u in overview.units
+    ]
