@@ -266,3 +266,43 @@ def item_remove(*, actor: Any, item: PlanItem) -> None:
     _require_draft(item.plan_version)
     record(actor=actor, organisation=plan.organisation, action="remove", instance=item)
     item.delete()
+
+
+@transaction.atomic
+def plan_copy_to_next_year(*, actor: Any, source: Plan, title: str = "") -> Plan:
+    """Start next year's plan from this one: the version in force's items as a draft.
+
+    Items keep their lineage, so next year's follow-up can compare with this year's.
+    Targets are per year and are not copied.
+    """
+    year = source.year + 1
+    if Plan.objects.filter(body=source.body, year=year).exists():
+        raise ValidationError(f"{source.body} har redan en plan för {year}.")
+    plan = plan_create(
+        actor=actor,
+        organisation=source.organisation,
+        body=source.body,
+        year=year,
+        title=title or source.title.replace(str(source.year), str(year)),
+    )
+    version = plan.versions.get()
+    origin = version_in_force(source)
+    if origin is None:
+        return plan
+    copies: dict[int, PlanItem] = {}
+    for old in sorted(
+        origin.items.prefetch_related("receivers", "receiving_roles"),
+        key=lambda i: (i.parent_id is not None, i.order),
+    ):
+        copy = PlanItem(
+            plan_version=version,
+            lineage=old.lineage,
+            parent=copies.get(old.parent_id) if old.parent_id else None,
+            **{f: getattr(old, f) for f in _ITEM_FIELDS},
+        )
+        copy.deadline = None if old.deadline and old.deadline.year < year else old.deadline
+        create_audited(actor=actor, organisation=plan.organisation, instance=copy)
+        copy.receivers.set(old.receivers.all())
+        copy.receiving_roles.set(old.receiving_roles.all())
+        copies[old.pk] = copy
+    return plan

@@ -1,0 +1,76 @@
+from django import forms
+
+from styrkort.organisation.models import Body
+from styrkort.planning.models import PlanItem
+
+
+class PlanForm(forms.Form):
+    body = forms.ModelChoiceField(queryset=Body.objects.none(), label="Nämnd")
+    year = forms.IntegerField(label="År", min_value=1990, max_value=2100)
+    title = forms.CharField(label="Rubrik (valfri)", required=False, max_length=200)
+
+    def __init__(self, *args, organisation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = Body.objects.filter(organisation=organisation)
+
+
+class ItemForm(forms.Form):
+    kind = forms.ChoiceField(label="Typ", choices=PlanItem.Kind.choices)
+    text = forms.CharField(label="Text", widget=forms.Textarea(attrs={"rows": 3}))
+    parent = forms.ModelChoiceField(
+        queryset=PlanItem.objects.none(), label="Hör till målet", required=False
+    )
+    receivers = forms.ModelMultipleChoiceField(
+        queryset=Body.objects.none(),
+        label="Mottagare (svarande nämnder)",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    deadline = forms.DateField(
+        label="Slutdatum (valfritt)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Ange ett datum (ÅÅÅÅ-MM-DD)."},
+    )
+    measure_unit = forms.CharField(label="Måttenhet (nyckeltal)", required=False, max_length=30)
+    direction = forms.ChoiceField(
+        label="Riktning (nyckeltal)", choices=PlanItem.Direction.choices, required=False
+    )
+    scope_note = forms.CharField(
+        label="Avgränsning", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    target = forms.DecimalField(
+        label="Målvärde för året (nyckeltal)",
+        required=False,
+        localize=True,
+        error_messages={"invalid": "Ange målvärdet som ett tal, t.ex. 95 eller 12,5."},
+    )
+
+    def __init__(self, *args, version=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        plan = version.plan
+        self.fields["parent"].queryset = version.items.filter(kind=PlanItem.Kind.GOAL)
+        self.fields["receivers"].queryset = Body.objects.filter(
+            organisation=plan.organisation
+        ).order_by("order")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") != PlanItem.Kind.INDICATOR:
+            data["measure_unit"] = ""
+            data["direction"] = PlanItem.Direction.NONE
+            data["target"] = None
+        elif not data.get("direction"):
+            data["direction"] = PlanItem.Direction.NONE
+        return data
+
+
+class AdoptForm(forms.Form):
+    adopted_on = forms.DateField(
+        label="Fastställd den",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Ange datum.", "invalid": "Ange ett datum (ÅÅÅÅ-MM-DD)."},
+    )
+    decision_reference = forms.CharField(
+        label="Beslut (diarienummer, valfritt)", required=False, max_length=100
+    )
