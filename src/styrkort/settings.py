@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "styrkort.planning",
     "styrkort.followup",
     "styrkort.economy",
+    "styrkort.register",
     "styrkort.reports",
     "styrkort.imports",
     "styrkort.demo",

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("styrkort.followup.urls")),
     path("", include("styrkort.economy.urls")),
     path("", include("styrkort.planning.urls")),
+    path("", include("styrkort.register.urls")),
 ]
 
 handler403 = "styrkort.web.views.forbidden"

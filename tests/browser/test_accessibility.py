@@ -9,6 +9,7 @@ pytestmark = pytest.mark.browser
 
 ROLES = {
     "admin": "admin",
+    "registrar": "registrator",
     "controller": "controller",
     "editor": "hsn",
     "approver": "hsn_approver",
@@ -45,6 +46,14 @@ def test_every_page_type_is_accessible_for_role(site, page, role):
         "nyckeltal": site.path(
             "followup:indicators", org.slug, org.periods.get(name="Tertial 1 2025").pk
         ),
+        "diarium": site.path("register:cases", org.slug),
+        "ärende": site.path("register:case", org.slug, "RS", 516, 2024),
+        "styrdokument": site.path("register:documents", org.slug),
+        "avtal": site.path("register:agreements", org.slug),
+        "revisioner": site.path("register:audits", org.slug),
+        "arbetsgrupper": site.path("register:groups", org.slug),
+        "kalender": site.path("register:calendar", org.slug),
+        "tidsgränser": site.path("register:deadlines", org.slug),
         "budget": site.path("economy:index", org.slug),
         "budgetram": site.path("economy:frame", org.slug, org.budget_frames.get().pk),
         "planer": site.path("planning:index", org.slug),

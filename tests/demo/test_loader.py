@@ -63,6 +63,7 @@ def test_demo_users_log_in_with_password_demo_and_have_one_role_each(demo):
         "hsn_approver": ("approver", "HSN"),
         "run_approver": ("approver", "RUN"),
         "ktn_approver": ("approver", "KTN"),
+        "registrator": ("registrar", None),
         "reader": ("reader", None),
     }
     for username, (role, body) in expected.items():

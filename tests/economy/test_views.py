@@ -31,7 +31,7 @@ def test_budget_page_states_the_unchanged_frame_and_cites_decisions(client, fram
     html = _text(_as(client, "reader").get(url))
     assert "Budgetram oförändrad: 2 181,8 mkr" in html and "exkl förtroendevalda" in html
     assert "7,2 mkr" in html and "175 tkr" in html and "15 mkr" in html
-    assert 'href="/o/region-jamtland-harjedalen/sok/?q=RS%2F673%2F2024"' in html
+    assert 'href="/o/region-jamtland-harjedalen/diariet/RS/673/2024/"' in html
     assert "fördelningen mellan enheterna är påhittad" in html
     assert "Ny omdisponering" not in html  # readers get no form
 

@@ -202,10 +202,10 @@ def test_matrix_shows_counts_change_and_status_as_text(client, ctx):
     assert text.count('<th scope="row">') == 7
 
 
-def test_diary_numbers_link_to_a_search_for_them(client, ctx):
+def test_diary_numbers_link_to_their_case(client, ctx):
     org, period, _ = ctx
     html = _as(client, "reader").get(reverse("followup:report-view", args=[org.slug, period.pk]))
-    assert 'href="/o/region-jamtland-harjedalen/sok/?q=KTN%2F33%2F2023"' in html.content.decode()
+    assert 'href="/o/region-jamtland-harjedalen/diariet/KTN/33/2023/"' in html.content.decode()
     found = client.get(reverse("web:search", args=[org.slug]), {"q": "KTN/33/2023"})
     assert "Kollektivtrafiknämnden, Helår 2024" in found.content.decode()
 

@@ -185,7 +185,7 @@ def _display(field: models.Field | None, value: Any) -> str:
             moment = timezone.localtime(dt.datetime.fromisoformat(value))
         except ValueError:
             return value
-        return formats.date_format(moment, "j M Y H:i")
+        return formats.date_format(moment, "j F Y H:i")
     if isinstance(field, models.DateField) and isinstance(value, str):
         try:
             return formats.date_format(dt.date.fromisoformat(value), "j F Y")

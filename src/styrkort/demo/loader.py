@@ -164,6 +164,7 @@ def load_demo() -> LoadResult:
         )
         result.import_summaries.append(imported.summary(detail=False))
     load_economy(org, result)
+    load_register(org, result)
     return result
 
 
@@ -305,3 +306,156 @@ def load_economy(org: Organisation, result: LoadResult) -> None:
                 note=y["note"],
             )
             result.created.append(f"resultat {y['year']}")
+
+
+def load_register(org: Organisation, result: LoadResult) -> None:
+    """Seed 000's register: cases, decisions (with the assignments and the retirement they
+    set in motion), the agreement, the audit, the working group, meetings and dates."""
+    import datetime as dt
+
+    from styrkort.core.dates import deadline_from_text
+    from styrkort.register.models import (
+        Agreement,
+        Audit,
+        Case,
+        Event,
+        GoverningDocument,
+        Meeting,
+        WorkingGroup,
+    )
+    from styrkort.register.services import (
+        PointSpec,
+        agreement_create,
+        audit_create,
+        case_by_number,
+        case_register,
+        decision_record,
+        document_create,
+        event_create,
+        meeting_create,
+        working_group_create,
+    )
+
+    data = json.loads((DATA / "register.json").read_text(encoding="utf-8"))
+    bodies = {b.abbreviation: b for b in Body.objects.filter(organisation=org)}
+    day = dt.date.fromisoformat
+    for c in data["cases"]:
+        if case_by_number(org, c["number"]) is None:
+            case_register(
+                actor=None,
+                organisation=org,
+                series="",
+                number=c["number"],
+                title=c["title"],
+                body=bodies[c["body"]],
+                opened_on=day(c["opened_on"]),
+            )
+            result.created.append(f"ärende {c['number']}")
+    documents: dict[str, GoverningDocument] = {}
+    for d in data["documents"]:
+        doc = GoverningDocument.objects.filter(organisation=org, title=d["title"]).first()
+        if doc is None:
+            doc = document_create(
+                actor=None,
+                organisation=org,
+                title=d["title"],
+                kind=d["kind"],
+                case=case_by_number(org, d["case"]),
+                adopted_by=bodies[d["adopted_by"]],
+                valid_from=day(d["valid_from"]),
+            )
+            result.created.append(f"styrdokument {doc}")
+        documents[d["key"]] = doc
+    for dec in data["decisions"]:
+        case = case_by_number(org, dec["case"])
+        assert case is not None
+        if case.decisions.exists():
+            continue
+        points = []
+        for p in dec["points"]:
+            points.append(
+                PointSpec(
+                    text=p["text"],
+                    assign_to=bodies[p["assign_to"]] if p.get("assign_to") else None,
+                    assign_role=Role.objects.get(organisation=org, name=p["assign_role"])
+                    if p.get("assign_role")
+                    else None,
+                    deadline=deadline_from_text(p["deadline"]) if p.get("deadline") else None,
+                    retires=documents[p["retires"]] if p.get("retires") else None,
+                    retire_from=day(p["retire_from"]) if p.get("retire_from") else None,
+                    follow_up_year=p.get("follow_up_year"),
+                )
+            )
+        decision_record(
+            actor=None,
+            case=case,
+            body=bodies[dec["body"]],
+            decided_on=day(dec["decided_on"]),
+            title=dec["title"],
+            points=points,
+        )
+        result.created.append(f"beslut {case.number}")
+    for a in data["agreements"]:
+        if not Agreement.objects.filter(organisation=org, title=a["title"]).exists():
+            agreement_create(
+                actor=None,
+                organisation=org,
+                title=a["title"],
+                parties="\n".join(a["parties"]),
+                terminated_by=a["terminated_by"],
+                successor_due=day(a["successor_due"]),
+                note=a["note"],
+            )
+            result.created.append(f"avtal {a['title']}")
+    for a in data["audits"]:
+        if not Audit.objects.filter(organisation=org, title=a["title"]).exists():
+            audit_create(
+                actor=None,
+                organisation=org,
+                title=a["title"],
+                auditor=a["auditor"],
+                scope=a["scope"],
+                performed_on=day(a["performed_on"]),
+                certification_kept=a["certification_kept"],
+                summary=a["summary"],
+                findings=a["findings"],
+            )
+            result.created.append(f"revision {a['title']}")
+    for g in data["working_groups"]:
+        if not WorkingGroup.objects.filter(organisation=org, name=g["name"]).exists():
+            working_group_create(
+                actor=None,
+                organisation=org,
+                name=g["name"],
+                mandate=g["mandate"],
+                decided_by=bodies[g["decided_by"]],
+                decided_on=day(g["decided_on"]),
+                presidia_of=[bodies[b] for b in g["presidia_of"]],
+            )
+            result.created.append(f"arbetsgrupp {g['name']}")
+    for m in data["meetings"]:
+        body = bodies[m["body"]]
+        if not Meeting.objects.filter(body=body, starts_on=day(m["starts_on"])).exists():
+            meeting_create(
+                actor=None,
+                organisation=org,
+                body=body,
+                title=m["title"],
+                starts_on=day(m["starts_on"]),
+                ends_on=day(m["ends_on"]),
+            )
+            result.created.append(f"sammanträde {m['title']}")
+    for e in data["events"]:
+        if not Event.objects.filter(organisation=org, title=e["title"]).exists():
+            event_create(
+                actor=None,
+                organisation=org,
+                kind=e["kind"],
+                title=e["title"],
+                starts_on=day(e["starts_on"]),
+                ends_on=day(e["ends_on"]) if e.get("ends_on") else None,
+                body=bodies[e["body"]] if e.get("body") else None,
+                process=e.get("process", ""),
+            )
+            result.created.append(f"händelse {e['title']}")
+    assert Case.objects.filter(organisation=org).count() >= len(data["cases"])

@@ -191,6 +191,7 @@ class Membership(TimeStampedModel):
         CONTROLLER = "controller", _("controller")
         EDITOR = "editor", _("editor")
         APPROVER = "approver", _("approver")
+        REGISTRAR = "registrar", _("registrar")
         READER = "reader", _("reader")
 
     user = models.ForeignKey(

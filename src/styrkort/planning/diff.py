@@ -55,9 +55,12 @@ def version_diff(old: PlanVersion, new: PlanVersion) -> list[ItemChange]:
     """Added, removed and changed items from `old` to `new`, in the new version's order."""
 
     def items(version: PlanVersion) -> dict[Any, PlanItem]:
+        # Assignments given by decisions join the follow-up but are not the plan's own text.
         return {
             i.lineage: i
-            for i in version.items.prefetch_related("receivers", "targets").order_by("order")
+            for i in version.items.exclude(origin=PlanItem.Origin.DECISION)
+            .prefetch_related("receivers", "targets")
+            .order_by("order")
         }
 
     before, after = items(old), items(new)

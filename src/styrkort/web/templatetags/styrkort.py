@@ -1,7 +1,5 @@
 """Template helpers shared by every screen."""
 
-from urllib.parse import urlencode
-
 from django import template
 from django.urls import reverse
 from django.utils.html import escape
@@ -14,16 +12,20 @@ register = template.Library()
 
 @register.filter
 def diary_links(text: str, organisation) -> SafeString:
-    """Escape a text and turn every diary number in it into a link.
+    """Escape a text and turn every diary number in it into a link to its case; a number the
+    register does not hold stays plain text, with a hint."""
+    from styrkort.register.selectors import known_case_numbers
 
-    Until the register holds cases, a number links to the search for it.
-    """
     escaped = escape(text or "")
-    base = reverse("web:search", args=[organisation.slug])
+    known = known_case_numbers(organisation)
 
     def link(match) -> str:
         number = match.group(0)
-        return f'<a href="{base}?{urlencode({"q": number})}" class="diary">{number}</a>'
+        if number in known:
+            series, serial, year = number.split("/")
+            url = reverse("register:case", args=[organisation.slug, series, serial, year])
+            return f'<a href="{url}" class="diary">{number}</a>'
+        return f'<span class="diary-unknown" title="Finns inte i diariet">{number}</span>'
 
     return mark_safe(DIARY_NUMBER_RE.sub(link, escaped))
 

@@ -1,0 +1,439 @@
+"""The register: cases and decisions, governing documents, agreements, audits and findings,
+working groups, meetings and events."""
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from styrkort.core.models import TimeStampedModel
+
+
+class Secrecy(models.Model):
+    """What may be shown of a record: a secret one names its legal ground (OSL)."""
+
+    secret = models.BooleanField(_("secret"), default=False)
+    secrecy_ground = models.CharField(
+        _("legal ground for secrecy"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. OSL 21 kap. 7 §."),
+    )
+
+    class Meta:
+        abstract = True
+        constraints = []
+
+
+class CaseCounter(models.Model):
+    """The last serial given in a series and year: taken under a row lock, so numbers have
+    no gaps and no duplicates even when many cases are registered at once."""
+
+    organisation = models.ForeignKey(
+        "organisation.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    series = models.CharField(max_length=10)
+    year = models.PositiveSmallIntegerField()
+    last_serial = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "series", "year"], name="one_counter_per_series_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series} {self.year}: {self.last_serial}"
+
+
+class Case(TimeStampedModel, Secrecy):
+    """Ärende, with its diary number: series (the body's abbreviation), serial and year."""
+
+    organisation = models.ForeignKey(
+        "organisation.Organisation",
+        on_delete=models.CASCADE,
+        related_name="cases",
+        verbose_name=_("organisation"),
+    )
+    series = models.CharField(_("series"), max_length=10)
+    serial = models.PositiveIntegerField(_("serial"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=300)
+    body = models.ForeignKey(
+        "organisation.Body",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("body"),
+    )
+    opened_on = models.DateField(_("opened on"))
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["organisation", "-year", "series", "-serial"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "series", "year", "serial"], name="diary_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(secret=False) | ~Q(secrecy_ground=""), name="secret_case_has_ground"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def number(self) -> str:
+        from styrkort.core.diary import DiaryNumber
+
+        return str(DiaryNumber(self.series, self.serial, self.year))
+
+
+class Decision(TimeStampedModel, Secrecy):
+    """Beslut: a body's decision in a case, at a meeting paragraph, with numbered points."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("case")
+    )
+    body = models.ForeignKey(
+        "organisation.Body",
+        on_delete=models.PROTECT,
+        related_name="decisions",
+        verbose_name=_("body"),
+    )
+    decided_on = models.DateField(_("decided on"))
+    paragraph = models.PositiveIntegerField(_("paragraph (§)"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=300)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["case", "decided_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(secret=False) | ~Q(secrecy_ground=""),
+                name="secret_decision_has_ground",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.number}: {self.title}"
+
+
+class GoverningDocument(TimeStampedModel):
+    """Styrdokument: a plan, policy or guideline, valid for a time, retired by a decision."""
+
+    class Kind(models.TextChoices):
+        PLAN = "plan", _("plan")
+        POLICY = "policy", _("policy")
+        GUIDELINE = "guideline", _("guideline")
+        PROGRAMME = "programme", _("programme")
+
+    organisation = models.ForeignKey(
+        "organisation.Organisation",
+        on_delete=models.CASCADE,
+        related_name="governing_documents",
+        verbose_name=_("organisation"),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    case = models.ForeignKey(
+        Case,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        verbose_name=_("case"),
+    )
+    adopted_by = models.ForeignKey(
+        "organisation.Body",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("adopted by"),
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    review_due = models.DateField(_("review due"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("governing document")
+        verbose_name_plural = _("governing documents")
+        ordering = ["organisation", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def in_force_on(self, day: dt.date) -> bool:
+        started = self.valid_from is None or self.valid_from <= day
+        return started and (self.valid_to is None or day < self.valid_to)
+
+
+class DecisionPoint(TimeStampedModel):
+    """Beslutspunkt: one numbered point; it may give an assignment or retire a document."""
+
+    decision = models.ForeignKey(
+        Decision, on_delete=models.CASCADE, related_name="points", verbose_name=_("decision")
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    text = models.TextField(_("text"))
+    assignment = models.OneToOneField(
+        "planning.PlanItem",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="decision_point",
+        verbose_name=_("assignment"),
+    )
+    retires = models.ForeignKey(
+        GoverningDocument,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="retired_by_points",
+        verbose_name=_("retires"),
+    )
+
+    class Meta:
+        verbose_name = _("decision point")
+        verbose_name_plural = _("decision points")
+        ordering = ["decision", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "number"], name="point_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision.case.number} p. {self.number}"
+
+
+class Agreement(TimeStampedModel):
+    """Avtal: parties, dates, termination and when a successor is due."""
+
+    organisation = models.ForeignKey(
+        "organisation.Organisation",
+        on_delete=models.CASCADE,
+        related_name="agreements",
+        verbose_name=_("organisation"),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    parties = models.TextField(_("parties"), help_text=_("One party a line."))
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="agreements"
+    )
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
+    terminated_by = models.CharField(_("terminated by"), max_length=300, blank=True)
+    successor_due = models.DateField(_("successor due"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["organisation", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def party_list(self) -> list[str]:
+        return [p.strip() for p in self.parties.splitlines() if p.strip()]
+
+
+class Audit(TimeStampedModel):
+    """Revision: an external or internal audit with its findings."""
+
+    organisation = models.ForeignKey(
+        "organisation.Organisation",
+        on_delete=models.CASCADE,
+        related_name="audits",
+        verbose_name=_("organisation"),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    auditor = models.CharField(_("auditor"), max_length=200)
+    scope = models.CharField(_("scope"), max_length=300, blank=True)
+    performed_on = models.DateField(_("performed"))
+    certification_kept = models.BooleanField(_("certification kept"), null=True, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+
+    class Meta:
+        verbose_name = _("audit")
+        verbose_name_plural = _("audits")
+        ordering = ["organisation", "-performed_on"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Finding(TimeStampedModel):
+    """Iakttagelse: a nonconformity, an improvement suggestion or a positive observation."""
+
+    class Kind(models.TextChoices):
+        MAJOR = "major", _("major nonconformity")
+        MINOR = "minor", _("minor nonconformity")
+        SUGGESTION = "suggestion", _("improvement suggestion")
+        POSITIVE = "positive", _("positive observation")
+
+    # Weeks to answer with actions, from the day of the audit.
+    RESPONSE_WEEKS = {Kind.MINOR: 8, Kind.MAJOR: 4}
+
+    audit = models.ForeignKey(
+        Audit, on_delete=models.CASCADE, related_name="findings", verbose_name=_("audit")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    count = models.PositiveSmallIntegerField(_("how many"), null=True, blank=True)
+    count_text = models.CharField(
+        _("how many, in words"), max_length=50, blank=True, help_text=_('E.g. "ett flertal".')
+    )
+    text = models.TextField(_("text"), blank=True)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+        ordering = ["audit", "kind"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.audit})"
+
+    @property
+    def response_due(self) -> dt.date | None:
+        weeks = self.RESPONSE_WEEKS.get(self.kind)  # type: ignore[call-overload]
+        return self.audit.performed_on + dt.timedelta(weeks=weeks) if weeks else None
+
+
+class WorkingGroup(TimeStampedModel):
+    """Arbetsgrupp: members drawn from bodies' presidia, with a mandate and the decision."""
+
+    organisation = models.ForeignKey(
+        "organisation.Organisation",
+        on_delete=models.CASCADE,
+        related_name="working_groups",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    mandate = models.TextField(_("mandate"))
+    decided_by = models.ForeignKey(
+        "organisation.Body",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    presidia_of = models.ManyToManyField(
+        "organisation.Body",
+        blank=True,
+        related_name="working_groups",
+        verbose_name=_("presidia of"),
+    )
+
+    class Meta:
+        verbose_name = _("working group")
+        verbose_name_plural = _("working groups")
+        ordering = ["organisation", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Meeting(TimeStampedModel):
+    """Sammanträde: a body's meeting, one or more days, with agenda items."""
+
+    organisation = models.ForeignKey(
+        "organisation.Organisation",
+        on_delete=models.CASCADE,
+        related_name="meetings",
+        verbose_name=_("organisation"),
+    )
+    body = models.ForeignKey(
+        "organisation.Body",
+        on_delete=models.PROTECT,
+        related_name="meetings",
+        verbose_name=_("body"),
+    )
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    location = models.CharField(_("location"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["organisation", "starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="meeting_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"{self.body.abbreviation} sammanträde"
+
+
+class AgendaItem(TimeStampedModel):
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="agenda", verbose_name=_("meeting")
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=300)
+    case = models.ForeignKey(
+        Case,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agenda_items",
+        verbose_name=_("case"),
+    )
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["meeting", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class Event(TimeStampedModel):
+    """Händelse: budget day, a visit, a milestone of a work process."""
+
+    class Kind(models.TextChoices):
+        EVENT = "event", _("event")
+        MILESTONE = "milestone", _("milestone")
+
+    organisation = models.ForeignKey(
+        "organisation.Organisation",
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("organisation"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.EVENT)
+    title = models.CharField(_("title"), max_length=300)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    body = models.ForeignKey(
+        "organisation.Body",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+        verbose_name=_("body"),
+    )
+    process = models.CharField(_("work process"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["organisation", "starts_on"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,21 @@
+"""Who keeps the register and who sees what is secret: the registrar and the admin."""
+
+from typing import Any
+
+import rules
+
+from styrkort.organisation.permissions import roles_in
+
+
+@rules.predicate
+def can_edit_register(user: Any, organisation: Any) -> bool:
+    return bool({"admin", "registrar"} & roles_in(user, organisation))
+
+
+@rules.predicate
+def can_see_secret(user: Any, organisation: Any) -> bool:
+    """The system (None) sees everything; people need the role."""
+    return user is None or bool({"admin", "registrar"} & roles_in(user, organisation))
+
+
+rules.add_perm("register.change_case", can_edit_register)

@@ -1,0 +1,264 @@
+"""Writing the register: cases with their numbers, decisions and what they set in motion."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from styrkort.core.audit import create_audited, update_audited
+from styrkort.core.diary import DiaryNumber
+from styrkort.organisation.models import Body, Organisation, Role
+from styrkort.planning.models import Plan, PlanItem
+from styrkort.planning.services import item_create, plan_create, version_in_force
+from styrkort.register.models import (
+    Agreement,
+    Audit,
+    Case,
+    CaseCounter,
+    Decision,
+    DecisionPoint,
+    Event,
+    Finding,
+    GoverningDocument,
+    Meeting,
+    WorkingGroup,
+)
+from styrkort.register.permissions import can_edit_register
+
+
+def _require_registrar(actor: Any, organisation: Organisation) -> None:
+    if actor is not None and not can_edit_register(actor, organisation):
+        raise PermissionDenied("Bara registrator och administratör för diariet.")
+
+
+def _locked_counter(organisation: Organisation, series: str, year: int) -> CaseCounter:
+    """The series' counter, locked for this transaction (created on first use)."""
+    for _ in range(3):
+        counter = (
+            CaseCounter.objects.select_for_update()
+            .filter(organisation=organisation, series=series, year=year)
+            .first()
+        )
+        if counter is not None:
+            return counter
+        try:
+            with transaction.atomic():
+                CaseCounter.objects.create(organisation=organisation, series=series, year=year)
+        except IntegrityError:
+            pass  # another registration created it first; lock it on the next round
+    raise RuntimeError("could not lock the case counter")  # pragma: no cover
+
+
+@transaction.atomic
+def case_register(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    series: str,
+    title: str,
+    opened_on: dt.date,
+    body: Body | None = None,
+    secret: bool = False,
+    secrecy_ground: str = "",
+    number: str | None = None,
+) -> Case:
+    """Register a case. Without `number` it gets the next serial of its series and year;
+    with one (an existing case brought in) that number is kept and the series moves past it."""
+    _require_registrar(actor, organisation)
+    if secret and not secrecy_ground.strip():
+        raise ValidationError({"secrecy_ground": "Ange sekretessgrunden, t.ex. OSL 21 kap. 7 §."})
+    if number:
+        try:
+            parsed = DiaryNumber.parse(number)
+        except ValueError as exc:
+            raise ValidationError({"number": str(exc)}) from exc
+        if Case.objects.filter(
+            organisation=organisation,
+            series=parsed.series,
+            year=parsed.year,
+            serial=parsed.serial,
+        ).exists():
+            raise ValidationError({"number": f"{parsed} finns redan i diariet."})
+        counter = _locked_counter(organisation, parsed.series, parsed.year)
+        counter.last_serial = max(counter.last_serial, parsed.serial)
+        counter.save(update_fields=["last_serial"])
+        series, serial, year = parsed.series, parsed.serial, parsed.year
+    else:
+        series = series.strip().upper()
+        year = opened_on.year
+        counter = _locked_counter(organisation, series, year)
+        counter.last_serial += 1
+        counter.save(update_fields=["last_serial"])
+        serial = counter.last_serial
+    case = Case(
+        organisation=organisation,
+        series=series,
+        serial=serial,
+        year=year,
+        title=title.strip(),
+        body=body,
+        opened_on=opened_on,
+        secret=secret,
+        secrecy_ground=secrecy_ground.strip(),
+    )
+    create_audited(actor=actor, organisation=organisation, instance=case)
+    return case
+
+
+def case_by_number(organisation: Organisation, number: str) -> Case | None:
+    try:
+        parsed = DiaryNumber.parse(number)
+    except ValueError:
+        return None
+    return Case.objects.filter(
+        organisation=organisation, series=parsed.series, serial=parsed.serial, year=parsed.year
+    ).first()
+
+
+@dataclass
+class PointSpec:
+    """One decision point: its text and what it sets in motion."""
+
+    text: str
+    assign_to: Body | None = None
+    assign_role: Role | None = None
+    deadline: dt.date | None = None
+    retires: GoverningDocument | None = None
+    retire_from: dt.date | None = None
+    follow_up_year: int | None = None
+
+
+def _assignment_for(decision: Decision, number: int, spec: PointSpec) -> PlanItem:
+    """The assignment a point gives, in the deciding body's plan for the year it is followed
+    up (given, else the deadline's year, else the decision's), so it appears there.
+
+    Written as the system: the registrar records the decision (audited with their name on
+    the decision point), and the decision, not the registrar, is what changes the plan.
+    """
+    actor = None
+    organisation = decision.case.organisation
+    year = spec.follow_up_year or (spec.deadline or decision.decided_on).year
+    plan = Plan.objects.filter(body=decision.body, year=year).first() or plan_create(
+        actor=actor, organisation=organisation, body=decision.body, year=year
+    )
+    version = version_in_force(plan)
+    assert version is not None
+    receivers = [spec.assign_to] if spec.assign_to else []
+    if not receivers and spec.assign_role is not None:
+        receivers = [decision.body]  # a role answers through its body's follow-up
+    return item_create(
+        actor=actor,
+        version=version,
+        kind=PlanItem.Kind.ASSIGNMENT,
+        text=spec.text,
+        receivers=receivers,
+        receiving_roles=[spec.assign_role] if spec.assign_role else [],
+        origin=PlanItem.Origin.DECISION,
+        origin_note=f"{decision.case.number} p. {number}",
+        deadline=spec.deadline,
+        allow_adopted=True,
+    )
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    actor: Any,
+    case: Case,
+    body: Body,
+    decided_on: dt.date,
+    title: str,
+    points: Sequence[PointSpec],
+    paragraph: int | None = None,
+    secret: bool = False,
+    secrecy_ground: str = "",
+) -> Decision:
+    """Record a decision with its numbered points; points may give assignments (which then
+    appear in the follow-up) and retire governing documents."""
+    organisation = case.organisation
+    _require_registrar(actor, organisation)
+    if body.organisation_id != organisation.pk:
+        raise ValidationError("Nämnden hör till en annan organisation.")
+    if not points:
+        raise ValidationError("Ett beslut har minst en beslutspunkt.")
+    decision = Decision(
+        case=case,
+        body=body,
+        decided_on=decided_on,
+        paragraph=paragraph,
+        title=title,
+        secret=secret,
+        secrecy_ground=secrecy_ground,
+    )
+    create_audited(actor=actor, organisation=organisation, instance=decision)
+    for number, spec in enumerate(points, start=1):
+        point = DecisionPoint(decision=decision, number=number, text=spec.text.strip())
+        if spec.assign_to is not None or spec.assign_role is not None:
+            point.assignment = _assignment_for(decision, number, spec)
+        if spec.retires is not None:
+            if spec.retire_from is None:
+                raise ValidationError(f"Punkt {number}: ange från vilket datum dokumentet upphör.")
+            point.retires = spec.retires
+            update_audited(
+                actor=actor,
+                organisation=organisation,
+                instance=spec.retires,
+                values={"valid_to": spec.retire_from},
+                action="retire",
+                note=f"{case.number} p. {number}",
+            )
+        create_audited(actor=actor, organisation=organisation, instance=point)
+    return decision
+
+
+def _create(actor: Any, organisation: Organisation, instance: Any) -> Any:
+    _require_registrar(actor, organisation)
+    return create_audited(actor=actor, organisation=organisation, instance=instance)
+
+
+@transaction.atomic
+def document_create(*, actor: Any, organisation: Organisation, **fields: Any) -> GoverningDocument:
+    return _create(actor, organisation, GoverningDocument(organisation=organisation, **fields))
+
+
+@transaction.atomic
+def agreement_create(*, actor: Any, organisation: Organisation, **fields: Any) -> Agreement:
+    return _create(actor, organisation, Agreement(organisation=organisation, **fields))
+
+
+@transaction.atomic
+def audit_create(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    findings: Sequence[dict[str, Any]] = (),
+    **fields: Any,
+) -> Audit:
+    audit = _create(actor, organisation, Audit(organisation=organisation, **fields))
+    for finding in findings:
+        _create(actor, organisation, Finding(audit=audit, **finding))
+    return audit
+
+
+@transaction.atomic
+def working_group_create(
+    *, actor: Any, organisation: Organisation, presidia_of: Sequence[Body] = (), **fields: Any
+) -> WorkingGroup:
+    group = _create(actor, organisation, WorkingGroup(organisation=organisation, **fields))
+    group.presidia_of.set(presidia_of)
+    return group
+
+
+@transaction.atomic
+def meeting_create(*, actor: Any, organisation: Organisation, **fields: Any) -> Meeting:
+    return _create(actor, organisation, Meeting(organisation=organisation, **fields))
+
+
+@transaction.atomic
+def event_create(*, actor: Any, organisation: Organisation, **fields: Any) -> Event:
+    return _create(actor, organisation, Event(organisation=organisation, **fields))
