@@ -41,6 +41,17 @@ def frame(region):
             (units["HR-avdelningen"], 5 * MKR),
         ],
     )
+    from styrkort.register.services import case_register
+
+    for number in ("RS/673/2024", "RS/102/2024", "RS/1/2025"):
+        case_register(
+            actor=None,
+            organisation=region.org,
+            series="",
+            number=number,
+            title="Beslut om omdisponering",
+            opened_on=dt.date(2024, 1, 1),
+        )
     return region, made, units, staben
 
 
@@ -102,6 +113,14 @@ def test_reallocation_keeps_the_frame_total_and_moves_the_money(frame):
             "SERIE/LÖPNUMMER/ÅR",
         ),
         ("Vårdval", "HR-avdelningen", MKR, {"reason": " "}, "reason", "skälet"),
+        (
+            "Vårdval",
+            "HR-avdelningen",
+            MKR,
+            {"decision_reference": "RS/999/2024"},
+            "decision_reference",
+            "finns inte i diariet",
+        ),
     ],
 )
 def test_bad_reallocations_are_refused_naming_the_field(

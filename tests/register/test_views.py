@@ -165,3 +165,21 @@ def test_register_list_queries_do_not_grow_with_cases(client, org):
         )
     assert Case.objects.count() >= 31
     assert counts() == before
+
+
+def test_case_page_lists_where_the_case_is_on_the_agenda(client, org):
+    html = _get(_as(client, "reader"), "register:case", org, "RS", 516, 2024)
+    assert "På föredragningslistan" in html
+    assert "punkt 1: Nytt måldokument för det interna miljöarbetet" in html
+
+
+def test_secret_decision_in_an_open_case_shows_only_its_ground(client, org):
+    from styrkort.register.models import Decision
+
+    Decision.objects.filter(case__serial=105).update(secret=True, secrecy_ground="OSL 18 kap. 8 §")
+    html = _get(_as(client, "reader"), "register:case", org, "RS", 105, 2024)
+    assert "sekretessbelagt beslut" in html and "OSL 18 kap. 8 §" in html
+    assert "dokumentstruktur" not in html
+    assert "dokumentstruktur" in _get(
+        _as(client, "registrator"), "register:case", org, "RS", 105, 2024
+    )

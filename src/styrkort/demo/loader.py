@@ -165,6 +165,7 @@ def load_demo() -> LoadResult:
         result.import_summaries.append(imported.summary(detail=False))
     load_economy(org, result)
     load_register(org, result)
+    load_reallocations(org, result)  # they cite cases, so after the register
     return result
 
 
@@ -174,11 +175,10 @@ def load_economy(org: Organisation, result: LoadResult) -> None:
     import datetime as dt
     from decimal import Decimal
 
-    from styrkort.economy.models import Appropriation, BudgetFrame, Reallocation, YearResult
+    from styrkort.economy.models import Appropriation, BudgetFrame, YearResult
     from styrkort.economy.services import (
         appropriation_create,
         frame_create,
-        reallocation_create,
         year_result_set,
     )
     from styrkort.planning.models import Plan
@@ -268,20 +268,6 @@ def load_economy(org: Organisation, result: LoadResult) -> None:
             allocations=[(units[a["unit"]], Decimal(a["amount"])) for a in f["allocations"]],
         )
         result.created.append(f"budgetram {frame}")
-    frame = BudgetFrame.objects.get(unit=unit, year=f["year"])
-    for r in f["reallocations"]:
-        if not Reallocation.objects.filter(frame=frame, decision_reference=r["decision"]).exists():
-            reallocation_create(
-                actor=None,
-                frame=frame,
-                from_unit=units[r["from"]],
-                to_unit=units[r["to"]],
-                amount=Decimal(r["amount"]),
-                decided_on=dt.date.fromisoformat(r["decided_on"]),
-                reason=r["reason"],
-                decision_reference=r["decision"],
-            )
-            result.created.append(f"omdisponering {r['decision']}")
     for a in data["appropriations"]:
         holder = Role.objects.get(organisation=org, name=a["holder"])
         if not Appropriation.objects.filter(holder=holder, year=a["year"]).exists():
@@ -325,6 +311,7 @@ def load_register(org: Organisation, result: LoadResult) -> None:
     )
     from styrkort.register.services import (
         PointSpec,
+        agenda_item_create,
         agreement_create,
         audit_create,
         case_by_number,
@@ -436,7 +423,7 @@ def load_register(org: Organisation, result: LoadResult) -> None:
     for m in data["meetings"]:
         body = bodies[m["body"]]
         if not Meeting.objects.filter(body=body, starts_on=day(m["starts_on"])).exists():
-            meeting_create(
+            meeting = meeting_create(
                 actor=None,
                 organisation=org,
                 body=body,
@@ -444,6 +431,14 @@ def load_register(org: Organisation, result: LoadResult) -> None:
                 starts_on=day(m["starts_on"]),
                 ends_on=day(m["ends_on"]),
             )
+            for number, item in enumerate(m.get("agenda", []), start=1):
+                agenda_item_create(
+                    actor=None,
+                    meeting=meeting,
+                    number=number,
+                    title=item["title"],
+                    case=case_by_number(org, item["case"]),
+                )
             result.created.append(f"sammanträde {m['title']}")
     for e in data["events"]:
         if not Event.objects.filter(organisation=org, title=e["title"]).exists():
@@ -459,3 +454,30 @@ def load_register(org: Organisation, result: LoadResult) -> None:
             )
             result.created.append(f"händelse {e['title']}")
     assert Case.objects.filter(organisation=org).count() >= len(data["cases"])
+
+
+def load_reallocations(org: Organisation, result: LoadResult) -> None:
+    """Seed 000's reallocations, each citing the case that allows it."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from styrkort.economy.models import BudgetFrame, Reallocation
+    from styrkort.economy.services import reallocation_create
+
+    data = json.loads((DATA / "economy_2025.json").read_text(encoding="utf-8"))
+    units = {u.name: u for u in Unit.objects.filter(organisation=org)}
+    f = data["frame"]
+    frame = BudgetFrame.objects.get(unit=units[f["unit"]], year=f["year"])
+    for r in f["reallocations"]:
+        if not Reallocation.objects.filter(frame=frame, decision_reference=r["decision"]).exists():
+            reallocation_create(
+                actor=None,
+                frame=frame,
+                from_unit=units[r["from"]],
+                to_unit=units[r["to"]],
+                amount=Decimal(r["amount"]),
+                decided_on=dt.date.fromisoformat(r["decided_on"]),
+                reason=r["reason"],
+                decision_reference=r["decision"],
+            )
+            result.created.append(f"omdisponering {r['decision']}")

@@ -132,6 +132,12 @@ def reallocation_create(
         errors["reason"] = "Ange skälet till omdisponeringen."
     try:
         reference = _diary(decision_reference)
+        from styrkort.register.services import case_by_number
+
+        if case_by_number(organisation, reference) is None:
+            errors["decision_reference"] = (
+                f"{reference} finns inte i diariet; registrera ärendet och beslutet först."
+            )
     except ValidationError as exc:
         errors.update({k: " ".join(v) for k, v in exc.message_dict.items()})
         reference = decision_reference

@@ -16,6 +16,7 @@ from styrkort.organisation.models import Body, Organisation, Role
 from styrkort.planning.models import Plan, PlanItem
 from styrkort.planning.services import item_create, plan_create, version_in_force
 from styrkort.register.models import (
+    AgendaItem,
     Agreement,
     Audit,
     Case,
@@ -257,6 +258,19 @@ def working_group_create(
 @transaction.atomic
 def meeting_create(*, actor: Any, organisation: Organisation, **fields: Any) -> Meeting:
     return _create(actor, organisation, Meeting(organisation=organisation, **fields))
+
+
+@transaction.atomic
+def agenda_item_create(
+    *, actor: Any, meeting: Meeting, number: int, title: str, case: Case | None = None
+) -> AgendaItem:
+    if case is not None and case.organisation_id != meeting.organisation_id:
+        raise ValidationError("Ärendet hör till en annan organisation.")
+    return _create(
+        actor,
+        meeting.organisation,
+        AgendaItem(meeting=meeting, number=number, title=title, case=case),
+    )
 
 
 @transaction.atomic

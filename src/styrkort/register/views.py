@@ -67,6 +67,9 @@ def case_detail(
         case=case,
         shown=see_secret or not case.secret,
         decisions=selectors.case_decisions(case) if (see_secret or not case.secret) else [],
+        agenda=list(case.agenda_items.select_related("meeting__body"))
+        if (see_secret or not case.secret)
+        else [],
     )
 
 
