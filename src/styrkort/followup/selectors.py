@@ -542,43 +542,6 @@ def scale_statuses(organisation: Organisation) -> list[Status]:
 
 
 @dataclass
-class ItemHit:
-    item: PlanItem
-    period: FollowUpPeriod | None
-
-
-@dataclass
-class SearchResults:
-    items: list[ItemHit]
-    assessments: list[Assessment]
-
-
-def search_followup(
-    *, user: Any, organisation: Organisation, text: str, limit: int = 100
-) -> SearchResults:
-    """Items and comments containing a text (case-insensitive), newest periods first."""
-    if user is not None and not is_member(user, organisation):
-        return SearchResults([], [])
-    items = list(
-        PlanItem.objects.filter(plan_version__plan__organisation=organisation, text__icontains=text)
-        .select_related("plan_version__plan")
-        .order_by("-plan_version__plan__year", "order")[:limit]
-    )
-    latest = {}
-    for p in FollowUpPeriod.objects.filter(organisation=organisation).order_by("ends_on"):
-        latest[p.year] = p
-    assessments = list(
-        Assessment.objects.filter(period__organisation=organisation, comment__icontains=text)
-        .select_related("period", "item", "body")
-        .order_by("-period__ends_on", "item__order", "body__order")[:limit]
-    )
-    return SearchResults(
-        items=[ItemHit(i, latest.get(i.plan_version.plan.year)) for i in items],
-        assessments=assessments,
-    )
-
-
-@dataclass
 class IndicatorRow:
     indicator: PlanItem
     target: Any

@@ -8,5 +8,5 @@ urlpatterns = [
     path("logga-in/", views.LoginView.as_view(), name="login"),
     path("logga-ut/", views.LogoutView.as_view(), name="logout"),
     path("o/<slug:org>/", views.organisation_overview, name="organisation"),
-    path("o/<slug:org>/sok/", views.search, name="search"),
+    path("o/<slug:org>/sok/", views.search_page, name="search"),
 ]

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from styrkort.core.errors import NotFound
-from styrkort.followup.selectors import period_list, search_followup
+from styrkort.followup.selectors import period_list
 from styrkort.organisation.models import Organisation
 from styrkort.organisation.selectors import body_list, organisation_get, organisation_list
+from styrkort.register.search import search
 
 
 class LoginView(auth_views.LoginView):
@@ -54,12 +57,17 @@ def organisation_overview(request: HttpRequest, org: str) -> HttpResponse:
 
 
 @login_required
-def search(request: HttpRequest, org: str) -> HttpResponse:
+def search_page(request: HttpRequest, org: str) -> HttpResponse:
     organisation = _organisation(request, org)
     query = (request.GET.get("q") or "").strip()[:200]
-    results = (
-        search_followup(user=request.user, organisation=organisation, text=query) if query else None
-    )
+    results = search(user=request.user, organisation=organisation, text=query) if query else None
+    if results is not None:
+        # period_list is newest first: keep each year's latest period
+        latest: dict[int, Any] = {}
+        for period in period_list(user=request.user, organisation=organisation):
+            latest.setdefault(period.year, period)
+        for item in results.items:
+            item.latest_period = latest.get(item.plan_version.plan.year)  # type: ignore[attr-defined]
     return render(
         request,
         "web/search.html",

@@ -1,0 +1,126 @@
+"""Full-text search across cases, decisions, plan items and comments.
+
+PostgreSQL: its full-text search with the Swedish configuration (stemming, Swedish stop
+words). SQLite: an FTS5 index built for the query in a temporary table (unicode61 tokens, every
+word must occur). Both answer "ekonomi i balans" with the texts that hold those words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+
+from styrkort.followup.models import Assessment
+from styrkort.organisation.models import Organisation
+from styrkort.planning.models import PlanItem
+from styrkort.register.models import Case, Decision
+from styrkort.register.permissions import can_see_secret
+
+LIMIT = 100
+
+
+@dataclass
+class SearchHits:
+    cases: list[Case] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    items: list[PlanItem] = field(default_factory=list)
+    comments: list[Assessment] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.cases) + len(self.decisions) + len(self.items) + len(self.comments)
+
+
+def _sources(user: Any, organisation: Organisation) -> dict[str, tuple[Any, list[str]]]:
+    cases = Case.objects.filter(organisation=organisation)
+    decisions = Decision.objects.filter(case__organisation=organisation)
+    if not can_see_secret(user, organisation):
+        cases = cases.filter(secret=False)
+        decisions = decisions.filter(secret=False, case__secret=False)
+    return {
+        "cases": (cases, ["title"]),
+        "decisions": (decisions, ["title", "points__text"]),
+        "items": (PlanItem.objects.filter(plan_version__plan__organisation=organisation), ["text"]),
+        "comments": (Assessment.objects.filter(period__organisation=organisation), ["comment"]),
+    }
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in re.findall(r"\w+", text.casefold()) if w]
+
+
+def search(*, user: Any, organisation: Organisation, text: str) -> SearchHits:
+    """Everything the user may see whose text holds the query's words."""
+    hits = SearchHits()
+    if not _words(text):
+        return hits
+    sources = _sources(user, organisation)
+    ids = (
+        _postgres_ids(sources, text)
+        if connection.vendor == "postgresql"
+        else _sqlite_ids(sources, text)
+    )
+    hits.cases = list(
+        sources["cases"][0].filter(pk__in=ids["cases"]).select_related("body")[:LIMIT]
+    )
+    hits.decisions = list(
+        sources["decisions"][0]
+        .filter(pk__in=ids["decisions"])
+        .select_related("case", "body")[:LIMIT]
+    )
+    hits.items = list(
+        sources["items"][0]
+        .filter(pk__in=ids["items"])
+        .select_related("plan_version__plan")
+        .order_by("-plan_version__plan__year", "order")[:LIMIT]
+    )
+    hits.comments = list(
+        sources["comments"][0]
+        .filter(pk__in=ids["comments"])
+        .select_related("period", "item", "body")
+        .order_by("-period__ends_on", "item__order", "body__order")[:LIMIT]
+    )
+    return hits
+
+
+def _postgres_ids(sources: dict[str, tuple[Any, list[str]]], text: str) -> dict[str, set[int]]:
+    from django.contrib.postgres.search import SearchQuery, SearchVector
+
+    query = SearchQuery(text, config="swedish", search_type="plain")
+    result = {}
+    for name, (queryset, fields) in sources.items():
+        vector = SearchVector(*fields, config="swedish")
+        result[name] = set(
+            queryset.annotate(document=vector).filter(document=query).values_list("pk", flat=True)
+        )
+    return result
+
+
+def _sqlite_ids(sources: dict[str, tuple[Any, list[str]]], text: str) -> dict[str, set[int]]:
+    match = " AND ".join('"' + w.replace('"', '""') + '"' for w in _words(text))
+    result: dict[str, set[int]] = {name: set() for name in sources}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.styrkort_search "
+            "USING fts5(source UNINDEXED, pk UNINDEXED, body, tokenize='unicode61')"
+        )
+        cursor.execute("DELETE FROM temp.styrkort_search")
+        for name, (queryset, fields) in sources.items():
+            rows: dict[int, list[str]] = {}
+            for pk, *values in queryset.values_list("pk", *fields):
+                rows.setdefault(pk, []).extend(v for v in values if v)
+            cursor.executemany(
+                "INSERT INTO temp.styrkort_search (source, pk, body) VALUES (%s, %s, %s)",
+                [(name, pk, "\n".join(parts)) for pk, parts in rows.items()],
+            )
+        cursor.execute(
+            "SELECT source, pk FROM temp.styrkort_search WHERE styrkort_search MATCH %s",
+            [match],
+        )
+        for source, pk in cursor.fetchall():
+            result[source].add(int(pk))
+        cursor.execute("DELETE FROM temp.styrkort_search")
+    return result
