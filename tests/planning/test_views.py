@@ -26,7 +26,8 @@ def test_controller_revises_adds_a_key_figure_with_target_and_adopts(client, rs_
     c = _as(client, "controller")
     c.post(url, {"action": "revise"})
     draft = rs_plan.versions.get(number=3)
-    assert draft.state == "draft" and draft.items.count() == 5
+    # 5 items of the plan and 2 assignments given by decisions RS/105/2024 and RS/516/2024
+    assert draft.state == "draft" and draft.items.count() == 7
     rs = org.bodies.get(abbreviation="RS")
     response = c.post(
         url,
