@@ -211,3 +211,19 @@ def test_case_by_number_finds_the_case(registry):
     assert case_by_number(registry.org, "KTN/33/2023") == case
     assert case_by_number(registry.org, "KTN/34/2023") is None
     assert case_by_number(registry.org, "nonsens") is None
+
+
+def test_the_organisations_pattern_is_used_for_numbers_and_links(registry):
+    from styrkort.web.templatetags.styrkort import diary_links
+
+    registry.org.diary_style = "space-year"
+    registry.org.save(update_fields=["diary_style"])
+    case = _register(registry, series="KS")
+    case.refresh_from_db()
+    assert case.number == "KS 2025/1"
+    html = diary_links("Se Dnr KS 2025/1 och KS 2025/9.", registry.org)
+    assert (
+        '<a href="/o/region-jamtland-harjedalen/diariet/KS/1/2025/" class="diary">KS 2025/1</a>'
+        in html
+    )
+    assert 'title="Finns inte i diariet">KS 2025/9<' in html

@@ -183,3 +183,32 @@ def test_secret_decision_in_an_open_case_shows_only_its_ground(client, org):
     assert "dokumentstruktur" in _get(
         _as(client, "registrator"), "register:case", org, "RS", 105, 2024
     )
+
+
+def test_audit_actions_move_on_and_answer_the_finding(client, org):
+    from styrkort.register.models import Finding, FindingAction
+    from styrkort.register.services import finding_action_add, finding_action_set_status
+
+    minor = Finding.objects.get(kind="minor")
+    action = finding_action_add(
+        actor=None, finding=minor, text="Rutin för kemikalieförteckning", due=dt.date(2025, 1, 24)
+    )
+    html = _get(_as(client, "reader"), "register:audits", org)
+    assert "Rutin för kemikalieförteckning – <strong>Planerad</strong>" in html
+    finding_action_set_status(actor=None, action=action, status=FindingAction.Status.DONE)
+    minor.refresh_from_db()
+    assert minor.answered_on is not None
+    deadlines = _get(_as(client, "reader"), "register:deadlines", org, datum="2025-02-11")
+    assert "Svara på mindre avvikelse" not in deadlines
+
+
+def test_secret_agreement_is_hidden_from_readers_everywhere(client, org):
+    from styrkort.register.models import Agreement
+
+    Agreement.objects.update(secret=True, secrecy_ground="OSL 19 kap. 1 §")
+    reader = _as(client, "reader")
+    page = _get(reader, "register:agreements", org)
+    assert "norra sjukvårdsregionen" not in page and "Sekretessbelagt avtal" in page
+    assert "norra sjukvårdsregionen" not in _get(reader, "register:deadlines", org)
+    registrar = _as(client, "registrator")
+    assert "norra sjukvårdsregionen" in _get(registrar, "register:agreements", org)

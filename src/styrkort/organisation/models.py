@@ -23,6 +23,16 @@ class Organisation(TimeStampedModel):
     kolada_id = models.CharField(
         _("Kolada id"), max_length=10, blank=True, help_text=_('E.g. "0023" for a region.')
     )
+    diary_style = models.CharField(
+        _("diary number pattern"),
+        max_length=20,
+        choices=[
+            ("slash", "RS/673/2024"),
+            ("space-year", "RS 2023/237"),
+            ("dash", "KSN-2013-0674"),
+        ],
+        default="slash",
+    )
 
     class Meta:
         verbose_name = _("organisation")

@@ -90,9 +90,11 @@ class Case(TimeStampedModel, Secrecy):
 
     @property
     def number(self) -> str:
-        from styrkort.core.diary import DiaryNumber
+        """The diary number in the organisation's pattern (RS/673/2024, RS 2023/237, …)."""
+        from styrkort.core.diary import DiaryNumber, DiaryStyle
 
-        return str(DiaryNumber(self.series, self.serial, self.year))
+        style = DiaryStyle(self.organisation.diary_style)
+        return str(DiaryNumber(self.series, self.serial, self.year, style=style))
 
 
 class Decision(TimeStampedModel, Secrecy):
@@ -126,7 +128,7 @@ class Decision(TimeStampedModel, Secrecy):
         return f"{self.case.number}: {self.title}"
 
 
-class GoverningDocument(TimeStampedModel):
+class GoverningDocument(TimeStampedModel, Secrecy):
     """Styrdokument: a plan, policy or guideline, valid for a time, retired by a decision."""
 
     class Kind(models.TextChoices):
@@ -213,7 +215,7 @@ class DecisionPoint(TimeStampedModel):
         return f"{self.decision.case.number} p. {self.number}"
 
 
-class Agreement(TimeStampedModel):
+class Agreement(TimeStampedModel, Secrecy):
     """Avtal: parties, dates, termination and when a successor is due."""
 
     organisation = models.ForeignKey(
@@ -246,7 +248,7 @@ class Agreement(TimeStampedModel):
         return [p.strip() for p in self.parties.splitlines() if p.strip()]
 
 
-class Audit(TimeStampedModel):
+class Audit(TimeStampedModel, Secrecy):
     """Revision: an external or internal audit with its findings."""
 
     organisation = models.ForeignKey(
@@ -306,6 +308,32 @@ class Finding(TimeStampedModel):
     def response_due(self) -> dt.date | None:
         weeks = self.RESPONSE_WEEKS.get(self.kind)  # type: ignore[call-overload]
         return self.audit.performed_on + dt.timedelta(weeks=weeks) if weeks else None
+
+
+class FindingAction(TimeStampedModel):
+    """Åtgärd: what is done about a finding, and how far it has come."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        IN_PROGRESS = "in-progress", _("in progress")
+        DONE = "done", _("done")
+
+    finding = models.ForeignKey(
+        Finding, on_delete=models.CASCADE, related_name="actions", verbose_name=_("finding")
+    )
+    text = models.TextField(_("action"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+    due = models.DateField(_("due"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        ordering = ["finding", "due", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
 
 
 class WorkingGroup(TimeStampedModel):

@@ -64,12 +64,14 @@ def search(*, user: Any, organisation: Organisation, text: str) -> SearchHits:
         else _sqlite_ids(sources, text)
     )
     hits.cases = list(
-        sources["cases"][0].filter(pk__in=ids["cases"]).select_related("body")[:LIMIT]
+        sources["cases"][0]
+        .filter(pk__in=ids["cases"])
+        .select_related("body", "organisation")[:LIMIT]
     )
     hits.decisions = list(
         sources["decisions"][0]
         .filter(pk__in=ids["decisions"])
-        .select_related("case", "body")[:LIMIT]
+        .select_related("case__organisation", "body")[:LIMIT]
     )
     hits.items = list(
         sources["items"][0]

@@ -35,7 +35,7 @@ def case_list(*, user: Any, organisation: Organisation, text: str = "") -> Query
     _member(user, organisation)
     cases = (
         Case.objects.filter(organisation=organisation)
-        .select_related("body")
+        .select_related("body", "organisation")
         .annotate(decision_count=Count("decisions"))
         .order_by("-year", "series", "-serial")
     )
@@ -59,7 +59,7 @@ def case_get(*, user: Any, organisation: Organisation, series: str, year: int, s
     _member(user, organisation)
     case = (
         Case.objects.filter(organisation=organisation, series=series, year=year, serial=serial)
-        .select_related("body")
+        .select_related("body", "organisation")
         .first()
     )
     if case is None:
@@ -75,16 +75,13 @@ def case_decisions(case: Case) -> list[Any]:
     )
 
 
-def known_case_numbers(organisation: Organisation) -> set[str]:
-    """Every case number of the organisation, read once per request by the link filter."""
+def known_case_numbers(organisation: Organisation) -> set[tuple[str, int, int]]:
+    """(series, serial, year) of every case, read once per request by the link filter."""
     cached = getattr(organisation, "_styrkort_case_numbers", None)
     if cached is None:
-        cached = {
-            f"{s}/{n}/{y}"
-            for s, n, y in Case.objects.filter(organisation=organisation).values_list(
-                "series", "serial", "year"
-            )
-        }
+        cached = set(
+            Case.objects.filter(organisation=organisation).values_list("series", "serial", "year")
+        )
         organisation._styrkort_case_numbers = cached  # type: ignore[attr-defined]
     return cached
 
@@ -93,19 +90,23 @@ def documents(*, user: Any, organisation: Organisation) -> list[GoverningDocumen
     _member(user, organisation)
     return list(
         GoverningDocument.objects.filter(organisation=organisation)
-        .select_related("case", "adopted_by")
-        .prefetch_related("retired_by_points__decision__case")
+        .select_related("case__organisation", "adopted_by")
+        .prefetch_related("retired_by_points__decision__case__organisation")
     )
 
 
 def agreements(*, user: Any, organisation: Organisation) -> list[Agreement]:
     _member(user, organisation)
-    return list(Agreement.objects.filter(organisation=organisation).select_related("case"))
+    return list(
+        Agreement.objects.filter(organisation=organisation).select_related("case__organisation")
+    )
 
 
 def audits(*, user: Any, organisation: Organisation) -> list[Audit]:
     _member(user, organisation)
-    return list(Audit.objects.filter(organisation=organisation).prefetch_related("findings"))
+    return list(
+        Audit.objects.filter(organisation=organisation).prefetch_related("findings__actions")
+    )
 
 
 def working_groups(*, user: Any, organisation: Organisation) -> list[WorkingGroup]:
@@ -194,9 +195,13 @@ def deadlines(*, user: Any, organisation: Organisation, body: Any = None) -> lis
         receivers = ", ".join(b.abbreviation for b in item.receivers.all())
         result.append(Deadline(item.deadline, item.text, "Uppdrag", receivers or None))  # type: ignore[arg-type]
     if body is None:
-        for finding in Finding.objects.filter(
+        hidden = Q() if can_see_secret(user, organisation) else Q(secret=True)
+        findings = Finding.objects.filter(
             audit__organisation=organisation, answered_on__isnull=True
-        ).select_related("audit"):
+        )
+        if hidden:
+            findings = findings.exclude(audit__secret=True)
+        for finding in findings.select_related("audit"):
             if finding.response_due:
                 result.append(
                     Deadline(
@@ -208,11 +213,11 @@ def deadlines(*, user: Any, organisation: Organisation, body: Any = None) -> lis
                 )
         for doc in GoverningDocument.objects.filter(
             organisation=organisation, review_due__isnull=False
-        ):
+        ).exclude(hidden):
             result.append(Deadline(doc.review_due, f"Se över {doc}", "Styrdokument", None))  # type: ignore[arg-type]
         for agreement in Agreement.objects.filter(
             organisation=organisation, successor_due__isnull=False
-        ):
+        ).exclude(hidden):
             result.append(
                 Deadline(agreement.successor_due, f"Nytt avtal: {agreement}", "Avtal", None)  # type: ignore[arg-type]
             )

@@ -25,6 +25,7 @@ from styrkort.register.models import (
     DecisionPoint,
     Event,
     Finding,
+    FindingAction,
     GoverningDocument,
     Meeting,
     WorkingGroup,
@@ -244,6 +245,37 @@ def audit_create(
     for finding in findings:
         _create(actor, organisation, Finding(audit=audit, **finding))
     return audit
+
+
+@transaction.atomic
+def finding_action_add(
+    *, actor: Any, finding: Finding, text: str, due: dt.date | None = None
+) -> FindingAction:
+    return _create(
+        actor, finding.audit.organisation, FindingAction(finding=finding, text=text, due=due)
+    )
+
+
+@transaction.atomic
+def finding_action_set_status(*, actor: Any, action: FindingAction, status: str) -> FindingAction:
+    """Move an action on; when every action of a finding is done, the finding is answered."""
+    organisation = action.finding.audit.organisation
+    _require_registrar(actor, organisation)
+    update_audited(
+        actor=actor, organisation=organisation, instance=action, values={"status": status}
+    )
+    finding = action.finding
+    if (
+        status == FindingAction.Status.DONE
+        and not finding.actions.exclude(status=FindingAction.Status.DONE).exists()
+    ):
+        update_audited(
+            actor=actor,
+            organisation=organisation,
+            instance=finding,
+            values={"answered_on": dt.date.today()},
+        )
+    return action
 
 
 @transaction.atomic

@@ -5,8 +5,6 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from styrkort.core.diary import DIARY_NUMBER_RE
-
 register = template.Library()
 
 
@@ -14,20 +12,24 @@ register = template.Library()
 def diary_links(text: str, organisation) -> SafeString:
     """Escape a text and turn every diary number in it into a link to its case; a number the
     register does not hold stays plain text, with a hint."""
+    from styrkort.core.diary import DiaryNumber, DiaryStyle, diary_number_re
     from styrkort.register.selectors import known_case_numbers
 
     escaped = escape(text or "")
     known = known_case_numbers(organisation)
+    style = DiaryStyle(organisation.diary_style)
 
     def link(match) -> str:
-        number = match.group(0)
-        if number in known:
-            series, serial, year = number.split("/")
-            url = reverse("register:case", args=[organisation.slug, series, serial, year])
-            return f'<a href="{url}" class="diary">{number}</a>'
-        return f'<span class="diary-unknown" title="Finns inte i diariet">{number}</span>'
+        written = match.group(0)
+        number = DiaryNumber.parse(written, style)
+        key = (number.series, number.serial, number.year)
+        if key in known:
+            url = reverse("register:case", args=[organisation.slug, *map(str, key)])
+            return f'<a href="{url}" class="diary">{written}</a>'
+        return f'<span class="diary-unknown" title="Finns inte i diariet">{written}</span>'
 
-    return mark_safe(DIARY_NUMBER_RE.sub(link, escaped))
+    # Every piece of the text is escaped above; only the links are markup.
+    return mark_safe(diary_number_re([style]).sub(link, escaped))
 
 
 @register.inclusion_tag("web/_status.html")
