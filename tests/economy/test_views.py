@@ -217,3 +217,17 @@ def test_charts_are_svg_with_a_text_alternative_and_the_numbers_as_a_table(clien
     assert "−7 025 tkr" in page  # the forecast exceeds the budget after reallocations
     chart = reader.get(reverse("economy:frame-chart", args=[slug, frame.pk, period.pk]))
     assert chart.status_code == 200 and b"<svg" in chart.content
+
+
+def test_budget_and_plan_pages_show_the_history_of_their_records(client, frame):
+    reader = _as(client, "reader")
+    budget = _text(reader.get(reverse("economy:frame", args=[frame.organisation.slug, frame.pk])))
+    assert (
+        "Ändringshistorik" in budget and "Övergångsregler för barn- och ungdomstandvård" in budget
+    )
+    plan = Plan.objects.get(body__abbreviation="RS", year=2025)
+    page = _text(reader.get(reverse("planning:plan", args=[frame.organisation.slug, plan.pk])))
+    assert (
+        "<strong>Avgränsning</strong>: – → Gäller Region Jämtland Härjedalens egna lokaler." in page
+    )
+    assert "Fastställd" in page

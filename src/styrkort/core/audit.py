@@ -220,3 +220,12 @@ def describe(event: AuditEvent) -> list[tuple[str, str, str]]:
         if shown[0] != shown[1]:
             rows.append((label, *shown))
     return rows
+
+
+def history_of(*groups: tuple[type[models.Model], list[Any]]) -> models.QuerySet[AuditEvent]:
+    """The recorded changes of several records (of several types) in one query, oldest first."""
+    query = models.Q(pk__in=[])
+    for model, ids in groups:
+        if ids:
+            query |= models.Q(model=model._meta.label_lower, object_id__in=[str(i) for i in ids])
+    return AuditEvent.objects.filter(query).select_related("actor").order_by("at", "id")

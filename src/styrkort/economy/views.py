@@ -8,10 +8,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from styrkort.core.audit import history
+from styrkort.core.audit import history_of
 from styrkort.core.errors import NotFound
 from styrkort.economy import selectors, services
 from styrkort.economy.forms import ReallocationForm
+from styrkort.economy.models import BudgetAllocation, BudgetFrame, Reallocation
 from styrkort.economy.permissions import can_manage_budget
 from styrkort.followup.models import FollowUpPeriod
 from styrkort.organisation.models import Organisation
@@ -147,7 +148,16 @@ def frame_detail(request: HttpRequest, org: str, frame: int) -> HttpResponse:
             if chosen
             else "",
             "form": form,
-            "events": list(history(overview.frame)),
+            "events": list(
+                history_of(
+                    (BudgetFrame, [overview.frame.pk]),
+                    (
+                        BudgetAllocation,
+                        list(overview.frame.allocations.values_list("pk", flat=True)),
+                    ),
+                    (Reallocation, [r.pk for r in overview.reallocations]),
+                )
+            ),
             "nav": "budget",
         },
     )

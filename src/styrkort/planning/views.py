@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from styrkort.core.audit import history
+from styrkort.core.audit import history_of
 from styrkort.core.errors import NotFound
 from styrkort.organisation.models import Organisation
 from styrkort.organisation.selectors import organisation_get
@@ -159,7 +159,20 @@ def plan_detail(request: HttpRequest, org: str, plan: int) -> HttpResponse:
             "may_edit": may_edit,
             "item_form": item_form,
             "adopt_form": adopt_form,
-            "events": list(history(the_plan)),
+            "events": list(
+                history_of(
+                    (Plan, [the_plan.pk]),
+                    (PlanVersion, [v.pk for v in versions]),
+                    (
+                        PlanItem,
+                        list(
+                            PlanItem.objects.filter(plan_version__plan=the_plan).values_list(
+                                "pk", flat=True
+                            )
+                        ),
+                    ),
+                )
+            ),
             "nav": "plans",
         },
     )
