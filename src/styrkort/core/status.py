@@ -81,7 +81,12 @@ def worst(statuses: Iterable[Status | None]) -> Status | None:
 
 def text_colour(status: Status) -> str:
     """Black or white, whichever reads better on the status colour."""
-    hex_ = status.colour.lstrip("#")
+    return contrast_text(status.colour)
+
+
+def contrast_text(colour: str) -> str:
+    """Black or white, whichever reads better on a #rrggbb background."""
+    hex_ = colour.lstrip("#")
     r, g, b = (int(hex_[i : i + 2], 16) / 255 for i in (0, 2, 4))
 
     def lin(c: float) -> float:

@@ -9,6 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from styrkort.reports.renderers.docx import render_followup_docx
+from styrkort.reports.renderers.html import render_followup_html
+from styrkort.reports.renderers.tabular import render_followup_csv, render_followup_xlsx
 from styrkort.reports.renderers.text import render_followup_text
 
 
@@ -28,5 +31,33 @@ FOLLOWUP_FORMATS: dict[str, Format] = {
         extension="txt",
         content_type="text/plain; charset=utf-8",
         render=lambda report: render_followup_text(report).encode("utf-8"),
+    ),
+    "html": Format(
+        name="html",
+        label="Webbsida (HTML)",
+        extension="html",
+        content_type="text/html; charset=utf-8",
+        render=render_followup_html,
+    ),
+    "docx": Format(
+        name="docx",
+        label="Word (DOCX)",
+        extension="docx",
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        render=render_followup_docx,
+    ),
+    "xlsx": Format(
+        name="xlsx",
+        label="Excel (XLSX)",
+        extension="xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        render=render_followup_xlsx,
+    ),
+    "csv": Format(
+        name="csv",
+        label="CSV",
+        extension="csv",
+        content_type="text/csv; charset=utf-8",
+        render=render_followup_csv,
     ),
 }

@@ -1,0 +1,92 @@
+"""The follow-up as rows (one item × body a row) for CSV and XLSX.
+
+A cell that begins with = + - @ (or a tab or carriage return) is what spreadsheet programs run
+as a formula; such text gets a leading apostrophe so it stays inert text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from styrkort.core.status import contrast_text
+from styrkort.reports.builders import FollowUpReport
+
+HEADER = [
+    "Nr",
+    "Typ",
+    "Punkt",
+    "Mottagare",
+    "Samlad status",
+    "Nämnd",
+    "Status",
+    "Läge",
+    "Kommentar",
+]
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def rows(report: FollowUpReport) -> list[list[str]]:
+    out = []
+    for item in report.items:
+        base = [
+            str(item.number),
+            item.kind_label,
+            item.text,
+            item.receivers_marker,
+            item.status.label,
+        ]
+        if not item.comments:
+            out.append([*base, "", "", "", ""])
+        for c in item.comments:
+            status = c.status.label if c.status else ""
+            out.append([*base, c.body_name, status, c.state, c.text])
+    return [[inert(v) for v in row] for row in out]
+
+
+def render_followup_csv(report: FollowUpReport) -> bytes:
+    """Semicolon-separated UTF-8 with BOM: what Swedish Excel opens without a wizard."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(HEADER)
+    writer.writerows(rows(report))
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def render_followup_xlsx(report: FollowUpReport) -> bytes:
+    """One row per item × body, filters on, status cells coloured and labelled."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Uppföljning"
+    sheet.append(HEADER)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    colours = {i.status.label: i.status.colour for i in report.items} | {
+        c.status.label: c.status.colour for i in report.items for c in i.comments if c.status
+    }
+    for row in rows(report):
+        sheet.append(row)
+        for column in (5, 7):  # overall status, body status: the label is the cell's text
+            cell = sheet.cell(row=sheet.max_row, column=column)
+            colour = colours.get(str(cell.value or ""))
+            if colour:
+                cell.fill = PatternFill("solid", fgColor=colour.lstrip("#").upper())
+                cell.font = Font(bold=True, color=contrast_text(colour).lstrip("#").upper())
+        sheet.cell(row=sheet.max_row, column=9).alignment = Alignment(wrap_text=True)
+        sheet.cell(row=sheet.max_row, column=3).alignment = Alignment(wrap_text=True)
+    sheet.auto_filter.ref = sheet.dimensions
+    sheet.freeze_panes = "A2"
+    for column, width in zip("ABCDEFGHI", (5, 10, 60, 14, 14, 30, 12, 14, 90), strict=True):
+        sheet.column_dimensions[column].width = width
+    book.properties.title = report.title
+    book.properties.language = "sv-SE"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
