@@ -3,7 +3,6 @@
 import datetime as dt
 
 from styrkort.followup.services import period_create
-from styrkort.planning.models import PlanItem
 from styrkort.planning.services import item_create, plan_create
 
 
@@ -41,4 +40,4 @@ def status(region, code):
     return default_scale(region.org).statuses.get(code=code)
 
 
-__all__ = ["PlanItem", "period", "plan_with_items", "status"]
+__all__ = ["period", "plan_with_items", "status"]

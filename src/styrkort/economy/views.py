@@ -16,7 +16,7 @@ from styrkort.economy.models import BudgetAllocation, BudgetFrame, Reallocation
 from styrkort.economy.permissions import can_manage_budget
 from styrkort.followup.models import FollowUpPeriod
 from styrkort.organisation.models import Organisation
-from styrkort.organisation.selectors import organisation_get
+from styrkort.organisation.shortcuts import organisation_or_404
 from styrkort.reports.charts import BarChart, Series, render_svg
 
 
@@ -71,10 +71,7 @@ def frame_chart(request: HttpRequest, org: str, frame: int, period: int) -> Http
 
 
 def _organisation(request: HttpRequest, slug: str) -> Organisation:
-    try:
-        return organisation_get(user=request.user, slug=slug)
-    except NotFound as exc:
-        raise Http404 from exc
+    return organisation_or_404(request, slug)
 
 
 @login_required

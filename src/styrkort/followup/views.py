@@ -37,7 +37,8 @@ from styrkort.followup.permissions import (
     can_set_overall_status,
 )
 from styrkort.organisation.models import Body, Organisation
-from styrkort.organisation.selectors import body_list, organisation_get
+from styrkort.organisation.selectors import body_list
+from styrkort.organisation.shortcuts import organisation_or_404
 from styrkort.planning.models import PlanItem
 from styrkort.reports.builders import build_followup_report
 from styrkort.reports.renderers import FOLLOWUP_FORMATS
@@ -48,8 +49,8 @@ def _message(exc: ValidationError) -> str:
 
 
 def _context(request: HttpRequest, org: str, period: int) -> tuple[Organisation, FollowUpPeriod]:
+    organisation = organisation_or_404(request, org)
     try:
-        organisation = organisation_get(user=request.user, slug=org)
         return organisation, selectors.period_get(
             user=request.user, organisation=organisation, pk=period
         )

@@ -17,7 +17,7 @@ from django.urls import reverse
 from styrkort.core.audit import history_of
 from styrkort.core.errors import NotFound
 from styrkort.organisation.models import Organisation
-from styrkort.organisation.selectors import organisation_get
+from styrkort.organisation.shortcuts import organisation_or_404
 from styrkort.planning import selectors, services
 from styrkort.planning.diff import version_diff
 from styrkort.planning.forms import AdoptForm, ItemForm, PlanForm
@@ -27,10 +27,7 @@ from styrkort.planning.services import version_in_force
 
 
 def _organisation(request: HttpRequest, slug: str) -> Organisation:
-    try:
-        return organisation_get(user=request.user, slug=slug)
-    except NotFound as exc:
-        raise Http404 from exc
+    return organisation_or_404(request, slug)
 
 
 def _errors(form: Any, exc: ValidationError) -> None:

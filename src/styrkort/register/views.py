@@ -12,17 +12,14 @@ from django.utils import timezone
 
 from styrkort.core.errors import NotFound
 from styrkort.organisation.models import Body, Organisation
-from styrkort.organisation.selectors import organisation_get
+from styrkort.organisation.shortcuts import organisation_or_404
 from styrkort.register import selectors
 from styrkort.register.ical import calendar_feed
 from styrkort.register.permissions import can_see_secret
 
 
 def _organisation(request: HttpRequest, slug: str) -> Organisation:
-    try:
-        return organisation_get(user=request.user, slug=slug)
-    except NotFound as exc:
-        raise Http404 from exc
+    return organisation_or_404(request, slug)
 
 
 def _page(

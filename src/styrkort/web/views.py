@@ -6,13 +6,13 @@ from typing import Any
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from styrkort.core.errors import NotFound
 from styrkort.followup.selectors import period_list
 from styrkort.organisation.models import Organisation
-from styrkort.organisation.selectors import body_list, organisation_get, organisation_list
+from styrkort.organisation.selectors import body_list, organisation_list
+from styrkort.organisation.shortcuts import organisation_or_404
 from styrkort.register.search import search
 
 
@@ -26,10 +26,7 @@ class LogoutView(auth_views.LogoutView):
 
 
 def _organisation(request: HttpRequest, slug: str) -> Organisation:
-    try:
-        return organisation_get(user=request.user, slug=slug)
-    except NotFound as exc:
-        raise Http404 from exc
+    return organisation_or_404(request, slug)
 
 
 @login_required
