@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "styrkort.register",
     "styrkort.reports",
     "styrkort.imports",
+    "styrkort.api",
+    "styrkort.exchange",
+    "styrkort.kolada",
     "styrkort.demo",
     "styrkort.web",
 ]
