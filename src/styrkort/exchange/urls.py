@@ -1,0 +1,5 @@
+"""URLs of the exchange app (filled in as the app grows)."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
