@@ -9,6 +9,7 @@ urlpatterns = [
     path(P, views.matrix, name="matrix"),
     path(P + "lista/", views.report_view, name="report-view"),
     path(P + "rapport.<str:fmt>", views.report_download, name="report"),
+    path(P + "dokument/", views.report_document, name="report-document"),
     path(P + "framsteg/", views.progress, name="progress"),
     path(P + "nyckeltal/", views.indicators, name="indicators"),
     path(P + "framsteg/<str:body>/utga-fran-forra/", views.start_from_previous, name="start"),

@@ -40,7 +40,7 @@ from styrkort.organisation.models import Body, Organisation
 from styrkort.organisation.selectors import body_list
 from styrkort.organisation.shortcuts import organisation_or_404
 from styrkort.planning.models import PlanItem
-from styrkort.reports.builders import build_followup_report
+from styrkort.reports.builders import ReportOptions, build_followup_report
 from styrkort.reports.renderers import FOLLOWUP_FORMATS
 
 
@@ -168,11 +168,27 @@ def report_download(request: HttpRequest, org: str, period: int, fmt: str) -> Ht
         status=f["status"],
         kind=f["kind"],
         text=f["text"],
+        options=ReportOptions(
+            cover=request.GET.get("cover") == "1",
+            contents=request.GET.get("contents") == "1",
+            chart=request.GET.get("chart") == "1",
+        ),
     )
     response = HttpResponse(chosen.render(report), content_type=chosen.content_type)
     filename = f"uppfoljning-{slugify(the_period.name)}.{chosen.extension}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@login_required
+def report_document(request: HttpRequest, org: str, period: int) -> HttpResponse:
+    """The publishing form's target: the chosen format with cover, contents and chart."""
+    chosen = next(
+        (f for f in FOLLOWUP_FORMATS.values() if f.extension == request.GET.get("format")), None
+    )
+    if chosen is None:
+        raise Http404
+    return report_download(request, org, period, chosen.extension)
 
 
 @login_required

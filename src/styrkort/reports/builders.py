@@ -9,12 +9,13 @@ from typing import Any
 from django.utils import timezone
 
 from styrkort.core.models import Status
-from styrkort.core.status import default_scale
+from styrkort.core.status import contrast_text, default_scale
 from styrkort.followup.models import FollowUpPeriod
 from styrkort.followup.selectors import followup_rows
 from styrkort.organisation.models import Body
 from styrkort.planning.models import PlanItem
 from styrkort.planning.receivers import format_marker
+from styrkort.reports.charts import Segment, StackedBarChart
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,10 @@ class ReportStatus:
     label: str
     colour: str
     rank: int | None
+
+    @property
+    def text_colour(self) -> str:
+        return contrast_text(self.colour)
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,63 @@ class ReportItem:
 
 
 @dataclass(frozen=True)
+class Logo:
+    """An image for the cover and page header: PNG, JPEG or SVG bytes with a text alternative."""
+
+    data: bytes
+    content_type: str
+    alt: str
+
+    @classmethod
+    def from_file(cls, name: str, data: bytes, alt: str) -> Logo:
+        kinds = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+        content_type = next((t for magic, t in kinds.items() if data.startswith(magic)), "")
+        if not content_type and b"<svg" in data[:2048]:
+            content_type = "image/svg+xml"
+        if not content_type:
+            raise ValueError(f"{name}: logotypen måste vara en PNG-, JPEG- eller SVG-bild.")
+        return cls(data=data, content_type=content_type, alt=alt)
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What a published document adds around the follow-up itself; all optional."""
+
+    cover: bool = False
+    contents: bool = False
+    chart: bool = False
+    logo: Logo | None = None
+
+
+@dataclass(frozen=True)
+class BodySummary:
+    body_name: str
+    counts: tuple[int, ...]  # per StatusSummary.statuses, in that order
+
+
+@dataclass(frozen=True)
+class StatusSummary:
+    """How many assessments each body has in each status: the summary chart's data."""
+
+    statuses: tuple[ReportStatus, ...]
+    bodies: tuple[BodySummary, ...]
+
+
+def summary_chart(summary: StatusSummary, period: str) -> StackedBarChart:
+    return StackedBarChart(
+        title=f"Status per nämnd, {period}",
+        categories=tuple(b.body_name for b in summary.bodies),
+        segments=tuple(
+            Segment(
+                label=s.label, colour=s.colour, values=tuple(b.counts[n] for b in summary.bodies)
+            )
+            for n, s in enumerate(summary.statuses)
+        ),
+        unit="punkter",
+    )
+
+
+@dataclass(frozen=True)
 class FollowUpReport:
     organisation: str
     period: str
@@ -58,10 +120,18 @@ class FollowUpReport:
     items: tuple[ReportItem, ...]
     generated_at: dt.datetime
     filters: tuple[str, ...] = ()
+    summary: StatusSummary | None = None
+    options: ReportOptions = ReportOptions()
 
     @property
     def title(self) -> str:
         return f"{self.items_heading} {self.comments_heading}"
+
+    @property
+    def chart(self) -> StackedBarChart | None:
+        if not self.options.chart or self.summary is None or not self.summary.bodies:
+            return None
+        return summary_chart(self.summary, self.period)
 
 
 def _status(status: Status | None) -> ReportStatus | None:
@@ -78,6 +148,7 @@ def build_followup_report(
     status: Status | None = None,
     kind: str | None = None,
     text: str | None = None,
+    options: ReportOptions | None = None,
 ) -> FollowUpReport:
     """The follow-up of a period in the published layout ("Uppdrag 2024 | Kommentar 2024")."""
     rows = followup_rows(user=user, period=period, body=body, status=status, kind=kind, text=text)
@@ -117,6 +188,7 @@ def build_followup_report(
             )
         )
     kinds = {i.kind for i in items}
+    summary = _summary(rows, [s for s in default_scale(period.organisation).statuses.all()])
     left = "Uppdrag" if PlanItem.Kind.ASSIGNMENT in kinds or not kinds else "Mål"
     filters = tuple(
         f
@@ -137,4 +209,30 @@ def build_followup_report(
         items=tuple(items),
         generated_at=timezone.localtime(),
         filters=filters,
+        summary=summary,
+        options=options or ReportOptions(),
+    )
+
+
+def _summary(rows: list[Any], statuses: list[Status]) -> StatusSummary:
+    """Per body, how many of the items it answers for are in each status: the body's own
+    assessment where it has one, otherwise the item's overall status. Bodies in the
+    organisation's order."""
+    order = {s.pk: n for n, s in enumerate(statuses)}
+    counts: dict[Any, list[int]] = {}
+    for row in rows:
+        own = {a.body_id: a.status_id for a in row.assessments if a.status_id is not None}
+        overall = row.overall.status_id if row.overall else None
+        bodies = {b.pk: b for b in row.receivers} | {a.body_id: a.body for a in row.assessments}
+        for body_id, body in bodies.items():
+            status_id = own.get(body_id, overall)
+            if status_id is None or status_id not in order:
+                continue
+            counts.setdefault(body, [0] * len(statuses))[order[status_id]] += 1
+    bodies_sorted = sorted(counts, key=lambda b: (b.order, b.name))
+    used = [n for n in range(len(statuses)) if any(counts[b][n] for b in bodies_sorted)]
+    reported = [_status(statuses[n]) for n in used]
+    return StatusSummary(
+        statuses=tuple(s for s in reported if s is not None),
+        bodies=tuple(BodySummary(b.name, tuple(counts[b][n] for n in used)) for b in bodies_sorted),
     )

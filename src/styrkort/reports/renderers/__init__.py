@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from styrkort.reports.renderers.docx import render_followup_docx
-from styrkort.reports.renderers.html import render_followup_html
+from styrkort.reports.renderers.html import render_followup_html, render_followup_pdf
 from styrkort.reports.renderers.tabular import render_followup_csv, render_followup_xlsx
 from styrkort.reports.renderers.text import render_followup_text
 
@@ -38,6 +38,13 @@ FOLLOWUP_FORMATS: dict[str, Format] = {
         extension="html",
         content_type="text/html; charset=utf-8",
         render=render_followup_html,
+    ),
+    "pdf": Format(
+        name="pdf",
+        label="PDF",
+        extension="pdf",
+        content_type="application/pdf",
+        render=render_followup_pdf,
     ),
     "docx": Format(
         name="docx",

@@ -85,6 +85,16 @@ def render_followup_xlsx(report: FollowUpReport) -> bytes:
     sheet.freeze_panes = "A2"
     for column, width in zip("ABCDEFGHI", (5, 10, 60, 14, 14, 30, 12, 14, 90), strict=True):
         sheet.column_dimensions[column].width = width
+    if report.chart is not None and report.summary is not None:
+        summary = book.create_sheet("Sammanfattning")
+        summary.append(["Nämnd", *(s.label for s in report.summary.statuses)])
+        for cell in summary[1]:
+            cell.font = Font(bold=True)
+        for body in report.summary.bodies:
+            summary.append([inert(body.body_name), *body.counts])
+        summary.column_dimensions["A"].width = 36
+        summary.append([])
+        summary.append([report.chart.text_alternative()])
     book.properties.title = report.title
     book.properties.language = "sv-SE"
     out = io.BytesIO()

@@ -11,7 +11,7 @@ from styrkort.followup.selectors import period_for
 from styrkort.organisation.models import Body
 from styrkort.organisation.selectors import sole_organisation
 from styrkort.planning.models import PlanItem
-from styrkort.reports.builders import build_followup_report
+from styrkort.reports.builders import Logo, ReportOptions, build_followup_report
 from styrkort.reports.renderers import FOLLOWUP_FORMATS
 
 
@@ -32,6 +32,14 @@ class Command(BaseCommand):
         followup.add_argument("--status", help="Bara punkter med denna samlade status")
         followup.add_argument(
             "--kind", choices=[k for k, _ in PlanItem.Kind.choices], help="Bara denna typ"
+        )
+        followup.add_argument("--cover", action="store_true", help="Med försättsblad")
+        followup.add_argument("--contents", action="store_true", help="Med innehållsförteckning")
+        followup.add_argument(
+            "--chart", action="store_true", help="Med sammanfattande diagram: status per nämnd"
+        )
+        followup.add_argument(
+            "--logo", help="Logotyp (PNG, JPEG eller SVG) för sidhuvud/försättsblad"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -56,8 +64,25 @@ class Command(BaseCommand):
             if status is None:
                 labels = ", ".join(s.label for s in statuses)
                 raise CommandError(f"Okänd status {options['status']!r}; välj en av: {labels}")
+        logo = None
+        if options.get("logo"):
+            path = Path(options["logo"])
+            try:
+                logo = Logo.from_file(str(path), path.read_bytes(), f"{organisation.name}s logotyp")
+            except (OSError, ValueError) as exc:
+                raise CommandError(str(exc)) from exc
         report = build_followup_report(
-            user=None, period=period, body=body, status=status, kind=options.get("kind")
+            user=None,
+            period=period,
+            body=body,
+            status=status,
+            kind=options.get("kind"),
+            options=ReportOptions(
+                cover=options["cover"],
+                contents=options["contents"],
+                chart=options["chart"],
+                logo=logo,
+            ),
         )
         fmt = FOLLOWUP_FORMATS[options["format"]]
         data = fmt.render(report)
