@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("styrkort.economy.urls")),
     path("", include("styrkort.planning.urls")),
     path("", include("styrkort.register.urls")),
+    path("", include("styrkort.reports.urls")),
     path("", include("styrkort.api.urls")),
     path("", include("styrkort.exchange.urls")),
 ]

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from styrkort.reports.renderers.board import render_board_pdf, render_board_pptx
 from styrkort.reports.renderers.docx import render_followup_docx
 from styrkort.reports.renderers.html import render_followup_html, render_followup_pdf
 from styrkort.reports.renderers.tabular import render_followup_csv, render_followup_xlsx
@@ -66,5 +67,23 @@ FOLLOWUP_FORMATS: dict[str, Format] = {
         extension="csv",
         content_type="text/csv; charset=utf-8",
         render=render_followup_csv,
+    ),
+}
+
+
+BOARD_FORMATS: dict[str, Format] = {
+    "pptx": Format(
+        name="pptx",
+        label="PowerPoint (PPTX)",
+        extension="pptx",
+        content_type="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        render=render_board_pptx,
+    ),
+    "pdf": Format(
+        name="pdf",
+        label="PDF",
+        extension="pdf",
+        content_type="application/pdf",
+        render=render_board_pdf,
     ),
 }

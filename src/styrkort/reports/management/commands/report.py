@@ -1,4 +1,5 @@
-"""styrkort report followup --year YEAR [--period NAME] --format text [-o FILE]"""
+"""styrkort report followup --year YEAR [--period NAME] --format FORMAT [-o FILE]
+styrkort report board --body RS --date 2025-02-11 --format pptx|pdf -o FILE"""
 
 from pathlib import Path
 from typing import Any
@@ -8,11 +9,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from styrkort.core.errors import NotFound
 from styrkort.core.status import default_scale, status_by_word
 from styrkort.followup.selectors import period_for
-from styrkort.organisation.models import Body
+from styrkort.organisation.models import Body, Position
 from styrkort.organisation.selectors import sole_organisation
 from styrkort.planning.models import PlanItem
+from styrkort.reports.board import SECTIONS, build_board_deck, default_presenter, parse_date
 from styrkort.reports.builders import Logo, ReportOptions, build_followup_report
-from styrkort.reports.renderers import FOLLOWUP_FORMATS
+from styrkort.reports.renderers import BOARD_FORMATS, FOLLOWUP_FORMATS
+from styrkort.reports.services import board_report_record
 
 
 class Command(BaseCommand):
@@ -42,7 +45,37 @@ class Command(BaseCommand):
             "--logo", help="Logotyp (PNG, JPEG eller SVG) för sidhuvud/försättsblad"
         )
 
+        board = sub.add_parser(
+            "board", help="Styrelsens rapport: bildspel (PPTX) eller PDF för en nämnd och ett datum"
+        )
+        board.add_argument("--body", required=True, help="Nämndens förkortning, t.ex. RS")
+        board.add_argument("--date", required=True, help="Rapportens datum, ÅÅÅÅ-MM-DD")
+        board.add_argument("--format", choices=sorted(BOARD_FORMATS), default="pptx")
+        board.add_argument("-o", "--output", required=True, help="Fil att skriva")
+        board.add_argument("--organisation", help="Behövs bara när det finns flera")
+        board.add_argument(
+            "--since", help="Räkna som nytt efter detta datum; standard: förra rapportens datum"
+        )
+        board.add_argument(
+            "--omit",
+            default="",
+            help=f"Avsnitt att utelämna, kommaseparerade: {', '.join(SECTIONS)}",
+        )
+        board.add_argument("--presenter", help="Föredragande (namn); standard: presidiets första")
+        board.add_argument("--free-title", default="", help="Rubrik för en egen bild")
+        board.add_argument(
+            "--free-text", default="", help="Text för en egen bild; en punkt per rad"
+        )
+        board.add_argument(
+            "--no-record",
+            action="store_true",
+            help="Spara inte rapporten som given (nästa rapport räknar då inte nytt härifrån)",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["report"] == "board":
+            self._board(options)
+            return
         try:
             organisation = sole_organisation(options.get("organisation"))
             period = period_for(
@@ -93,3 +126,58 @@ class Command(BaseCommand):
             self.stdout.write(data.decode("utf-8"), ending="")
         else:
             raise CommandError(f"{fmt.label} är ett binärt format; ange en fil med -o.")
+
+    def _board(self, options: dict[str, Any]) -> None:
+        try:
+            organisation = sole_organisation(options.get("organisation"))
+        except NotFound as exc:
+            raise CommandError(str(exc)) from exc
+        body = Body.objects.filter(
+            organisation=organisation, abbreviation__iexact=options["body"]
+        ).first()
+        if body is None:
+            raise CommandError(f"--body: nämnden {options['body']!r} finns inte.")
+        presenter = None
+        if options.get("presenter"):
+            presenter = (
+                Position.objects.filter(body=body, person__name__iexact=options["presenter"])
+                .select_related("person", "body")
+                .first()
+            )
+            if presenter is None:
+                raise CommandError(
+                    f"--presenter: {options['presenter']!r} har inget uppdrag i {body.name}."
+                )
+        omit = tuple(k.strip() for k in options["omit"].split(",") if k.strip())
+        try:
+            date = parse_date(options["date"], "--date")
+            since = parse_date(options["since"], "--since") if options.get("since") else None
+            deck = build_board_deck(
+                user=None,
+                body=body,
+                date=date,
+                since=since,
+                presenter=presenter,
+                omit=omit,
+                free_title=options["free_title"],
+                free_text=options["free_text"].replace("\\n", "\n"),
+            )
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        fmt = BOARD_FORMATS[options["format"]]
+        data = fmt.render(deck)
+        Path(options["output"]).write_bytes(data)
+        if not options["no_record"]:
+            board_report_record(
+                actor=None,
+                body=body,
+                deck=deck,
+                presenter=presenter or default_presenter(body),
+                free_title=options["free_title"],
+                free_text=options["free_text"],
+            )
+        left_out = f"; utan inget nytt: {', '.join(deck.empty)}" if deck.empty else ""
+        self.stderr.write(
+            f"Skrev {options['output']} ({len(data)} byte, {fmt.label}): "
+            f"{len(deck.sections)} avsnitt{left_out}."
+        )

@@ -1,0 +1,613 @@
+"""The board report ("Regionstyrelsens rapport 250211"): a deck built from the data.
+
+A section appears when something in it is new since the body's previous board report: a date
+in the record (decided, adopted, performed, terminated) after the previous report and on or
+before this one, or, for records without such a date, registered after the previous report was
+made. Upcoming dates are those in the coming `HORIZON_DAYS` not already announced. Secret
+records never appear: a board report is presented in public.
+
+The builder returns plain dataclasses; the PPTX and PDF renderers take only those.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from styrkort.core.errors import NotFound
+from styrkort.core.money import format_sek
+from styrkort.economy.models import Appropriation, BudgetFrame, Reallocation, YearResult
+from styrkort.economy.selectors import frame_overview
+from styrkort.organisation.models import Body, Position
+from styrkort.organisation.permissions import is_member
+from styrkort.planning.diff import ItemChange, version_diff
+from styrkort.planning.models import PlanVersion
+from styrkort.register.models import (
+    Agreement,
+    Audit,
+    Decision,
+    Event,
+    Finding,
+    Meeting,
+    WorkingGroup,
+)
+from styrkort.reports.charts import BarChart, Series
+from styrkort.reports.models import BoardReport
+
+HORIZON_DAYS = 90  # upcoming dates shown, and how far back a first report looks
+
+SECTIONS: dict[str, str] = {
+    "economy": "Ekonomi",
+    "plan": "Revidering av plan och budget",
+    "agreements": "Avtal",
+    "audits": "Revisioner",
+    "documents": "Beslut om styrdokument och uppdrag",
+    "working_groups": "Arbetsgrupper",
+    "dates": "Kommande datum",
+}
+
+MONTHS = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
+
+# Finding kinds as a slide counts them: (one, several).
+FINDING_WORDS = {
+    Finding.Kind.MAJOR: ("större avvikelse", "större avvikelser"),
+    Finding.Kind.MINOR: ("mindre avvikelse", "mindre avvikelser"),
+    Finding.Kind.SUGGESTION: ("förbättringsförslag", "förbättringsförslag"),
+    Finding.Kind.POSITIVE: ("positiv iakttagelse", "positiva iakttagelser"),
+}
+
+
+@dataclass(frozen=True)
+class Bullet:
+    text: str
+    level: int = 0
+
+
+@dataclass(frozen=True)
+class Slide:
+    title: str
+    subtitle: str = ""
+    paragraphs: tuple[str, ...] = ()
+    bullets: tuple[Bullet, ...] = ()
+    chart: BarChart | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str  # as the agenda lists it
+    slides: tuple[Slide, ...]
+
+
+@dataclass(frozen=True)
+class BoardDeck:
+    organisation: str
+    body_name: str
+    title: str  # "Regionstyrelsens rapport 250211"
+    short_title: str  # "Regionstyrelsens rapport"
+    date: dt.date
+    since: dt.date
+    presenter_name: str  # "Lars-Erik Olofsson (KD)"
+    presenter_role: str  # "Regionstyrelsens 1:e vice ordförande"
+    sections: tuple[Section, ...]
+    omitted: tuple[str, ...]  # section keys the user left out
+    empty: tuple[str, ...]  # section keys with nothing new
+    generated_at: dt.datetime = field(default_factory=timezone.localtime)
+
+    @property
+    def agenda(self) -> tuple[str, ...]:
+        return tuple(s.title for s in self.sections)
+
+
+# Swedish wording ---------------------------------------------------------------------------
+
+
+def day(d: dt.date, *, year: bool = False) -> str:
+    """8 april, or 26 mars 2025."""
+    text = f"{d.day} {MONTHS[d.month - 1]}"
+    return f"{text} {d.year}" if year else text
+
+
+def days(start: dt.date, end: dt.date | None) -> str:
+    """25–26 mars; 30 april–2 maj; 8 april."""
+    if end is None or end == start:
+        return day(start)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{day(end)}"
+    return f"{day(start)}–{day(end)}"
+
+
+def genitive(name: str) -> str:
+    """Regionstyrelsen → Regionstyrelsens; Digitaliseringsdirektör → Digitaliseringsdirektörens
+    is not regular, so roles are written out by their callers."""
+    return name if name.endswith(("s", "x", "z")) else name + "s"
+
+
+def role_genitive(name: str) -> str:
+    """A role's definite genitive: Digitaliseringsdirektör → Digitaliseringsdirektörens."""
+    if name.endswith(("ör", "är", "ent", "ef", "or")):
+        return name + "ens"
+    return genitive(name)
+
+
+def lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
+
+
+def amount(value: Decimal) -> str:
+    """7,2 mkr; 175 tkr; 2 181,8 mkr: the largest unit exact to one decimal."""
+    return format_sek(value)
+
+
+def millions(value: Decimal) -> str:
+    """−494 (for "−494 miljoner kronor"): the number as format_sek writes it in mkr."""
+    return format_sek(value, unit="mkr").removesuffix("\u00a0mkr")
+
+
+def sentences(text: str) -> list[str]:
+    """A note as bullet points, one a sentence."""
+    parts: list[str] = []
+    for paragraph in text.split("\n"):
+        chunk = paragraph.strip()
+        while chunk:
+            cut = next(
+                (i + 1 for i in range(len(chunk) - 1) if chunk[i] in ".!?" and chunk[i + 1] == " "),
+                len(chunk),
+            )
+            parts.append(chunk[:cut].strip())
+            chunk = chunk[cut:].strip()
+    return parts
+
+
+def parse_date(text: str, field: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise ValueError(f"{field}: {text!r} är inget datum; skriv ÅÅÅÅ-MM-DD.") from exc
+
+
+# The window of "new" ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Window:
+    since: dt.date
+    until: dt.date
+    previous: BoardReport | None
+
+    def has(self, when: dt.date | None, created: dt.datetime) -> bool:
+        """New since the previous report: by the record's own date, else by registration."""
+        if when is not None:
+            return self.since < when <= self.until
+        return self.previous is None or created > self.previous.created_at
+
+    def upcoming(self, when: dt.date, created: dt.datetime) -> bool:
+        """In the coming months and not already announced by the previous report."""
+        if not self.until < when <= self.until + dt.timedelta(days=HORIZON_DAYS):
+            return False
+        if self.previous is None:
+            return True
+        announced_until = self.previous.given_on + dt.timedelta(days=HORIZON_DAYS)
+        return when > announced_until or created > self.previous.created_at
+
+
+# The builder ------------------------------------------------------------------------------
+
+
+def default_presenter(body: Body) -> Position | None:
+    return (
+        Position.objects.filter(body=body, presidium=True)
+        .select_related("person")
+        .order_by("order", "pk")
+        .first()
+    )
+
+
+def previous_report(body: Body, date: dt.date) -> BoardReport | None:
+    return BoardReport.objects.filter(body=body, given_on__lt=date).order_by("-given_on").first()
+
+
+def build_board_deck(
+    *,
+    user: Any,
+    body: Body,
+    date: dt.date,
+    since: dt.date | None = None,
+    presenter: Position | None = None,
+    omit: tuple[str, ...] = (),
+    free_title: str = "",
+    free_text: str = "",
+) -> BoardDeck:
+    """The board report of `body` given on `date`."""
+    if user is not None and not is_member(user, body.organisation):
+        raise NotFound(body.pk)
+    unknown = sorted(set(omit) - set(SECTIONS))
+    if unknown:
+        raise ValueError(f"Okänt avsnitt: {', '.join(unknown)}. Välj bland: {', '.join(SECTIONS)}.")
+    previous = previous_report(body, date)
+    if since is None:
+        since = previous.given_on if previous else date - dt.timedelta(days=HORIZON_DAYS)
+    if since >= date:
+        raise ValueError(f"”Nytt sedan” ({since}) måste ligga före rapportens datum ({date}).")
+    window = Window(since=since, until=date, previous=previous)
+    presenter = presenter or default_presenter(body)
+    builders = {
+        "economy": _economy,
+        "plan": _plan_and_budget,
+        "agreements": _agreements,
+        "audits": _audits,
+        "documents": _documents,
+        "working_groups": _working_groups,
+        "dates": _dates,
+    }
+    sections: list[Section] = []
+    empty: list[str] = []
+    for key, build in builders.items():
+        if key in omit:
+            continue
+        built = build(body, window)
+        if built:
+            sections.extend(built)
+        else:
+            empty.append(key)
+    if free_title.strip() or free_text.strip():
+        sections.append(_free_text(free_title, free_text))
+    short_title = f"{genitive(body.name)} rapport"
+    if presenter is not None:
+        person = presenter.person
+        name = f"{person.name} ({person.party})" if person.party else person.name
+        role = f"{genitive(presenter.body.name)} {presenter.title}"
+    else:
+        name, role = "", ""
+    return BoardDeck(
+        organisation=body.organisation.name,
+        body_name=body.name,
+        title=f"{short_title} {date:%y%m%d}",
+        short_title=short_title,
+        date=date,
+        since=since,
+        presenter_name=name,
+        presenter_role=role,
+        sections=tuple(sections),
+        omitted=tuple(k for k in SECTIONS if k in omit),
+        empty=tuple(empty),
+    )
+
+
+def _economy(body: Body, window: Window) -> list[Section]:
+    results = YearResult.objects.filter(
+        organisation=body.organisation, year__in=[window.until.year - 1, window.until.year]
+    ).order_by("year")
+    chosen = next((r for r in results if r.result is not None), None)
+    if chosen is None or not window.has(None, chosen.updated_at):
+        return []
+    result, budgeted = chosen.result, chosen.budgeted
+    assert result is not None
+    deviation = result - budgeted
+    prefix = "Preliminärt ekonomiskt resultat" if chosen.preliminary else "Ekonomiskt resultat"
+    outcome = "ett underskott" if result < 0 else "ett överskott"
+    level = "i nivå med" if not deviation else ("sämre än" if deviation < 0 else "bättre än")
+    bullets = [
+        Bullet(
+            f"{prefix} för år {chosen.year} visar på {outcome} på {millions(result)} miljoner "
+            f"kronor, dvs. {millions(abs(deviation))} miljoner {level} budget."
+            if deviation
+            else f"{prefix} för år {chosen.year} visar på {outcome} på {millions(result)} "
+            f"miljoner kronor, i nivå med budget."
+        )
+    ]
+    closing = [
+        m
+        for m in Meeting.objects.filter(
+            organisation=body.organisation, starts_on__gt=window.until
+        ).select_related("body")
+        if f"årsbokslut {chosen.year}" in m.title.lower()
+    ]
+    if chosen.preliminary and closing:
+        where = " och ".join(
+            f"i {m.body.name.lower()} {days(m.starts_on, m.ends_on)}"
+            for m in sorted(closing, key=lambda m: m.starts_on)
+        )
+        bullets.append(Bullet(f"Årsbokslutet är ännu inte klart men kommer att behandlas {where}."))
+    chart = BarChart(
+        title=f"Resultat {chosen.year} mot budget",
+        categories=(str(chosen.year),),
+        series=(Series("Budget", (budgeted,)), Series("Resultat", (result,))),
+        unit="mkr",
+    )
+    return [Section("economy", "Ekonomi", (Slide("Ekonomi", bullets=tuple(bullets), chart=chart),))]
+
+
+def _change_bullet(change: ItemChange) -> Bullet:
+    kind = change.kind_label.lower()
+    if change.change == "added":
+        return Bullet(f"Lagt till {kind}: {change.text}", 1)
+    if change.change == "removed":
+        return Bullet(f"Tagit bort {kind}: {change.text}", 1)
+    what = "; ".join(
+        f"{label.lower()} ”{after}”" if after else f"{label.lower()} borttagen"
+        for label, _before, after in change.fields
+    )
+    return Bullet(f"Ändrat {kind} ”{change.text}”: {what}", 1)
+
+
+def _plan_and_budget(body: Body, window: Window) -> list[Section]:
+    versions = [
+        v
+        for v in PlanVersion.objects.filter(
+            plan__body=body,
+            state__in=_superseded(),
+            adopted_on__gt=window.since,
+            adopted_on__lte=window.until,
+        ).select_related("plan")
+    ]
+    frames = list(
+        BudgetFrame.objects.filter(organisation=body.organisation, unit__body=body).select_related(
+            "unit"
+        )
+    )
+    reallocations = [
+        r
+        for r in Reallocation.objects.filter(frame__in=frames).select_related(
+            "from_unit", "to_unit", "frame"
+        )
+        if window.has(r.decided_on, r.created_at)
+    ]
+    years = {v.plan.year for v in versions} | {r.frame.year for r in reallocations}
+    sections = []
+    for year in sorted(years):
+        version = max(
+            (v for v in versions if v.plan.year == year), key=lambda v: v.number, default=None
+        )
+        frame = next((f for f in frames if f.year == year), None)
+        title = (
+            f"Revidering av {lower_first(version.plan.title)}"
+            if version and version.number > 1
+            else (f"{version.plan.title} antagen" if version else f"Budget {year}")
+        )
+        slides: list[Slide] = []
+        if frame is not None:
+            slides.append(_frame_slide(title, frame))
+        moves = [r for r in reallocations if r.frame.year == year]
+        appropriations = [
+            a
+            for a in Appropriation.objects.filter(
+                organisation=body.organisation, year=year
+            ).select_related("holder")
+            if version is not None or window.has(None, a.created_at)
+        ]
+        if moves or appropriations:
+            bullets: list[Bullet] = []
+            if moves:
+                bullets.append(Bullet("Omdisponeringar"))
+                bullets += [
+                    Bullet(
+                        f"{amount(r.amount)} från {r.from_unit.name} till {r.to_unit.name} "
+                        f"enligt {r.decision_reference} {lower_first(r.reason.rstrip('.'))}.",
+                        1,
+                    )
+                    for r in sorted(moves, key=lambda r: (r.decided_on, -r.amount))
+                ]
+            bullets += [
+                Bullet(
+                    f"{role_genitive(a.holder.name)} {lower_first(a.purpose)} {amount(a.amount)}"
+                )
+                for a in appropriations
+            ]
+            slides.append(Slide(title, bullets=tuple(bullets)))
+        if version is not None and version.number > 1:
+            earlier = (
+                PlanVersion.objects.filter(
+                    plan=version.plan, number__lt=version.number, state__in=_superseded()
+                )
+                .order_by("-number")
+                .first()
+            )
+            changes = version_diff(earlier, version) if earlier else []
+            if changes:
+                slides.append(
+                    Slide(
+                        title,
+                        bullets=(
+                            Bullet("Förändringar i målavsnitt"),
+                            *(_change_bullet(c) for c in changes),
+                        ),
+                    )
+                )
+        if slides:
+            sections.append(Section("plan", title, tuple(slides)))
+    return sections
+
+
+def _appropriation(a: Appropriation) -> str:
+    """Digitaliseringsdirektörens utvecklingsanslag 15 mkr"""
+    return f"{role_genitive(a.holder.name)} {lower_first(a.purpose)} {amount(a.amount)}"
+
+
+def _superseded() -> list[str]:
+    return [s for s in PlanVersion.State.values if s != PlanVersion.State.DRAFT]
+
+
+def _frame_slide(title: str, frame: BudgetFrame) -> Slide:
+    overview = frame_overview(user=None, organisation=frame.organisation, pk=frame.pk)
+    scope = f" {frame.scope}" if frame.scope else ""
+    bullets = [Bullet(f"Uppföljning sker per område inom {frame.unit.name}")]
+    bullets += [Bullet(u.unit.name, 1) for u in overview.units]
+    if overview.unchanged:
+        bullets.append(Bullet(f"Budgetram är oförändrad {amount(frame.total)}{scope}"))
+    else:
+        bullets.append(
+            Bullet(
+                f"Budgetram {amount(overview.current_total)}{scope} "
+                f"(ursprungligen {amount(frame.total)})"
+            )
+        )
+    return Slide(title, bullets=tuple(bullets))
+
+
+def _agreements(body: Body, window: Window) -> list[Section]:
+    sections = []
+    for agreement in Agreement.objects.filter(organisation=body.organisation, secret=False):
+        when = agreement.terminated_on or agreement.signed_on
+        if not window.has(when, agreement.created_at):
+            continue
+        ended = bool(agreement.terminated_on or agreement.terminated_by)
+        title = f"Uppsägning av {lower_first(agreement.title)}" if ended else agreement.title
+        bullets = [Bullet(s) for s in sentences(agreement.note)]
+        if agreement.successor_due and str(agreement.successor_due.year) not in agreement.note:
+            bullets.append(
+                Bullet(f"Ett nytt avtal ska finnas på plats till {agreement.successor_due.year}.")
+            )
+        if not bullets and agreement.terminated_by:
+            bullets.append(Bullet(f"Uppsagt av {agreement.terminated_by}."))
+        sections.append(Section("agreements", title, (Slide(title, bullets=tuple(bullets)),)))
+    return sections
+
+
+def _finding_line(finding: Finding) -> str:
+    one, several = FINDING_WORDS.get(finding.kind, (finding.get_kind_display(),) * 2)
+    if finding.count is not None:
+        text = f"{finding.count} {one if finding.count == 1 else several}"
+    else:
+        text = f"{finding.count_text or 'Några'} {several}"
+    text = text[:1].upper() + text[1:]
+    if finding.text:
+        text += f" ({lower_first(finding.text.strip().rstrip('.'))})"
+    return text
+
+
+def _audits(body: Body, window: Window) -> list[Section]:
+    sections = []
+    audits = Audit.objects.filter(organisation=body.organisation, secret=False).prefetch_related(
+        "findings"
+    )
+    for audit in audits:
+        if not window.has(audit.performed_on, audit.created_at):
+            continue
+        findings = sorted(audit.findings.all(), key=lambda f: list(FINDING_WORDS).index(f.kind))
+        slide = Slide(
+            audit.title,
+            subtitle=audit.auditor,
+            paragraphs=tuple(p for p in audit.summary.split("\n\n") if p.strip()),
+            bullets=tuple(Bullet(_finding_line(f)) for f in findings),
+        )
+        sections.append(Section("audits", audit.title, (slide,)))
+    return sections
+
+
+def _documents(body: Body, window: Window) -> list[Section]:
+    decisions = [
+        d
+        for d in Decision.objects.filter(
+            body=body,
+            secret=False,
+            case__secret=False,
+            decided_on__gt=window.since,
+            decided_on__lte=window.until,
+        )
+        .select_related("case")
+        .prefetch_related("points")
+        .order_by("decided_on", "pk")
+        if any(p.assignment_id or p.retires_id for p in d.points.all())
+    ]
+    slides = [
+        Slide(
+            f"{d.title} ({d.case.number})",
+            subtitle="Beslut",
+            bullets=tuple(Bullet(f"{p.number}. {p.text}") for p in d.points.all()),
+        )
+        for d in decisions
+    ]
+    processes: dict[str, list[Event]] = {}
+    for event in Event.objects.filter(
+        organisation=body.organisation, kind=Event.Kind.MILESTONE
+    ).order_by("starts_on"):
+        if event.process:
+            processes.setdefault(event.process, []).append(event)
+    for process, milestones in processes.items():
+        horizon = window.until + dt.timedelta(days=HORIZON_DAYS)
+        if any(window.since < m.starts_on <= horizon for m in milestones):
+            slides.append(
+                Slide(
+                    f"Arbetsprocessen – {lower_first(process)}",
+                    bullets=tuple(
+                        Bullet(f"{m.title} ({days(m.starts_on, m.ends_on)})") for m in milestones
+                    ),
+                )
+            )
+    if not decisions:
+        return []
+    return [Section("documents", SECTIONS["documents"], tuple(slides))]
+
+
+def _working_groups(body: Body, window: Window) -> list[Section]:
+    sections = []
+    groups = WorkingGroup.objects.filter(organisation=body.organisation).select_related(
+        "decided_by"
+    )
+    for group in groups.prefetch_related("presidia_of"):
+        if not window.has(group.decided_on, group.created_at):
+            continue
+        bullets = []
+        if group.decided_by and group.decided_on:
+            bullets.append(
+                Bullet(
+                    f"Beslut i {group.decided_by.name.lower()} {day(group.decided_on, year=True)}:"
+                )
+            )
+        bullets.append(Bullet(group.mandate, 1 if bullets else 0))
+        presidia = [b.name.lower() for b in group.presidia_of.all()]
+        if presidia:
+            bullets.append(Bullet(f"Består av presidierna i {' och '.join(presidia)}."))
+        sections.append(
+            Section("working_groups", group.name, (Slide(group.name, bullets=tuple(bullets)),))
+        )
+    return sections
+
+
+def _dates(body: Body, window: Window) -> list[Section]:
+    sections = []
+    events = Event.objects.filter(organisation=body.organisation, kind=Event.Kind.EVENT).order_by(
+        "starts_on", "pk"
+    )
+    for event in events:
+        if event.body_id not in (None, body.pk) or not window.upcoming(
+            event.starts_on, event.created_at
+        ):
+            continue
+        when = days(event.starts_on, event.ends_on)
+        slide = Slide(
+            f"{event.title} {when} {event.starts_on.year}",
+            paragraphs=(event.description,) if event.description else (),
+        )
+        sections.append(Section("dates", f"{event.title} {when}", (slide,)))
+    return sections
+
+
+def _free_text(title: str, text: str) -> Section:
+    title = title.strip() or "Övrigt"
+    bullets = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        level = 1 if line.startswith(("  ", "\t")) else 0
+        bullets.append(Bullet(stripped.lstrip("-–•* ").strip(), level))
+    return Section("free_text", title, (Slide(title, bullets=tuple(bullets)),))
