@@ -6,6 +6,9 @@ SECRET_KEY         required, except in the demo or with DEBUG on (then generated
                    and used by every later command on that data dir)
 DEBUG              off unless set to 1/true/yes, or when running the demo
 ALLOWED_HOSTS      comma-separated; localhost only by default
+KOLADA_BASE_URL    Kolada's API for `styrkort kolada_sync`; https://api.kolada.se/v3 by default
+KOLADA_API_VERSION 2 or 3 when the base URL does not end in /v2 or /v3
+KOLADA_TIMEOUT     seconds to wait for each answer from Kolada (30)
 """
 
 import os
@@ -64,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "ninja",  # its bundled Swagger UI for /api/v1/docs, served as static files, not from a CDN
     "styrkort.core",
     "styrkort.organisation",
     "styrkort.planning",
@@ -179,3 +183,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+KOLADA_BASE_URL = os.environ.get("KOLADA_BASE_URL", "").strip() or "https://api.kolada.se/v3"
+KOLADA_API_VERSION = os.environ.get("KOLADA_API_VERSION", "").strip()
+KOLADA_TIMEOUT = float(os.environ.get("KOLADA_TIMEOUT", "").strip() or 30)

@@ -1,6 +1,7 @@
 """Organisations (the tenants), their bodies, units, people, roles and who may do what."""
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +22,15 @@ class Organisation(TimeStampedModel):
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.REGION)
     kolada_id = models.CharField(
-        _("Kolada id"), max_length=10, blank=True, help_text=_('E.g. "0023" for a region.')
+        _("Kolada id"),
+        max_length=10,
+        blank=True,
+        help_text=_('E.g. "0023" for a region.'),
+        validators=[
+            RegexValidator(
+                r"^[0-9]{4}\Z", _('A Kolada id is four digits, e.g. "0023" for a region.')
+            )
+        ],
     )
     diary_style = models.CharField(
         _("diary number pattern"),

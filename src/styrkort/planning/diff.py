@@ -16,6 +16,7 @@ _COMPARED = [
     ("scope_note", "Avgränsning"),
     ("measure_unit", "Måttenhet"),
     ("direction", "Riktning"),
+    ("kolada_kpi", "Kolada-nyckeltal"),
     ("deadline", "Slutdatum"),
 ]
 

@@ -1,7 +1,11 @@
+import re
+
 from django import forms
 
 from styrkort.organisation.models import Body
 from styrkort.planning.models import PlanItem
+
+KOLADA_KPI = re.compile(r"[A-Z][0-9]{5}")
 
 
 class PlanForm(forms.Form):
@@ -39,6 +43,13 @@ class ItemForm(forms.Form):
     scope_note = forms.CharField(
         label="Avgränsning", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    # The example is in the label, not a separate hint, so screen readers announce it with
+    # the field.
+    kolada_kpi = forms.CharField(
+        label="Id i Kolada (nyckeltal, valfritt, t.ex. N00945)",
+        required=False,
+        max_length=10,
+    )
     target = forms.DecimalField(
         label="Målvärde för året (nyckeltal)",
         required=False,
@@ -54,9 +65,18 @@ class ItemForm(forms.Form):
             organisation=plan.organisation
         ).order_by("order")
 
+    def clean_kolada_kpi(self):
+        value = "".join(self.cleaned_data.get("kolada_kpi", "").split()).upper()
+        if value and not KOLADA_KPI.fullmatch(value):
+            raise forms.ValidationError(
+                f"{value} är inget Kolada-id: skriv en bokstav och fem siffror, t.ex. N00945."
+            )
+        return value
+
     def clean(self):
         data = super().clean()
         if data.get("kind") != PlanItem.Kind.INDICATOR:
+            data["kolada_kpi"] = ""
             data["measure_unit"] = ""
             data["direction"] = PlanItem.Direction.NONE
             data["target"] = None

@@ -7,6 +7,7 @@ item, changed" from "a new item".
 
 import uuid
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -136,6 +137,18 @@ class PlanItem(TimeStampedModel):
         _("direction"), max_length=10, choices=Direction.choices, default=Direction.NONE
     )
     scope_note = models.TextField(_("scope note"), blank=True)
+    kolada_kpi = models.CharField(
+        _("Kolada KPI"),
+        max_length=10,
+        blank=True,
+        help_text=_('The key figure\'s id in Kolada, e.g. "N00945".'),
+        validators=[
+            RegexValidator(
+                r"^[A-Z][0-9]{5}\Z",
+                _('A Kolada KPI id is a capital letter and five digits, e.g. "N00945".'),
+            )
+        ],
+    )
 
     class Meta:
         verbose_name = _("plan item")
@@ -148,6 +161,10 @@ class PlanItem(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(kind="indicator") | (Q(measure_unit="") & Q(direction="none")),
                 name="measure_only_on_indicators",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="indicator") | Q(kolada_kpi=""),
+                name="kolada_kpi_only_on_indicators",
             ),
         ]
         indexes = [models.Index(fields=["lineage"])]

@@ -99,6 +99,7 @@ def item_create(
     measure_unit: str = "",
     direction: str = PlanItem.Direction.NONE,
     scope_note: str = "",
+    kolada_kpi: str = "",
     allow_adopted: bool = False,
 ) -> PlanItem:
     """Add a goal, key figure or assignment to a draft version.
@@ -128,6 +129,7 @@ def item_create(
         measure_unit=measure_unit,
         direction=direction,
         scope_note=scope_note,
+        kolada_kpi=kolada_kpi,
     )
     create_audited(actor=actor, organisation=plan.organisation, instance=item)
     if receivers:
@@ -208,6 +210,7 @@ _ITEM_FIELDS = [
     "measure_unit",
     "direction",
     "scope_note",
+    "kolada_kpi",
 ]
 
 

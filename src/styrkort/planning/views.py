@@ -179,7 +179,16 @@ def _save_item(
     request: HttpRequest, version: PlanVersion, item: PlanItem | None, data: dict[str, Any]
 ) -> PlanItem:
     fields = {
-        k: data[k] for k in ("kind", "text", "deadline", "measure_unit", "direction", "scope_note")
+        k: data[k]
+        for k in (
+            "kind",
+            "text",
+            "deadline",
+            "measure_unit",
+            "direction",
+            "scope_note",
+            "kolada_kpi",
+        )
     }
     with transaction.atomic():
         if item is None:
@@ -233,6 +242,7 @@ def item_edit(request: HttpRequest, org: str, plan: int, item: int) -> HttpRespo
             "measure_unit": the_item.measure_unit,
             "direction": the_item.direction,
             "scope_note": the_item.scope_note,
+            "kolada_kpi": the_item.kolada_kpi,
             "target": target.value if target else None,
         },
     )
