@@ -293,3 +293,26 @@ def test_web_preview_for_members_and_download_for_controllers(client, demo):
     assert BoardReport.objects.get().omitted == "agreements,audits,documents,working_groups,dates"
     bad = client.get(url, {**form, "date": "2025-02-11", "since": "2025-03-01"}).content.decode()
     assert "måste ligga före rapportens datum" in bad
+
+
+def test_the_benchmarks_busy_council_gives_every_section(db):
+    """The material `make bench` times the deck on: every section present, sizes as stated."""
+    from styrkort.demo.synthetic import add_board_material, build_synthetic_region
+
+    region = build_synthetic_region(items=60, bodies=3, periods=1, name="Bänkregion")
+    report_on = add_board_material(region, revised=10, decisions=5, audits=2, agreements=2)
+    council = Body.objects.get(organisation=region.organisation, kind="council")
+    deck = build_board_deck(user=None, body=council, date=report_on)
+    assert {s.key for s in deck.sections} == {
+        "economy",
+        "plan",
+        "agreements",
+        "audits",
+        "documents",
+        "working_groups",
+        "dates",
+    }
+    goal_changes = next(s for s in deck.sections if s.key == "plan").slides[-1].bullets
+    assert len(goal_changes) == 1 + 10
+    assert len(next(s for s in deck.sections if s.key == "documents").slides) == 5 + 1
+    assert BOARD_FORMATS["pptx"].render(deck)[:2] == b"PK"

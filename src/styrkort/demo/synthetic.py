@@ -109,3 +109,169 @@ def build_synthetic_region(
     reader = user_create(username=f"läsare-{org.slug}"[:150], password="demo")
     Membership.objects.create(user=reader, organisation=org, role="reader")
     return Synthetic(org, answering, made_periods, list(created), reader)
+
+
+@transaction.atomic
+def add_board_material(
+    region: Synthetic,
+    *,
+    revised: int = 50,
+    decisions: int = 30,
+    audits: int = 10,
+    agreements: int = 10,
+    events: int = 20,
+    units: int = 12,
+    reallocations: int = 20,
+) -> dt.date:
+    """Give the synthetic council a busy quarter for the board report: a plan revision changing
+    `revised` items, a budget frame over `units` units with reallocations, a year result,
+    decisions giving assignments, audits with findings, agreements, working groups and upcoming
+    events. Returns the date of the board report that covers it all."""
+    from decimal import Decimal
+
+    from styrkort.economy.models import BudgetAllocation, BudgetFrame, Reallocation, YearResult
+    from styrkort.organisation.models import Person, Position, Unit
+    from styrkort.register.models import (
+        Agreement,
+        Audit,
+        Case,
+        Decision,
+        DecisionPoint,
+        Event,
+        Finding,
+        WorkingGroup,
+    )
+
+    org = region.organisation
+    council = Body.objects.get(organisation=org, kind="council")
+    year, report_on = 2025, dt.date(2025, 2, 11)
+    person = Person.objects.create(organisation=org, name="Synt Ordförande", party="XP")
+    Position.objects.create(person=person, body=council, title="ordförande", presidium=True)
+    # A revision: every item copied with its lineage, `revised` of them reworded.
+    original = PlanVersion.objects.get(plan__body=council, number=1)
+    revision = PlanVersion.objects.create(
+        plan=original.plan, number=2, state="adopted", adopted_on=dt.date(year, 1, 21)
+    )
+    copies = PlanItem.objects.bulk_create(
+        PlanItem(
+            plan_version=revision,
+            kind=i.kind,
+            order=i.order,
+            lineage=i.lineage,
+            text=i.text if n >= revised else i.text.replace("stärka", "förtydliga"),
+        )
+        for n, i in enumerate(region.items)
+    )
+    through = PlanItem.receivers.through
+    through.objects.bulk_create(
+        through(planitem_id=c.pk, body_id=b.pk) for c in copies for b in region.bodies
+    )
+    made_units = Unit.objects.bulk_create(
+        Unit(organisation=org, body=council, name=f"Område {n:02d}", order=n)
+        for n in range(1, units + 1)
+    )
+    frame = BudgetFrame.objects.create(
+        organisation=org,
+        unit=made_units[0],
+        year=year,
+        total=Decimal(100_000_000) * units,
+        scope="exkl förtroendevalda",
+    )
+    BudgetAllocation.objects.bulk_create(
+        BudgetAllocation(frame=frame, unit=u, amount=Decimal(100_000_000)) for u in made_units
+    )
+    cases = Case.objects.bulk_create(
+        Case(
+            organisation=org,
+            series="FM",
+            serial=n,
+            year=2024,
+            title=f"Ärende {n}",
+            body=council,
+            opened_on=dt.date(2024, 9, 1),
+        )
+        for n in range(1, decisions + reallocations + 1)
+    )
+    Reallocation.objects.bulk_create(
+        Reallocation(
+            frame=frame,
+            from_unit=made_units[n % units],
+            to_unit=made_units[(n + 1) % units],
+            amount=Decimal(175_000 * (n + 1)),
+            decided_on=dt.date(year, 2, 1),
+            reason=f"Omdisponering {n + 1}.",
+            decision_reference=cases[decisions + n].number,
+        )
+        for n in range(reallocations)
+    )
+    YearResult.objects.create(
+        organisation=org,
+        year=year - 1,
+        budgeted=Decimal(-300_000_000),
+        result=Decimal(-494_000_000),
+        preliminary=True,
+    )
+    made = Decision.objects.bulk_create(
+        Decision(
+            case=cases[n],
+            body=council,
+            decided_on=dt.date(2024, 12, 10),
+            title=f"Beslut om riktlinje {n + 1}",
+        )
+        for n in range(decisions)
+    )
+    DecisionPoint.objects.bulk_create(
+        DecisionPoint(decision=d, number=p, text=f"Punkt {p} i beslut {d.title}.")
+        for d in made
+        for p in (1, 2)
+    )
+    DecisionPoint.objects.bulk_create(
+        DecisionPoint(decision=d, number=3, text="Uppdrag till nämnden.", assignment=item)
+        for d, item in zip(made, region.items, strict=False)
+    )
+    made_audits = Audit.objects.bulk_create(
+        Audit(
+            organisation=org,
+            title=f"Revision {n + 1}",
+            auditor="Revisionsbyrå AB",
+            performed_on=dt.date(2024, 11, 29),
+            summary="Revisionen avslutades med ett bra resultat.",
+        )
+        for n in range(audits)
+    )
+    Finding.objects.bulk_create(
+        Finding(audit=a, kind=kind, count=2)
+        for a in made_audits
+        for kind in ("minor", "suggestion", "positive")
+    )
+    Agreement.objects.bulk_create(
+        Agreement(
+            organisation=org,
+            title=f"Avtal {n + 1}",
+            parties="Syntetisk region\nGrannregion",
+            terminated_on=dt.date(2025, 1, 15),
+            successor_due=dt.date(2027, 1, 1),
+            note="Avtalet är uppsagt. Ett nytt avtal tas fram.",
+        )
+        for n in range(agreements)
+    )
+    for n in range(3):
+        group = WorkingGroup.objects.create(
+            organisation=org,
+            name=f"Arbetsgrupp {n + 1}",
+            mandate="Följa arbetet.",
+            decided_by=council,
+            decided_on=dt.date(2025, 1, 21),
+        )
+        group.presidia_of.set(region.bodies[:2])
+    Event.objects.bulk_create(
+        Event(
+            organisation=org,
+            kind="event" if n % 2 else "milestone",
+            process="" if n % 2 else "Nytt styrdokument",
+            title=f"Händelse {n + 1}",
+            starts_on=report_on + dt.timedelta(days=3 * (n + 1)),
+        )
+        for n in range(events)
+    )
+    return report_on
