@@ -58,6 +58,12 @@ def test_every_page_type_is_accessible_for_role(site, page, role):
         "budgetram": site.path("economy:frame", org.slug, org.budget_frames.get().pk),
         "planer": site.path("planning:index", org.slug),
         "plan med ändringar": site.path("planning:plan", org.slug, org.plans.get(year=2025).pk),
+        "styrelsens rapport, förhandsgranskning": site.path("reports:board", org.slug)
+        + f"?body={org.bodies.get(abbreviation='RS').pk}&date=2025-02-11"
+        + "&sections=economy&sections=plan&sections=audits&format=pptx",
+        "styrelsens rapport, fel i formuläret": site.path("reports:board", org.slug)
+        + "?body=&date=11/2",
+        "API-nycklar": site.path("api-tokens"),
     }
     if role in ("controller", "admin"):
         pages["läs in utfall"] = site.path("economy:upload", org.slug)

@@ -162,6 +162,8 @@ ACTION_LABELS = {
     "return": "Skickad tillbaka",
     "override": "Status satt för hand",
     "remove": "Borttagen",
+    "retire": "Upphör att gälla",
+    "revoke": "Återkallad",
 }
 # Kept in the log, but not worth a line on screen: the actor and time already say them.
 _HIDDEN = {"version", "author", "set_by", "submitted_at", "approved_at", "approved_by", "lineage"}

@@ -1,0 +1,42 @@
+"""The REST API at /api/v1/: its schema at /api/v1/openapi.json, its docs at /api/v1/docs."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+from ninja.operation import Operation
+
+from styrkort.api import errors
+from styrkort.api.endpoints import economy, followup, organisation, planning, register
+
+DESCRIPTION = """\
+styrkorts öppna API: organisationer, nämnder, enheter, perioder, planer med mål, nyckeltal och
+uppdrag, bedömningar, budget och omdisponeringar, ärenden, beslut och sammanträden.
+
+**Utan nyckel** visas det som är offentligt: fastställda planer, godkända bedömningar, budgeten,
+ärenden och beslut som inte omfattas av sekretess. **Med en personlig API-nyckel**
+(`Authorization: Bearer <nyckel>`, skapas under Konto → API-nycklar) visas det du ser på webben,
+och du kan skriva det du får skriva där.
+
+Listor delas i sidor (`page`, `page_size`) och har `pagination` och `links`; `modified_since`
+ger bara det som ändrats sedan en tidpunkt. En enskild post har en `ETag`: skicka den i
+`If-None-Match` (304 om inget ändrats) eller `If-Match` vid ändring (412 om någon hunnit före).
+Fel har alltid formen `{"detail": ..., "errors": [{"location", "field", "message"}]}`.
+"""
+
+
+class StyrkortAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        # listCases, not styrkort_api_endpoints_register_list_cases.
+        first, *rest = operation.view_func.__name__.split("_")
+        return first + "".join(word.capitalize() for word in rest)
+
+
+api = StyrkortAPI(
+    title="styrkort API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api-v1",
+)
+errors.install(api)
+for module in (organisation, planning, followup, economy, register):
+    api.add_router("", module.router)
