@@ -5,6 +5,7 @@ Tests open the files with python-pptx, pdftotext and pypdf and check content and
 
 import datetime as dt
 import io
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -17,7 +18,7 @@ from pypdf import PdfReader
 from styrkort.organisation.models import Body
 from styrkort.register.models import Audit, Case
 from styrkort.register.services import PointSpec, case_register, decision_record
-from styrkort.reports.board import build_board_deck
+from styrkort.reports.board import SECTIONS, build_board_deck
 from styrkort.reports.models import BoardReport
 from styrkort.reports.renderers import BOARD_FORMATS
 from styrkort.reports.services import board_report_record
@@ -88,7 +89,7 @@ def test_deck_carries_every_figure_diary_number_and_date_of_the_seed(demo, fmt):
     )
 
 
-def test_pptx_title_agenda_and_sections_in_the_seeds_order(demo):
+def test_pptx_title_agenda_and_sections(demo):
     slides = _pptx_slides(BOARD_FORMATS["pptx"].render(_deck()))
     assert slides[0] == [
         "Regionstyrelsens rapport 250211",
@@ -208,13 +209,27 @@ def test_sections_can_be_left_out_and_a_free_text_slide_added(demo):
         _deck(omit=("ekonomi",))
 
 
-def test_secret_records_never_appear(demo):
+def test_secret_records_never_appear(demo, client):
+    from styrkort.register.models import Agreement, Decision
+
     Audit.objects.update(secret=True, secrecy_ground="OSL 18 kap. 8 §")
+    Agreement.objects.update(secret=True, secrecy_ground="OSL 19 kap. 3 §")
     Case.objects.filter(serial=516).update(secret=True, secrecy_ground="OSL 18 kap. 8 §")
+    Decision.objects.filter(case__serial=105).update(secret=True, secrecy_ground="OSL 18 kap. 8 §")
     deck = _deck()
-    text = "\n".join(t for s in _pptx_slides(BOARD_FORMATS["pptx"].render(deck)) for t in s)
-    assert "BMG Trada" not in text and "RS/516/2024" not in text
-    assert "Extern miljörevision" not in text
+    pptx = "\n".join(t for s in _pptx_slides(BOARD_FORMATS["pptx"].render(deck)) for t in s)
+    pdf = pdf_text(BOARD_FORMATS["pdf"].render(deck))
+    client.force_login(get_user_model().objects.get(username="admin"))  # may see secrets on screen
+    url = reverse("reports:board", args=[demo.organisation.slug])
+    preview = client.get(
+        url,
+        {"body": _rs().pk, "date": "2025-02-11", "sections": list(SECTIONS), "format": "pdf"},
+    )
+    for text in (pptx, pdf, preview.content.decode()):
+        for secret in ("BMG Trada", "RS/516/2024", "RS/105/2024", "norra sjukvårdsregionen"):
+            assert secret not in text
+        # …and what is not secret is still there
+        assert "RS/673/2024" in text and "Politisk arbetsgrupp för fastighetsfrågor" in text
 
 
 def test_command_writes_the_deck_and_remembers_it(demo, tmp_path, capsys):
@@ -258,9 +273,9 @@ def test_command_writes_the_deck_and_remembers_it(demo, tmp_path, capsys):
     [
         (["--body", "XX", "--date", "2025-02-11"], "--body: nämnden 'XX' finns inte"),
         (["--body", "RS", "--date", "11/2 2025"], "--date: '11/2 2025' är inget datum"),
-        (["--body", "RS", "--date", "2025-02-11", "--omit", "ekonomi"], "Okänt avsnitt: ekonomi"),
+        (["--body", "RS", "--date", "2025-02-11", "--omit", "ekonomi"], "--omit: okänt avsnitt"),
         (["--body", "RS", "--date", "2025-02-11", "--presenter", "Anna Andersson"], "--presenter"),
-        (["--body", "RS", "--date", "2025-02-11", "--since", "2025-03-01"], "måste ligga före"),
+        (["--body", "RS", "--date", "2025-02-11", "--since", "2025-03-01"], "--since: 2025-03-01"),
     ],
 )
 def test_command_refuses_bad_input_naming_the_option(demo, tmp_path, args, message):
@@ -279,20 +294,129 @@ def test_web_preview_for_members_and_download_for_controllers(client, demo):
         "format": "pptx",
     }
     client.force_login(get_user_model().objects.get(username="reader"))
-    preview = client.get(url, form).content.decode()
+    preview = client.post(url, {**form, "action": "preview"}).content.decode()
     assert "Förhandsgranskning: Regionstyrelsens rapport 250211" in preview
-    assert "Skapa och ladda ner" not in preview
-    assert client.post(url, form).status_code == 403
+    assert (
+        "Skapa och ladda ner" not in preview
+        and "csrfmiddlewaretoken" not in client.get(url, form).request["QUERY_STRING"]
+    )
+    assert client.post(url, {**form, "action": "make", "record": "on"}).status_code == 403
     assert not BoardReport.objects.exists()
     client.force_login(get_user_model().objects.get(username="controller"))
-    response = client.post(url, form)
+    trial = client.post(url, {**form, "action": "make"})  # "spara som given" unticked
+    assert trial["Content-Type"].endswith("presentationml.presentation")
+    assert not BoardReport.objects.exists()
+    response = client.post(url, {**form, "action": "make", "record": "on"})
     assert response["Content-Disposition"] == 'attachment; filename="rs-rapport-250211.pptx"'
     titles = [s[0] for s in _pptx_slides(response.content)]
     assert titles[2:4] == ["Ekonomi", "Revidering av regionstyrelsens plan och budget 2025"]
     assert "Extern miljörevision 2024" not in titles  # left out on the form
     assert BoardReport.objects.get().omitted == "agreements,audits,documents,working_groups,dates"
-    bad = client.get(url, {**form, "date": "2025-02-11", "since": "2025-03-01"}).content.decode()
-    assert "måste ligga före rapportens datum" in bad
+    page = client.get(url).content.decode()
+    assert "Avtal, Revisioner, Beslut om styrdokument och uppdrag" in page  # labels, not keys
+    bad = client.post(url, {**form, "since": "2025-03-01", "action": "preview"}).content.decode()
+    assert "måste ligga före rapportens datum" in bad and 'id="id_since_error"' in bad
+
+
+def test_a_decision_registered_late_is_still_news_in_the_next_report(demo):
+    rs = _rs()
+    board_report_record(actor=None, body=rs, deck=_deck(date=dt.date(2025, 1, 21)), presenter=None)
+    registrar = get_user_model().objects.get(username="registrator")
+    case = case_register(
+        actor=registrar,
+        organisation=rs.organisation,
+        series="RS",
+        title="Lokalförsörjningsplan",
+        body=rs,
+        opened_on=dt.date(2025, 1, 2),
+    )
+    decision_record(  # decided the day before the January report, entered afterwards
+        actor=registrar,
+        case=case,
+        body=rs,
+        decided_on=dt.date(2025, 1, 20),
+        title="Uppdrag om lokalförsörjningsplan",
+        points=[
+            PointSpec(text="Regiondirektören får i uppdrag att ta fram en plan.", assign_to=rs)
+        ],
+    )
+    deck = _deck()
+    titles = [sl.title for s in deck.sections if s.key == "documents" for sl in s.slides]
+    assert f"Uppdrag om lokalförsörjningsplan ({case.number})" in titles
+    # …while the December decisions, already dated before the January report, are not.
+    assert not any("RS/516/2024" in t for t in titles)
+
+
+def test_economy_shows_the_newest_result_that_is_new(demo):
+    from styrkort.economy.models import YearResult
+
+    rs = _rs()
+    board_report_record(actor=None, body=rs, deck=_deck(), presenter=None)
+    YearResult.objects.create(
+        organisation=rs.organisation,
+        year=2025,
+        budgeted=Decimal("-100000000"),
+        result=Decimal("-50000000"),
+        preliminary=True,
+    )
+    deck = _deck(date=dt.date(2025, 9, 30))
+    economy = next(s for s in deck.sections if s.key == "economy")
+    assert (
+        "för år 2025 visar på ett underskott på −50 miljoner kronor, dvs. 50 miljoner bättre"
+        in (economy.slides[0].bullets[0].text)
+    )
+
+
+def test_a_section_left_out_last_time_counts_from_that_reports_start(demo):
+    rs = _rs()
+    board_report_record(actor=None, body=rs, deck=_deck(omit=("dates", "audits")), presenter=None)
+    later = _deck(date=dt.date(2025, 3, 11))
+    keys = [s.key for s in later.sections]
+    assert "audits" in keys  # never shown: the November audit is still news
+    assert "Budgetdag 8 april" in [s.title for s in later.sections]
+    assert "economy" not in keys  # shown last time
+
+
+def test_a_committee_reports_its_own_records_not_the_regions(demo):
+    deck = build_board_deck(user=None, body=Body.objects.get(abbreviation="KTN"), date=DATE)
+    assert {s.key for s in deck.sections} <= {"plan", "documents", "working_groups", "dates"}
+    assert not any(s.key in ("economy", "agreements", "audits") for s in deck.sections)
+    presentation = Presentation(io.BytesIO(BOARD_FORMATS["pptx"].render(deck)))
+    title_slide = presentation.slides[0]
+    assert [s.name for s in title_slide.placeholders] == ["Title 1"]  # no empty subtitle box
+
+
+def test_a_long_slide_continues_on_the_next(demo):
+    text = "\n".join(f"Punkt {n}: " + "lång text " * 12 for n in range(30))
+    deck = _deck(
+        omit=tuple(k for k in SECTIONS if k != "economy"), free_title="Lång", free_text=text
+    )
+    free = next(s for s in deck.sections if s.key == "free_text")
+    assert len(free.slides) > 2 and free.slides[1].title == "Lång (forts.)"
+    assert sum(len(s.bullets) for s in free.slides) == 30
+    assert all(len(s.bullets) <= 12 for s in free.slides)
+
+
+def test_control_characters_pasted_from_word_do_not_break_any_format(demo):
+    from styrkort.followup.models import Assessment, FollowUpPeriod
+    from styrkort.reports.builders import build_followup_report
+    from styrkort.reports.renderers import FOLLOWUP_FORMATS
+
+    Assessment.objects.filter(body__abbreviation="KTN").update(
+        comment="Rad ett\x0bRad två\x07 slut"
+    )
+    period = FollowUpPeriod.objects.get(organisation=_rs().organisation, year=2024)
+    report = build_followup_report(user=None, period=period)
+    for fmt in FOLLOWUP_FORMATS.values():
+        assert fmt.render(report)
+    deck = _deck(free_title="Bell\x07", free_text="a\x0bb")
+    assert BOARD_FORMATS["pptx"].render(deck)[:2] == b"PK"
+
+
+def test_pdf_footer_has_the_title_as_written(demo):
+    deck = build_board_deck(user=None, body=Body.objects.get(abbreviation="HSN"), date=DATE)
+    text = pdf_text(BOARD_FORMATS["pdf"].render(deck))
+    assert "Hälso- och sjukvårdsnämndens rapport 250211" in text and "u002D" not in text
 
 
 def test_the_benchmarks_busy_council_gives_every_section(db):
@@ -312,7 +436,8 @@ def test_the_benchmarks_busy_council_gives_every_section(db):
         "working_groups",
         "dates",
     }
-    goal_changes = next(s for s in deck.sections if s.key == "plan").slides[-1].bullets
-    assert len(goal_changes) == 1 + 10
+    plan = next(s for s in deck.sections if s.key == "plan")
+    changed = [b for sl in plan.slides for b in sl.bullets if b.text.startswith("Ändrat ")]
+    assert len(changed) == 10 and plan.slides[-1].title.endswith("(forts.)")
     assert len(next(s for s in deck.sections if s.key == "documents").slides) == 5 + 1
     assert BOARD_FORMATS["pptx"].render(deck)[:2] == b"PK"

@@ -22,3 +22,10 @@ def normalise_text(text: str) -> str:
 def paragraphs(text: str) -> list[str]:
     """Paragraphs separated by one or more blank lines."""
     return [p for p in re.split(r"\n\s*\n", normalise_text(text)) if p.strip()]
+
+
+def without_control_characters(text: str) -> str:
+    """`text` without the control characters that Office XML (Word, Excel, PowerPoint) cannot
+    hold; Word's soft line break (vertical tab), common in pasted text, becomes a line break."""
+    text = text.replace("\x0b", "\n")
+    return "".join(c for c in text if c in "\t\n" or ord(c) >= 32)

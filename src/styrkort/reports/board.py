@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 from styrkort.core.errors import NotFound
@@ -88,6 +89,45 @@ class Slide:
     bullets: tuple[Bullet, ...] = ()
     chart: BarChart | None = None
 
+    def nested(self) -> list[dict[str, Any]]:
+        """The bullets as a two-level list (for real nested lists in HTML and PDF)."""
+        out: list[dict[str, Any]] = []
+        for b in self.bullets:
+            if b.level and out:
+                out[-1]["children"].append(b.text)
+            else:
+                out.append({"text": b.text, "children": []})
+        return out
+
+
+SLIDE_CHARACTERS, SLIDE_BULLETS = 900, 12  # more than this continues on the next slide
+
+
+def split_long(slide: Slide) -> list[Slide]:
+    """A slide too long to read as one, as that slide and its continuations ("forts.")."""
+    pages: list[list[Bullet]] = [[]]
+    used = sum(len(p) for p in slide.paragraphs) + len(slide.subtitle)
+    for bullet in slide.bullets:
+        page = pages[-1]
+        full = len(page) >= SLIDE_BULLETS or used + len(bullet.text) > SLIDE_CHARACTERS
+        if page and full:
+            pages.append([])
+            used = 0
+        pages[-1].append(bullet)
+        used += len(bullet.text)
+    if len(pages) == 1:
+        return [slide]
+    return [
+        Slide(
+            slide.title if n == 0 else f"{slide.title} (forts.)",
+            subtitle=slide.subtitle if n == 0 else "",
+            paragraphs=slide.paragraphs if n == 0 else (),
+            bullets=tuple(page),
+            chart=slide.chart if n == 0 else None,
+        )
+        for n, page in enumerate(pages)
+    ]
+
 
 @dataclass(frozen=True)
 class Section:
@@ -131,6 +171,8 @@ def days(start: dt.date, end: dt.date | None) -> str:
         return day(start)
     if (start.year, start.month) == (end.year, end.month):
         return f"{start.day}–{day(end)}"
+    if start.year != end.year:
+        return f"{day(start, year=True)}–{day(end)}"
     return f"{day(start)}–{day(end)}"
 
 
@@ -161,18 +203,22 @@ def millions(value: Decimal) -> str:
     return format_sek(value, unit="mkr").removesuffix("\u00a0mkr")
 
 
+ABBREVIATIONS = ("t.ex.", "bl.a.", "dvs.", "d.v.s.", "kl.", "fd.", "f.d.", "s.k.", "m.m.", "o.s.v.")
+
+
 def sentences(text: str) -> list[str]:
-    """A note as bullet points, one a sentence."""
+    """A note as bullet points: its own lines, each split into sentences (not after an
+    abbreviation such as "bl.a." or "kl.")."""
     parts: list[str] = []
-    for paragraph in text.split("\n"):
-        chunk = paragraph.strip()
-        while chunk:
-            cut = next(
-                (i + 1 for i in range(len(chunk) - 1) if chunk[i] in ".!?" and chunk[i + 1] == " "),
-                len(chunk),
-            )
-            parts.append(chunk[:cut].strip())
-            chunk = chunk[cut:].strip()
+    for line in text.splitlines():
+        current = ""
+        for word in line.split():
+            current = f"{current} {word}" if current else word
+            if word.endswith((".", "!", "?")) and not word.lower().endswith(ABBREVIATIONS):
+                parts.append(current)
+                current = ""
+        if current:
+            parts.append(current)
     return parts
 
 
@@ -188,21 +234,41 @@ def parse_date(text: str, field: str) -> dt.date:
 
 @dataclass(frozen=True)
 class Window:
+    """What counts as new for one section of a report.
+
+    `since` is the previous report's date (or the one the user chose); a section the previous
+    report left out counts from that report's own start, since nothing of it was shown then.
+    """
+
     since: dt.date
     until: dt.date
     previous: BoardReport | None
+    explicit: bool = False  # the user chose `since`
+
+    def for_section(self, key: str) -> Window:
+        if self.previous is None or self.explicit or key not in self.previous.omitted_keys:
+            return self
+        return Window(self.previous.since, self.until, self.previous, explicit=True)
+
+    def _registered_since(self, created: dt.datetime) -> bool:
+        if self.previous is not None and not self.explicit:
+            return created > self.previous.created_at
+        return timezone.localdate(created) > self.since
 
     def has(self, when: dt.date | None, created: dt.datetime) -> bool:
-        """New since the previous report: by the record's own date, else by registration."""
-        if when is not None:
-            return self.since < when <= self.until
-        return self.previous is None or created > self.previous.created_at
+        """New: dated within the window, or registered since the previous report with a date
+        it could not yet show (decisions are often entered days after the meeting)."""
+        if when is None:
+            return self._registered_since(created)
+        if self.since < when <= self.until:
+            return True
+        return when <= self.since and self.previous is not None and self._registered_since(created)
 
     def upcoming(self, when: dt.date, created: dt.datetime) -> bool:
         """In the coming months and not already announced by the previous report."""
         if not self.until < when <= self.until + dt.timedelta(days=HORIZON_DAYS):
             return False
-        if self.previous is None:
+        if self.previous is None or self.explicit:
             return True
         announced_until = self.previous.given_on + dt.timedelta(days=HORIZON_DAYS)
         return when > announced_until or created > self.previous.created_at
@@ -242,11 +308,12 @@ def build_board_deck(
     if unknown:
         raise ValueError(f"Okänt avsnitt: {', '.join(unknown)}. Välj bland: {', '.join(SECTIONS)}.")
     previous = previous_report(body, date)
+    explicit = since is not None
     if since is None:
         since = previous.given_on if previous else date - dt.timedelta(days=HORIZON_DAYS)
     if since >= date:
         raise ValueError(f"”Nytt sedan” ({since}) måste ligga före rapportens datum ({date}).")
-    window = Window(since=since, until=date, previous=previous)
+    window = Window(since=since, until=date, previous=previous, explicit=explicit)
     presenter = presenter or default_presenter(body)
     builders = {
         "economy": _economy,
@@ -262,13 +329,19 @@ def build_board_deck(
     for key, build in builders.items():
         if key in omit:
             continue
-        built = build(body, window)
+        built = build(body, window.for_section(key))
         if built:
-            sections.extend(built)
+            sections.extend(
+                Section(b.key, b.title, tuple(p for slide in b.slides for p in split_long(slide)))
+                for b in built
+            )
         else:
             empty.append(key)
     if free_title.strip() or free_text.strip():
-        sections.append(_free_text(free_title, free_text))
+        free = _free_text(free_title, free_text)
+        sections.append(
+            Section(free.key, free.title, tuple(p for s in free.slides for p in split_long(s)))
+        )
     short_title = f"{genitive(body.name)} rapport"
     if presenter is not None:
         person = presenter.person
@@ -291,12 +364,22 @@ def build_board_deck(
     )
 
 
+def _speaks_for_organisation(body: Body) -> bool:
+    """The board and the council report on the whole organisation (its result, agreements,
+    audits); a committee reports on what is its own."""
+    return body.kind in (Body.Kind.BOARD, Body.Kind.COUNCIL)
+
+
 def _economy(body: Body, window: Window) -> list[Section]:
+    if not _speaks_for_organisation(body):
+        return []
     results = YearResult.objects.filter(
-        organisation=body.organisation, year__in=[window.until.year - 1, window.until.year]
-    ).order_by("year")
-    chosen = next((r for r in results if r.result is not None), None)
-    if chosen is None or not window.has(None, chosen.updated_at):
+        organisation=body.organisation,
+        year__lte=window.until.year,
+        result__isnull=False,
+    ).order_by("-year")
+    chosen = next((r for r in results if window.has(None, r.updated_at)), None)
+    if chosen is None:
         return []
     result, budgeted = chosen.result, chosen.budgeted
     assert result is not None
@@ -354,9 +437,9 @@ def _plan_and_budget(body: Body, window: Window) -> list[Section]:
         for v in PlanVersion.objects.filter(
             plan__body=body,
             state__in=_superseded(),
-            adopted_on__gt=window.since,
             adopted_on__lte=window.until,
         ).select_related("plan")
+        if window.has(v.adopted_on, v.updated_at)
     ]
     frames = list(
         BudgetFrame.objects.filter(organisation=body.organisation, unit__body=body).select_related(
@@ -405,12 +488,7 @@ def _plan_and_budget(body: Body, window: Window) -> list[Section]:
                     )
                     for r in sorted(moves, key=lambda r: (r.decided_on, -r.amount))
                 ]
-            bullets += [
-                Bullet(
-                    f"{role_genitive(a.holder.name)} {lower_first(a.purpose)} {amount(a.amount)}"
-                )
-                for a in appropriations
-            ]
+            bullets += [Bullet(_appropriation(a)) for a in appropriations]
             slides.append(Slide(title, bullets=tuple(bullets)))
         if version is not None and version.number > 1:
             earlier = (
@@ -464,8 +542,13 @@ def _frame_slide(title: str, frame: BudgetFrame) -> Slide:
 
 def _agreements(body: Body, window: Window) -> list[Section]:
     sections = []
-    for agreement in Agreement.objects.filter(organisation=body.organisation, secret=False):
-        when = agreement.terminated_on or agreement.signed_on
+    agreements = Agreement.objects.filter(organisation=body.organisation, secret=False).exclude(
+        case__secret=True
+    )
+    if not _speaks_for_organisation(body):
+        agreements = agreements.filter(case__body=body)
+    for agreement in agreements:
+        when = agreement.terminated_on or (None if agreement.terminated_by else agreement.signed_on)
         if not window.has(when, agreement.created_at):
             continue
         ended = bool(agreement.terminated_on or agreement.terminated_by)
@@ -494,6 +577,8 @@ def _finding_line(finding: Finding) -> str:
 
 
 def _audits(body: Body, window: Window) -> list[Section]:
+    if not _speaks_for_organisation(body):
+        return []
     sections = []
     audits = Audit.objects.filter(organisation=body.organisation, secret=False).prefetch_related(
         "findings"
@@ -519,13 +604,13 @@ def _documents(body: Body, window: Window) -> list[Section]:
             body=body,
             secret=False,
             case__secret=False,
-            decided_on__gt=window.since,
             decided_on__lte=window.until,
         )
-        .select_related("case")
+        .select_related("case__organisation")
         .prefetch_related("points")
         .order_by("decided_on", "pk")
-        if any(p.assignment_id or p.retires_id for p in d.points.all())
+        if window.has(d.decided_on, d.created_at)
+        and any(p.assignment_id or p.retires_id for p in d.points.all())
     ]
     slides = [
         Slide(
@@ -536,9 +621,10 @@ def _documents(body: Body, window: Window) -> list[Section]:
         for d in decisions
     ]
     processes: dict[str, list[Event]] = {}
-    for event in Event.objects.filter(
-        organisation=body.organisation, kind=Event.Kind.MILESTONE
-    ).order_by("starts_on"):
+    milestones_of = Event.objects.filter(organisation=body.organisation, kind=Event.Kind.MILESTONE)
+    if not _speaks_for_organisation(body):
+        milestones_of = milestones_of.filter(body=body)
+    for event in milestones_of.order_by("starts_on"):
         if event.process:
             processes.setdefault(event.process, []).append(event)
     for process, milestones in processes.items():
@@ -562,6 +648,8 @@ def _working_groups(body: Body, window: Window) -> list[Section]:
     groups = WorkingGroup.objects.filter(organisation=body.organisation).select_related(
         "decided_by"
     )
+    if not _speaks_for_organisation(body):
+        groups = groups.filter(Q(decided_by=body) | Q(presidia_of=body)).distinct()
     for group in groups.prefetch_related("presidia_of"):
         if not window.has(group.decided_on, group.created_at):
             continue
@@ -594,7 +682,7 @@ def _dates(body: Body, window: Window) -> list[Section]:
             continue
         when = days(event.starts_on, event.ends_on)
         slide = Slide(
-            f"{event.title} {when} {event.starts_on.year}",
+            f"{event.title} {when} {(event.ends_on or event.starts_on).year}",
             paragraphs=(event.description,) if event.description else (),
         )
         sections.append(Section("dates", f"{event.title} {when}", (slide,)))

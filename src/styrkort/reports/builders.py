@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from styrkort.core.models import Status
 from styrkort.core.status import contrast_text, default_scale
+from styrkort.core.text import without_control_characters
 from styrkort.followup.models import FollowUpPeriod
 from styrkort.followup.selectors import followup_rows
 from styrkort.organisation.models import Body
@@ -171,7 +172,7 @@ def build_followup_report(
                 body_abbreviation=a.body.abbreviation,
                 status=_status(a.status),
                 state=a.get_state_display(),
-                text=a.comment,
+                text=without_control_characters(a.comment),
             )
             for a in row.assessments
             if a.comment.strip()
@@ -181,7 +182,7 @@ def build_followup_report(
                 number=number,
                 kind=item.kind,
                 kind_label=item.get_kind_display(),
-                text=item.text,
+                text=without_control_characters(item.text),
                 receivers_marker=marker,
                 status=_status(row.overall.status if row.overall else None) or fallback,
                 comments=comments,

@@ -40,6 +40,11 @@ class BoardReportForm(forms.Form):
         help_text="En punkt per rad; dra in en rad med två mellanslag för en underpunkt.",
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    record = forms.BooleanField(
+        label="Spara som given rapport, så att nästa rapport räknar nytt härifrån",
+        required=False,
+        initial=True,
+    )
     format = forms.ChoiceField(
         label="Format", choices=[(f.name, f.label) for f in BOARD_FORMATS.values()]
     )

@@ -50,3 +50,13 @@ class BoardReport(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.body} {self.given_on:%Y-%m-%d}"
+
+    @property
+    def omitted_keys(self) -> set[str]:
+        return {k for k in self.omitted.split(",") if k}
+
+    @property
+    def omitted_labels(self) -> str:
+        from styrkort.reports.board import SECTIONS
+
+        return ", ".join(SECTIONS.get(k, k) for k in self.omitted.split(",") if k)

@@ -18,12 +18,17 @@ from styrkort.reports.renderers import BOARD_FORMATS
 
 @login_required
 def board(request: HttpRequest, org: str) -> HttpResponse:
+    """GET with parameters, or POST with action=preview: the outline on the page. POST with
+    action=make (controllers): the deck as a download, remembered as given if asked."""
     organisation = organisation_or_404(request, org)
     if not can_view_board_reports(request.user, organisation):
         raise PermissionDenied
     may_make = can_make_board_report(request.user, organisation)
+    making = request.method == "POST" and request.POST.get("action") == "make"
+    if making and not may_make:
+        raise PermissionDenied
     data = request.POST if request.method == "POST" else (request.GET or None)
-    initial = {"sections": list(SECTIONS), "format": "pptx"}
+    initial = {"sections": list(SECTIONS), "format": "pptx", "record": True}
     form = BoardReportForm(data, organisation=organisation, initial=initial)
     deck = None
     if data is not None and form.is_valid():
@@ -40,19 +45,18 @@ def board(request: HttpRequest, org: str) -> HttpResponse:
             free_title=form.cleaned_data["free_title"],
             free_text=form.cleaned_data["free_text"],
         )
-        if request.method == "POST":
-            if not may_make:
-                raise PermissionDenied
+        if making:
             fmt = BOARD_FORMATS[form.cleaned_data["format"]]
             response = HttpResponse(fmt.render(deck), content_type=fmt.content_type)
-            services.board_report_record(
-                actor=request.user,
-                body=body,
-                deck=deck,
-                presenter=presenter or default_presenter(body),
-                free_title=form.cleaned_data["free_title"],
-                free_text=form.cleaned_data["free_text"],
-            )
+            if form.cleaned_data["record"]:
+                services.board_report_record(
+                    actor=request.user,
+                    body=body,
+                    deck=deck,
+                    presenter=presenter or default_presenter(body),
+                    free_title=form.cleaned_data["free_title"],
+                    free_text=form.cleaned_data["free_text"],
+                )
             filename = f"{body.abbreviation.lower()}-rapport-{deck.date:%y%m%d}.{fmt.extension}"
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
             return response
@@ -66,7 +70,7 @@ def board(request: HttpRequest, org: str) -> HttpResponse:
             "organisation": organisation,
             "form": form,
             "deck": deck,
-            "sections": SECTIONS,
+            "empty_labels": [SECTIONS[k] for k in deck.empty] if deck else [],
             "given": given,
             "may_make": may_make,
             "nav": "reports",

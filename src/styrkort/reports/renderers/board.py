@@ -11,6 +11,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from styrkort.core.text import without_control_characters
 from styrkort.reports.board import BoardDeck, Bullet, Slide
 from styrkort.reports.charts import render_png, render_svg
 from styrkort.reports.renderers.html import data_uri, html_to_pdf
@@ -47,7 +48,7 @@ def _write(frame: Any, slide: Slide, size: int) -> None:
         nonlocal first
         p = frame.paragraphs[0] if first else frame.add_paragraph()
         first = False
-        p.text = text
+        p.text = without_control_characters(text)
         p.level = level
         for run in p.runs:
             run.font.size = Pt(size - 2 * level)
@@ -76,7 +77,7 @@ def _write(frame: Any, slide: Slide, size: int) -> None:
 
 
 def _title(shape: Any, text: str) -> None:
-    shape.text = text
+    shape.text = without_control_characters(text)
     for p in shape.text_frame.paragraphs:
         _swedish(p)
 
@@ -100,6 +101,9 @@ def render_board_pptx(deck: BoardDeck) -> bytes:
         s.shapes.title.left, s.shapes.title.width = margin, Emu(width - 2 * margin)
         _title(s.shapes.title, title)
         sub = s.placeholders[1]
+        if not deck.presenter_name:  # an empty placeholder would show "Klicka för att…"
+            sub._element.getparent().remove(sub._element)
+            return
         sub.left, sub.width = margin, Emu(width - 2 * margin)
         sub.text_frame.text = deck.presenter_name
         if deck.presenter_role:
@@ -141,22 +145,11 @@ def render_board_pptx(deck: BoardDeck) -> bytes:
     return out.getvalue()
 
 
-def _nested(bullets: tuple[Bullet, ...]) -> list[dict[str, Any]]:
-    """Bullets as a two-level list, so the PDF has real nested lists (L / LI in its tags)."""
-    out: list[dict[str, Any]] = []
-    for b in bullets:
-        if b.level and out:
-            out[-1]["children"].append(b.text)
-        else:
-            out.append({"text": b.text, "children": []})
-    return out
-
-
 def render_board_pdf(deck: BoardDeck) -> bytes:
     slides = [
         {
             "slide": slide,
-            "bullets": _nested(slide.bullets),
+            "bullets": slide.nested(),
             "chart_src": data_uri(render_svg(slide.chart, width=6.0, height=4.2), "image/svg+xml")
             if slide.chart
             else "",

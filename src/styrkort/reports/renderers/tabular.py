@@ -71,16 +71,25 @@ def render_followup_xlsx(report: FollowUpReport) -> bytes:
     colours = {i.status.label: i.status.colour for i in report.items} | {
         c.status.label: c.status.colour for i in report.items for c in i.comments if c.status
     }
-    for row in rows(report):
+    # One style object per status and one for wrapped text, shared by every cell; the row
+    # number is counted here, as sheet.max_row scans every cell each time it is asked.
+    fills = {
+        label: (
+            PatternFill("solid", fgColor=colour.lstrip("#").upper()),
+            Font(bold=True, color=contrast_text(colour).lstrip("#").upper()),
+        )
+        for label, colour in colours.items()
+    }
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for number, row in enumerate(rows(report), start=2):
         sheet.append(row)
         for column in (5, 7):  # overall status, body status: the label is the cell's text
-            cell = sheet.cell(row=sheet.max_row, column=column)
-            colour = colours.get(str(cell.value or ""))
-            if colour:
-                cell.fill = PatternFill("solid", fgColor=colour.lstrip("#").upper())
-                cell.font = Font(bold=True, color=contrast_text(colour).lstrip("#").upper())
-        sheet.cell(row=sheet.max_row, column=9).alignment = Alignment(wrap_text=True)
-        sheet.cell(row=sheet.max_row, column=3).alignment = Alignment(wrap_text=True)
+            cell = sheet.cell(row=number, column=column)
+            style = fills.get(str(cell.value or ""))
+            if style:
+                cell.fill, cell.font = style
+        sheet.cell(row=number, column=9).alignment = wrap
+        sheet.cell(row=number, column=3).alignment = wrap
     sheet.auto_filter.ref = sheet.dimensions
     sheet.freeze_panes = "A2"
     for column, width in zip("ABCDEFGHI", (5, 10, 60, 14, 14, 30, 12, 14, 90), strict=True):

@@ -120,7 +120,7 @@ class Command(BaseCommand):
         fmt = FOLLOWUP_FORMATS[options["format"]]
         data = fmt.render(report)
         if options.get("output"):
-            Path(options["output"]).write_bytes(data)
+            self._write(options["output"], data)
             self.stderr.write(f"Skrev {options['output']} ({len(data)} byte, {fmt.label}).")
         elif fmt.content_type.startswith("text/"):
             self.stdout.write(data.decode("utf-8"), ending="")
@@ -149,9 +149,17 @@ class Command(BaseCommand):
                     f"--presenter: {options['presenter']!r} har inget uppdrag i {body.name}."
                 )
         omit = tuple(k.strip() for k in options["omit"].split(",") if k.strip())
+        unknown = [k for k in omit if k not in SECTIONS]
+        if unknown:
+            raise CommandError(
+                f"--omit: okänt avsnitt {', '.join(unknown)}; välj bland {', '.join(SECTIONS)}."
+            )
+        free_text = options["free_text"].replace("\\n", "\n")
+        date = self._date(options["date"], "--date")
+        since = self._date(options["since"], "--since") if options.get("since") else None
+        if since is not None and since >= date:
+            raise CommandError(f"--since: {since} måste ligga före rapportens datum ({date}).")
         try:
-            date = parse_date(options["date"], "--date")
-            since = parse_date(options["since"], "--since") if options.get("since") else None
             deck = build_board_deck(
                 user=None,
                 body=body,
@@ -160,13 +168,13 @@ class Command(BaseCommand):
                 presenter=presenter,
                 omit=omit,
                 free_title=options["free_title"],
-                free_text=options["free_text"].replace("\\n", "\n"),
+                free_text=free_text,
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         fmt = BOARD_FORMATS[options["format"]]
         data = fmt.render(deck)
-        Path(options["output"]).write_bytes(data)
+        self._write(options["output"], data)
         if not options["no_record"]:
             board_report_record(
                 actor=None,
@@ -174,10 +182,25 @@ class Command(BaseCommand):
                 deck=deck,
                 presenter=presenter or default_presenter(body),
                 free_title=options["free_title"],
-                free_text=options["free_text"],
+                free_text=free_text,
             )
-        left_out = f"; utan inget nytt: {', '.join(deck.empty)}" if deck.empty else ""
+        empty = ", ".join(SECTIONS[k].lower() for k in deck.empty)
+        left_out = f"; utan något nytt: {empty}" if empty else ""
         self.stderr.write(
             f"Skrev {options['output']} ({len(data)} byte, {fmt.label}): "
             f"{len(deck.sections)} avsnitt{left_out}."
         )
+
+    @staticmethod
+    def _date(text: str, option: str) -> Any:
+        try:
+            return parse_date(text, option)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+
+    @staticmethod
+    def _write(path: str, data: bytes) -> None:
+        try:
+            Path(path).write_bytes(data)
+        except OSError as exc:
+            raise CommandError(f"-o: kan inte skriva {path}: {exc.strerror}.") from exc
