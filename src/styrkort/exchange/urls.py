@@ -1,5 +1,13 @@
-"""URLs of the exchange app (filled in as the app grows)."""
+"""URLs of the exchange app: the follow-up as a spreadsheet, both ways."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from styrkort.exchange import views
+
+app_name = "exchange"
+P = "o/<slug:org>/perioder/<int:period>/excel/"
+urlpatterns: list[URLPattern | URLResolver] = [
+    path(P, views.sheet_page, name="sheet"),
+    path(P + "ladda-ner/", views.sheet_download, name="download"),
+    path(P + "spara/", views.sheet_apply, name="apply"),
+]

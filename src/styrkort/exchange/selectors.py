@@ -1,0 +1,83 @@
+"""Reading what the spreadsheet round trip needs, as the user may see it, in a fixed number of
+queries whatever the number of items and bodies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from styrkort.core.errors import NotFound
+from styrkort.core.models import Status
+from styrkort.followup.models import Assessment, FollowUpPeriod
+from styrkort.followup.permissions import can_view_period
+from styrkort.followup.selectors import items_for_year, scale_statuses
+from styrkort.organisation.models import Body
+from styrkort.organisation.selectors import body_list
+from styrkort.planning.models import PlanItem
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One item × body of a period: the body's assessment, if it has written one."""
+
+    number: int  # the item's place in the period's follow-up, as in the reports
+    item: PlanItem
+    body: Body
+    assessment: Assessment | None
+    is_receiver: bool
+
+
+@dataclass(frozen=True)
+class FollowUpSheet:
+    period: FollowUpPeriod
+    rows: list[SheetRow]
+    bodies: list[Body]
+    statuses: list[Status]
+    body: Body | None = None
+
+
+def followup_sheet(*, user: Any, period: FollowUpPeriod, body: Body | None = None) -> FollowUpSheet:
+    """The period's follow-up as one row per item × answering body.
+
+    A row for every body the item is given to, and for every body that has an assessment of it
+    anyway (written before the receivers changed). `body` keeps that body's rows only. Seven
+    queries whatever the size: plans and versions, items, receivers, assessments, bodies,
+    statuses.
+    """
+    if user is not None and not can_view_period(user, period):
+        raise NotFound(period.pk)
+    bodies = list(body_list(organisation=period.organisation))
+    by_pk = {b.pk: b for b in bodies}
+    items = list(items_for_year(organisation=period.organisation, year=period.year))
+    assessments = Assessment.objects.filter(period=period, item__in=[i.pk for i in items])
+    if body is not None:
+        assessments = assessments.filter(body=body)
+    written: dict[tuple[int, int], Assessment] = {}
+    writers: dict[int, set[int]] = {}
+    for a in assessments.select_related("status"):
+        a.body = by_pk[a.body_id]
+        written[(a.item_id, a.body_id)] = a
+        writers.setdefault(a.item_id, set()).add(a.body_id)
+    rows: list[SheetRow] = []
+    for number, item in enumerate(items, start=1):
+        receivers = {b.pk for b in item.receivers.all()}
+        answering = receivers | writers.get(item.pk, set())
+        for b in bodies:
+            if b.pk not in answering or (body is not None and b.pk != body.pk):
+                continue
+            rows.append(
+                SheetRow(
+                    number=number,
+                    item=item,
+                    body=b,
+                    assessment=written.get((item.pk, b.pk)),
+                    is_receiver=b.pk in receivers,
+                )
+            )
+    return FollowUpSheet(
+        period=period,
+        rows=rows,
+        bodies=bodies,
+        statuses=scale_statuses(period.organisation),
+        body=body,
+    )
