@@ -1,4 +1,5 @@
-"""make bench: time the workspace pages on a synthetic region (a script, not a timed test).
+"""make bench: time the workspace pages, the API lists, the data exchange and the reports on a
+synthetic region (a script, not a timed test).
 
 Builds 500 items × 12 bodies × 3 periods in a throw-away SQLite database (or the database in
 DATABASE_URL), pins itself to one core, and prints median and p95 over 50 requests per page
@@ -92,6 +93,17 @@ def main() -> int:
             f"{len(response.content) / 1024:.0f}",
         )
     console.print(table)
+
+    from bench_api import bench_api
+    from bench_exchange import bench_exchange
+    from bench_reports import bench_reports
+
+    from styrkort.demo.synthetic import add_board_material
+
+    report_on = add_board_material(region)  # budget, register and a revision for the rest
+    bench_api(console, region)
+    bench_exchange(console, region)
+    bench_reports(console, region, report_on=report_on)
     return 0
 
 

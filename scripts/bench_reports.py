@@ -62,7 +62,9 @@ def _in_child(make: Any) -> dict[str, float]:
     return result
 
 
-def bench_reports(console: Any, region: Any) -> None:
+def bench_reports(console: Any, region: Any, report_on: Any = None) -> None:
+    """Time each follow-up format and the board deck; `report_on` is the date returned by
+    add_board_material if the caller already added the council's busy quarter."""
     from rich.table import Table
 
     from styrkort.demo.synthetic import add_board_material
@@ -104,7 +106,8 @@ def bench_reports(console: Any, region: Any) -> None:
             return fmt.render(build_followup_report(user=None, period=period, options=options))
 
         row(f"uppföljning, {fmt.label}", _in_child(make), TARGETS[name])
-    report_on = add_board_material(region)
+    if report_on is None:
+        report_on = add_board_material(region)
     council = Body.objects.get(organisation=region.organisation, kind="council")
     for fmt in BOARD_FORMATS.values():
 
