@@ -106,6 +106,17 @@ def bench_reports(console: Any, region: Any, report_on: Any = None) -> None:
             return fmt.render(build_followup_report(user=None, period=period, options=options))
 
         row(f"uppföljning, {fmt.label}", _in_child(make), TARGETS[name])
+
+    def one_body_pdf() -> bytes:
+        report = build_followup_report(
+            user=None,
+            period=period,
+            body=region.bodies[0],
+            options=ReportOptions(cover=True, contents=True, chart=True),
+        )
+        return FOLLOWUP_FORMATS["pdf"].render(report)
+
+    row("uppföljning, PDF för en nämnd (500 kommentarer)", _in_child(one_body_pdf), TARGETS["pdf"])
     if report_on is None:
         report_on = add_board_material(region)
     council = Body.objects.get(organisation=region.organisation, kind="council")

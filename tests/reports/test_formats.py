@@ -194,9 +194,9 @@ def test_pdf_cover_contents_and_chart_with_text_alternative(demo):
     )
     text = pdf_text(data)
     assert text.index("Innehåll") < text.index("Sammanfattning") < text.index("Status: Röd")
-    # The contents give each item's page: "… (RS) ..... 4"
+    # The contents give each item's page: "… (RS) – sida 4"
     assert re.search(
-        r"presentera en långsiktig fastighetsutvecklingsplan\. \(RS\) \.+ \d", text, re.I
+        r"presentera en långsiktig fastighetsutvecklingsplan\. \(RS\) – sida \d", text, re.I
     )
     # The chart's figures are also a table: Regionstyrelsen answers for 7 items, 1 red, 6 yellow
     assert "Regionstyrelsen 1 6" in text

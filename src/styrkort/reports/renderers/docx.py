@@ -108,17 +108,53 @@ def render_followup_docx(report: FollowUpReport) -> bytes:
             cells[0].text = body.body_name
             for n, count in enumerate(body.counts, start=1):
                 cells[n].text = str(count)
+    add = _appender(document)
+    heading_1 = document.styles["Heading 1"].style_id
+    heading_2 = document.styles["Heading 2"].style_id
     for item in report.items:
-        document.add_heading(item.heading, level=1)
-        status = document.add_paragraph("Status: ")
+        add(item.heading, heading_1)
+        status = add("Status: ")
         status.add_run(item.status.label).bold = True  # the status as text, never colour alone
         for comment in item.comments:
-            document.add_heading(comment.body_name, level=2)
+            add(comment.body_name, heading_2)
             for paragraph in comment.text.split("\n\n"):
-                document.add_paragraph(paragraph)
+                add(paragraph)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _appender(document: Any) -> Any:
+    """A fast `add_paragraph(text, style_id)`: python-docx finds the end of the body by scanning
+    every paragraph each time, which makes 15 000 paragraphs take seconds; this keeps the
+    place (before the section properties) and inserts there."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    body = document.element.body
+    end = body.sectPr
+
+    def add(text: str, style_id: str | None = None) -> Any:
+        p = OxmlElement("w:p")
+        if style_id:
+            p.style = style_id
+        if end is not None:
+            end.addprevious(p)
+        else:
+            body.append(p)
+        paragraph = Paragraph(p, document._body)
+        if text and ("\n" in text or "\t" in text):
+            paragraph.add_run(text)  # python-docx turns these into breaks and tabs
+        elif text:  # plain text: one w:t, without python-docx's character-by-character pass
+            run, t = OxmlElement("w:r"), OxmlElement("w:t")
+            t.text = text
+            t.set(qn("xml:space"), "preserve")
+            run.append(t)
+            p.append(run)
+        return paragraph
+
+    return add
 
 
 def _mark_header_row(table: Any) -> None:
