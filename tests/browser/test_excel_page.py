@@ -7,14 +7,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.browser import conftest as browser_tests
 from tests.browser.conftest import assert_accessible, login
-
-# The browser tests' fixtures, by name: Chromium, a page, the demo on the live server.
-browser = browser_tests.browser
-new_page = browser_tests.new_page
-page = browser_tests.page
-site = browser_tests.site
 
 pytestmark = pytest.mark.browser
 
