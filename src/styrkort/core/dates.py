@@ -6,26 +6,21 @@ import calendar
 import datetime as dt
 import re
 
-MONTHS = {
-    name: number
-    for number, name in enumerate(
-        [
-            "januari",
-            "februari",
-            "mars",
-            "april",
-            "maj",
-            "juni",
-            "juli",
-            "augusti",
-            "september",
-            "oktober",
-            "november",
-            "december",
-        ],
-        start=1,
-    )
-}
+MONTH_NAMES = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+MONTHS = {name: number for number, name in enumerate(MONTH_NAMES, start=1)}
 _DAY = re.compile(r"^(?:senast\s+)?(?:den\s+)?(\d{1,2})\s+([a-zåäö]+)\s+((?:19|20)\d{2})$")
 _MONTH = re.compile(r"^(?:senast\s+)?(?:i\s+|under\s+)?([a-zåäö]+)\s+((?:19|20)\d{2})$")
 _YEAR = re.compile(r"^(?:senast\s+)?(?:till\s+|under\s+|i\s+)?((?:19|20)\d{2})$")

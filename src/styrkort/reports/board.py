@@ -19,6 +19,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
+from styrkort.core.dates import MONTH_NAMES
 from styrkort.core.errors import NotFound
 from styrkort.core.money import format_sek
 from styrkort.economy.models import Appropriation, BudgetFrame, Reallocation, YearResult
@@ -51,20 +52,6 @@ SECTIONS: dict[str, str] = {
     "dates": "Kommande datum",
 }
 
-MONTHS = [
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
 
 # Finding kinds as a slide counts them: (one, several).
 FINDING_WORDS = {
@@ -161,7 +148,7 @@ class BoardDeck:
 
 def day(d: dt.date, *, year: bool = False) -> str:
     """8 april, or 26 mars 2025."""
-    text = f"{d.day} {MONTHS[d.month - 1]}"
+    text = f"{d.day} {MONTH_NAMES[d.month - 1]}"
     return f"{text} {d.year}" if year else text
 
 
@@ -436,7 +423,7 @@ def _plan_and_budget(body: Body, window: Window) -> list[Section]:
         v
         for v in PlanVersion.objects.filter(
             plan__body=body,
-            state__in=_superseded(),
+            state=PlanVersion.State.ADOPTED,
             adopted_on__lte=window.until,
         ).select_related("plan")
         if window.has(v.adopted_on, v.updated_at)
@@ -493,7 +480,7 @@ def _plan_and_budget(body: Body, window: Window) -> list[Section]:
         if version is not None and version.number > 1:
             earlier = (
                 PlanVersion.objects.filter(
-                    plan=version.plan, number__lt=version.number, state__in=_superseded()
+                    plan=version.plan, number__lt=version.number, state=PlanVersion.State.ADOPTED
                 )
                 .order_by("-number")
                 .first()
@@ -517,10 +504,6 @@ def _plan_and_budget(body: Body, window: Window) -> list[Section]:
 def _appropriation(a: Appropriation) -> str:
     """Digitaliseringsdirektörens utvecklingsanslag 15 mkr"""
     return f"{role_genitive(a.holder.name)} {lower_first(a.purpose)} {amount(a.amount)}"
-
-
-def _superseded() -> list[str]:
-    return [s for s in PlanVersion.State.values if s != PlanVersion.State.DRAFT]
 
 
 def _frame_slide(title: str, frame: BudgetFrame) -> Slide:
