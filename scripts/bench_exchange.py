@@ -100,7 +100,7 @@ def bench_exchange(console: Any, region: Any) -> None:
 
     period = region.periods[-1]
     started = time.perf_counter()
-    sheet = followup_sheet(user=None, period=period)
+    sheet = followup_sheet(viewer=None, period=period)
     xlsx = render_sheet(sheet, exported_by="bench")
     table.add_row(
         f"XLSX-export, {len(sheet.rows)} rader",

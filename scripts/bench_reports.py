@@ -76,7 +76,7 @@ def bench_reports(console: Any, region: Any, report_on: Any = None) -> None:
     period = region.periods[-1]
     # Warm imports (matplotlib, WeasyPrint, python-docx …) in the parent so children share them.
     small = build_followup_report(
-        user=None, period=region.periods[0], body=region.bodies[0], kind="goal"
+        viewer=None, period=region.periods[0], body=region.bodies[0], kind="goal"
     )
     for fmt in FOLLOWUP_FORMATS.values():
         fmt.render(small)
@@ -103,13 +103,13 @@ def bench_reports(console: Any, region: Any, report_on: Any = None) -> None:
         options = ReportOptions(cover=True, contents=True, chart=True)
 
         def make(fmt: Any = fmt, options: ReportOptions = options) -> bytes:
-            return fmt.render(build_followup_report(user=None, period=period, options=options))
+            return fmt.render(build_followup_report(viewer=None, period=period, options=options))
 
         row(f"uppföljning, {fmt.label}", _in_child(make), TARGETS[name])
 
     def one_body_pdf() -> bytes:
         report = build_followup_report(
-            user=None,
+            viewer=None,
             period=period,
             body=region.bodies[0],
             options=ReportOptions(cover=True, contents=True, chart=True),
@@ -123,10 +123,10 @@ def bench_reports(console: Any, region: Any, report_on: Any = None) -> None:
     for fmt in BOARD_FORMATS.values():
 
         def make_deck(fmt: Any = fmt) -> bytes:
-            return fmt.render(build_board_deck(user=None, body=council, date=report_on))
+            return fmt.render(build_board_deck(viewer=None, body=council, date=report_on))
 
         row(f"styrelsens rapport, {fmt.label}", _in_child(make_deck), DECK_TARGET)
-    deck = build_board_deck(user=None, body=council, date=report_on)
+    deck = build_board_deck(viewer=None, body=council, date=report_on)
     console.print(table)
     console.print(
         f"Styrelsens rapport: {sum(len(s.slides) for s in deck.sections) + 3} bilder "

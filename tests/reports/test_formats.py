@@ -19,7 +19,7 @@ from tests.seed import seed_items
 
 def _report(demo):
     period = FollowUpPeriod.objects.get(organisation=demo.organisation, year=2024)
-    return build_followup_report(user=SYSTEM, period=period)
+    return build_followup_report(viewer=SYSTEM, period=period)
 
 
 def _text_of(fmt, data):
@@ -158,7 +158,7 @@ def _options_report(demo, **options):
     from styrkort.reports.builders import ReportOptions
 
     period = FollowUpPeriod.objects.get(organisation=demo.organisation, year=2024)
-    return build_followup_report(user=SYSTEM, period=period, options=ReportOptions(**options))
+    return build_followup_report(viewer=SYSTEM, period=period, options=ReportOptions(**options))
 
 
 def test_pdf_is_tagged_swedish_titled_and_structured(demo):

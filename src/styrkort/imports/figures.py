@@ -28,7 +28,7 @@ from styrkort.core.money import MoneyParseError, parse_sek
 from styrkort.economy.models import UnitFigure
 from styrkort.economy.services import unit_figure_set
 from styrkort.followup.models import FollowUpPeriod
-from styrkort.followup.selectors import items_for_year
+from styrkort.followup.selectors import period_items
 from styrkort.followup.services import indicator_value_set
 from styrkort.organisation.models import Organisation, Unit
 from styrkort.planning.models import PlanItem
@@ -159,14 +159,14 @@ def import_figures(
         name_cell = str(cells["namn"] or "").strip()
         target: Unit | PlanItem | None
         if kind == "nyckeltal":
-            if period.year not in indicators:
-                indicators[period.year] = {
+            if period.pk not in indicators:
+                indicators[period.pk] = {
                     i.text.casefold(): i
-                    for i in items_for_year(organisation=organisation, year=period.year).filter(
+                    for i in period_items(viewer=actor, period=period).filter(
                         kind=PlanItem.Kind.INDICATOR
                     )
                 }
-            target = indicators[period.year].get(name_cell.casefold())
+            target = indicators[period.pk].get(name_cell.casefold())
             missing = f"{name_cell!r} är inget nyckeltal i planerna för {period.year}"
         else:
             target = units.get(name_cell.casefold())

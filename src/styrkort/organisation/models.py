@@ -42,6 +42,11 @@ class Organisation(TimeStampedModel):
         ],
         default="slash",
     )
+    four_eyes = models.BooleanField(
+        _("four eyes"),
+        default=True,
+        help_text=_("The approver of a body's text may not be the person who wrote it."),
+    )
 
     class Meta:
         verbose_name = _("organisation")

@@ -14,6 +14,7 @@ from styrkort.core.status import contrast_text, default_scale
 from styrkort.core.text import without_control_characters
 from styrkort.followup.models import FollowUpPeriod
 from styrkort.followup.selectors import followup_rows
+from styrkort.organisation.audience import Viewer
 from styrkort.organisation.models import Body
 from styrkort.planning.models import PlanItem
 from styrkort.planning.receivers import format_marker
@@ -143,7 +144,7 @@ def _status(status: Status | None) -> ReportStatus | None:
 
 def build_followup_report(
     *,
-    user: Any,
+    viewer: Viewer,
     period: FollowUpPeriod,
     body: Body | None = None,
     status: Status | None = None,
@@ -152,7 +153,9 @@ def build_followup_report(
     options: ReportOptions | None = None,
 ) -> FollowUpReport:
     """The follow-up of a period in the published layout ("Uppdrag 2024 | Kommentar 2024")."""
-    rows = followup_rows(user=user, period=period, body=body, status=status, kind=kind, text=text)
+    rows = followup_rows(
+        viewer=viewer, period=period, body=body, status=status, kind=kind, text=text
+    )
     bodies = list(Body.objects.filter(organisation=period.organisation))
     no_data = next(
         (s for s in default_scale(period.organisation).statuses.all() if not s.is_assessed), None
@@ -182,7 +185,8 @@ def build_followup_report(
                 number=number,
                 kind=item.kind,
                 kind_label=item.get_kind_display(),
-                text=without_control_characters(item.text),
+                text=without_control_characters(item.text)
+                + (f" ({item.shown_ground})" if getattr(item, "redacted", False) else ""),
                 receivers_marker=marker,
                 status=_status(row.overall.status if row.overall else None) or fallback,
                 comments=comments,
