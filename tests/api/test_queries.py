@@ -6,9 +6,9 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from styrkort.economy.models import BudgetAllocation, BudgetFrame, Reallocation
 from styrkort.followup.models import Assessment, FollowUpPeriod

@@ -90,8 +90,9 @@ def test_saving_after_a_revision_updates_the_assessment_written_before_it(db):
     _revise(region)
     t2 = region.periods[1]
     old = region.items[0]
-    new = PlanItem.objects.get(lineage=old.lineage, plan_version__state=PlanVersion.State.ADOPTED,
-                               plan_version__number=2)
+    new = PlanItem.objects.get(
+        lineage=old.lineage, plan_version__state=PlanVersion.State.ADOPTED, plan_version__number=2
+    )
     written = Assessment.objects.get(period=t2, lineage=old.lineage, body=region.bodies[0])
     assert written.item_id == old.pk
     saved, changes = assessment_save(
@@ -103,7 +104,10 @@ def test_saving_after_a_revision_updates_the_assessment_written_before_it(db):
         comment="Skrivet efter revideringen.",
     )
     assert saved.pk == written.pk and changes
-    assert Assessment.objects.filter(period=t2, lineage=old.lineage, body=region.bodies[0]).count() == 1
+    assert (
+        Assessment.objects.filter(period=t2, lineage=old.lineage, body=region.bodies[0]).count()
+        == 1
+    )
     saved.refresh_from_db()
     assert saved.item_id == new.pk and saved.comment == "Skrivet efter revideringen."
 
