@@ -5,10 +5,10 @@ where WeasyPrint took 35–60 s (see README, "Where the numbers stand"). The HTM
 document for screens; the PDF is made from the same report dataclass.
 
 User text never becomes Typst markup. Each template (templates/reports/*.typ) reads its data
-from a JSON file handed to the compiler in memory, and shows every string as a string, so a
-comment holding `#set page(…)`, `$x$`, `*fet*` or `<script>` is printed as written. Images
-(the logo, charts) are handed over the same way, as in-memory files: the compiler reads
-nothing from disk but the templates and the fonts.
+from a JSON file and shows every string as a string, so a comment holding `#set page(…)`,
+`$x$`, `*fet*` or `<script>` is printed as written. The JSON file and the images (the logo,
+charts) are written to a temporary folder that is the compiler's root, so the template can
+read nothing else.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import datetime as dt
 import functools
 import json
 import re
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,14 @@ _DIARY = diary_number_re(list(DiaryStyle))
 IMAGE_SUFFIX = {"image/png": "png", "image/jpeg": "jpg", "image/svg+xml": "svg"}
 
 
+# typst-py keeps Typst's layout cache after a compile and drops an entry only when ten later
+# compiles have not used it (comemo::evict(10) after each). After the whole region's PDF that
+# is some 280 MB that a server worker would hold until ten more PDFs were made; compiling an
+# empty page that many times empties it in about 0.1 s. Done only after large documents.
+CACHE_GENERATIONS = 10
+LARGE_DATA = 200_000  # bytes of JSON: some 60 pages of follow-up
+
+
 class FontMissing(RuntimeError):
     pass
 
@@ -66,18 +75,45 @@ def compile_pdf(template: str, data: dict[str, Any], files: dict[str, bytes]) ->
     `files` (images) beside it, to a tagged PDF/UA-1 document."""
     import typst
 
-    sources = {
-        "main.typ": (TEMPLATES / template).read_bytes(),
-        data["json"]: json.dumps(data, ensure_ascii=False).encode("utf-8"),
-        **files,
-    }
-    pdf = typst.compile(
-        sources,
-        font_paths=_fonts(),
-        ignore_system_fonts=True,
-        pdf_standards=["ua-1"],
-    )
+    with tempfile.TemporaryDirectory(prefix="styrkort-pdf-") as folder:
+        # The data and images go to a folder of their own, the compiler's root: files handed
+        # over in memory are read as Typst source (binary images are refused, and a 1.4 MB
+        # JSON file would be parsed as markup for nothing).
+        root = Path(folder)
+        text = json.dumps(data, ensure_ascii=False)
+        (root / data["json"]).write_text(text, encoding="utf-8")
+        for name, content in files.items():
+            (root / name).write_bytes(content)
+        try:
+            pdf = typst.compile(
+                {"main.typ": (TEMPLATES / template).read_bytes()},
+                root=str(root),
+                font_paths=_fonts(),
+                ignore_system_fonts=True,
+                pdf_standards=["ua-1"],
+            )
+        finally:
+            if len(text) > LARGE_DATA:
+                _release_layout_cache()
     return pdf  # type: ignore[no-any-return]
+
+
+def _release_layout_cache() -> None:
+    """Give back the memory of the last large document (see CACHE_GENERATIONS)."""
+    import ctypes
+    import ctypes.util
+
+    import typst
+
+    for _ in range(CACHE_GENERATIONS + 1):
+        typst.compile(b"", font_paths=_fonts(), ignore_system_fonts=True, format="svg")
+    # The cache's memory goes back to the C allocator, which keeps it for reuse unless asked
+    # to return it to the system (glibc only; elsewhere nothing to do).
+    libc = ctypes.util.find_library("c")
+    if libc:
+        trim = getattr(ctypes.CDLL(libc), "malloc_trim", None)
+        if trim is not None:
+            trim(0)
 
 
 def _colour(value: str, fallback: str) -> str:
@@ -163,8 +199,17 @@ def followup_data(report: FollowUpReport) -> tuple[dict[str, Any], dict[str, byt
 
 
 def render_followup_pdf(report: FollowUpReport) -> bytes:
+    import typst
+
     data, files = followup_data(report)
-    return compile_pdf("followup.typ", data, files)
+    try:
+        return compile_pdf("followup.typ", data, files)
+    except typst.TypstError as exc:
+        # The logo is the one image that comes from outside; a PNG header on a broken file
+        # passes Logo.from_file and fails here.
+        if report.options.logo is not None and "image" in exc.message:
+            raise ValueError(f"Logotypen kunde inte läsas som bild ({exc.message}).") from exc
+        raise
 
 
 def unbroken_numbers(text: str) -> str:
