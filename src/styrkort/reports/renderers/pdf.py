@@ -188,8 +188,7 @@ def followup_data(report: FollowUpReport) -> tuple[dict[str, Any], dict[str, byt
                 "heading": item.heading,
                 "status": status(item.status),
                 "comments": [
-                    {"body": c.body_name, "paragraphs": _paragraphs(c.text)}
-                    for c in item.comments
+                    {"body": c.body_name, "paragraphs": _paragraphs(c.text)} for c in item.comments
                 ],
             }
             for item in report.items
