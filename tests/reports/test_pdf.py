@@ -174,3 +174,33 @@ def test_board_pdf_is_pdf_ua_with_titled_pages(demo):
     # the title page's heading, then one per slide: agenda, the slides, the closing page
     assert tags.count("/H1") == 1
     assert tags.count("/H2") == sum(len(s.slides) for s in deck.sections) + 2
+
+
+def test_a_process_forked_after_making_a_pdf_refuses_instead_of_hanging(demo):
+    """Typst's threads do not survive fork(): the child says so at once."""
+    import os
+    import signal
+
+    from styrkort.reports.renderers.pdf import ForkedAfterCompile, compile_pdf, followup_data
+
+    period = FollowUpPeriod.objects.get(organisation=demo.organisation, year=2024)
+    report = build_followup_report(user=None, period=period)
+    assert FOLLOWUP_FORMATS["pdf"].render(report)[:5] == b"%PDF-"  # Typst's threads start
+    data, files = followup_data(report)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: no database, no pytest, only the compile
+        answer = b"made"
+        # a hang would end after 30 s, as "hung", not hold up the test run
+        signal.signal(signal.SIGALRM, lambda *_: (os.write(write, b"hung"), os._exit(1)))
+        signal.alarm(30)
+        try:
+            compile_pdf("followup.typ", data, files)
+        except ForkedAfterCompile as exc:
+            answer = b"refused: " + str(exc).encode()
+        os.write(write, answer)
+        os._exit(0)
+    os.close(write)
+    answer = os.read(read, 1000).decode()
+    os.waitpid(pid, 0)
+    assert answer.startswith("refused: PDF kan inte skapas i en process som delats"), answer

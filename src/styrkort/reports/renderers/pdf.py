@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import os
 import re
 import tempfile
 from pathlib import Path
@@ -56,6 +57,25 @@ class FontMissing(RuntimeError):
     pass
 
 
+class ForkedAfterCompile(RuntimeError):
+    """Typst lays out on a pool of threads that a fork() does not copy: in a child forked
+    from a process that had compiled, a compile would wait for them forever. Refuse instead.
+    (A server that preloads the app before forking workers is fine: loading compiles nothing.)"""
+
+
+_compiled_in: int | None = None  # the process id that has started Typst's threads
+
+
+def _check_not_forked() -> None:
+    global _compiled_in
+    if _compiled_in is not None and _compiled_in != os.getpid():
+        raise ForkedAfterCompile(
+            "PDF kan inte skapas i en process som delats (fork) efter att föräldern skapat en "
+            "PDF: Typsts trådar följer inte med. Skapa PDF:en i en ny process."
+        )
+    _compiled_in = os.getpid()
+
+
 @functools.cache
 def _fonts() -> Any:
     """The fonts, found once per process (Typst's own system-font scan costs 0.1–0.3 s)."""
@@ -75,6 +95,7 @@ def compile_pdf(template: str, data: dict[str, Any], files: dict[str, bytes]) ->
     `files` (images) beside it, to a tagged PDF/UA-1 document."""
     import typst
 
+    _check_not_forked()
     with tempfile.TemporaryDirectory(prefix="styrkort-pdf-") as folder:
         # The data and images go to a folder of their own, the compiler's root: files handed
         # over in memory are read as Typst source (binary images are refused, and a 1.4 MB
