@@ -11,7 +11,7 @@ from django.utils import timezone
 from styrkort.core.models import Status
 from styrkort.core.status import contrast_text, default_scale
 from styrkort.core.text import without_control_characters
-from styrkort.followup.models import FollowUpPeriod
+from styrkort.followup.models import Assessment, FollowUpPeriod
 from styrkort.followup.selectors import followup_rows
 from styrkort.organisation.models import Body
 from styrkort.planning.models import PlanItem
@@ -160,6 +160,10 @@ def build_followup_report(
     fallback = ReportStatus(
         label=no_data.label if no_data else "Inga data", colour="#6b6b6b", rank=None
     )
+    # The labels once: get_state_display() rebuilds and hashes the (lazy) choices on each call,
+    # a fifth of the build time for 6 000 assessments.
+    states = {value: str(label) for value, label in Assessment.State.choices}
+    kind_labels = {value: str(label) for value, label in PlanItem.Kind.choices}
     items: list[ReportItem] = []
     for number, row in enumerate(rows, start=1):
         item = row.item
@@ -171,7 +175,7 @@ def build_followup_report(
                 body_name=a.body.name,
                 body_abbreviation=a.body.abbreviation,
                 status=_status(a.status),
-                state=a.get_state_display(),
+                state=states.get(a.state, a.state),
                 text=without_control_characters(a.comment),
             )
             for a in row.assessments
@@ -181,7 +185,7 @@ def build_followup_report(
             ReportItem(
                 number=number,
                 kind=item.kind,
-                kind_label=item.get_kind_display(),
+                kind_label=kind_labels.get(item.kind, item.kind),
                 text=without_control_characters(item.text),
                 receivers_marker=marker,
                 status=_status(row.overall.status if row.overall else None) or fallback,
