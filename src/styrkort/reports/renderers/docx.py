@@ -13,7 +13,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from styrkort.reports.builders import FollowUpReport
-from styrkort.reports.charts import render_stacked_png
+from styrkort.reports.renderers.chart import stacked_png
 
 
 def swedish_document() -> Any:
@@ -93,7 +93,7 @@ def render_followup_docx(report: FollowUpReport) -> bytes:
     chart = report.chart
     if chart is not None and report.summary is not None:
         document.add_heading("Sammanfattning", level=1)
-        add_picture(document, render_stacked_png(chart), width_cm=16, alt=chart.text_alternative())
+        add_picture(document, stacked_png(chart), width_cm=16, alt=chart.text_alternative())
         document.add_paragraph(
             f"{chart.title}: nämndens egen status där den finns, annars punktens samlade status.",
             style="Caption",

@@ -9,7 +9,7 @@ from typing import Any
 from django.template.loader import render_to_string
 
 from styrkort.reports.builders import FollowUpReport
-from styrkort.reports.charts import render_stacked_svg
+from styrkort.reports.renderers.chart import stacked_svg
 
 
 def data_uri(data: bytes, content_type: str) -> str:
@@ -22,7 +22,7 @@ def _context(report: FollowUpReport) -> dict[str, Any]:
     return {
         "report": report,
         "chart": chart,
-        "chart_src": data_uri(render_stacked_svg(chart), "image/svg+xml") if chart else "",
+        "chart_src": data_uri(stacked_svg(chart), "image/svg+xml") if chart else "",
         "logo_src": data_uri(logo.data, logo.content_type) if logo else "",
     }
 

@@ -26,7 +26,8 @@ from styrkort.core.dates import MONTH_NAMES
 from styrkort.core.diary import DiaryStyle, diary_number_re
 from styrkort.reports.board import BoardDeck
 from styrkort.reports.builders import FollowUpReport, ReportStatus
-from styrkort.reports.charts import render_stacked_svg, render_svg
+from styrkort.reports.charts import render_svg
+from styrkort.reports.renderers.chart import stacked_svg
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "reports"
 
@@ -173,7 +174,7 @@ def followup_data(report: FollowUpReport) -> tuple[dict[str, Any], dict[str, byt
     chart = report.chart
     chart_data = None
     if chart is not None and report.summary is not None:
-        files["chart.svg"] = render_stacked_svg(chart)
+        files["chart.svg"] = stacked_svg(chart)
         chart_data = {
             "file": "chart.svg",
             "alt": chart.text_alternative(),
