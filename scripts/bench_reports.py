@@ -83,19 +83,21 @@ def bench_reports(console: Any, region: Any, report_on: Any = None) -> dict[str,
     figures (for var/bench.json)."""
     from rich.table import Table
 
+    from styrkort.core.actors import SystemActor
     from styrkort.demo.synthetic import add_board_material
     from styrkort.organisation.models import Body
     from styrkort.reports.board import build_board_deck
     from styrkort.reports.builders import ReportOptions, build_followup_report
     from styrkort.reports.renderers import BOARD_FORMATS, FOLLOWUP_FORMATS
 
+    actor = SystemActor("bench")  # every document is made as the system
     period = region.periods[-1]
     load_before = os.getloadavg()
     # Warm imports (python-docx, openpyxl, matplotlib …) in the parent so children share them,
     # as a server process would have them after its first document. Not a PDF: Typst's thread
     # pool does not survive fork(), so each child starts Typst itself (renderers/pdf.py).
     small = build_followup_report(
-        user=None,
+        user=actor,
         period=region.periods[0],
         body=region.bodies[0],
         kind="goal",
@@ -141,13 +143,13 @@ def bench_reports(console: Any, region: Any, report_on: Any = None) -> dict[str,
         options = ReportOptions(cover=True, contents=True, chart=True)
 
         def make(fmt: Any = fmt, options: ReportOptions = options) -> bytes:
-            return fmt.render(build_followup_report(user=None, period=period, options=options))
+            return fmt.render(build_followup_report(user=actor, period=period, options=options))
 
         row(f"followup_{name}", f"uppföljning, {fmt.label}", _in_child(make), TARGETS[name])
 
     def one_body_pdf() -> bytes:
         report = build_followup_report(
-            user=None,
+            user=actor,
             period=period,
             body=region.bodies[0],
             options=ReportOptions(cover=True, contents=True, chart=True),
@@ -166,11 +168,11 @@ def bench_reports(console: Any, region: Any, report_on: Any = None) -> dict[str,
     for fmt in BOARD_FORMATS.values():
 
         def make_deck(fmt: Any = fmt) -> bytes:
-            return fmt.render(build_board_deck(user=None, body=council, date=report_on))
+            return fmt.render(build_board_deck(user=actor, body=council, date=report_on))
 
         label = f"styrelsens rapport, {fmt.label}"
         row(f"board_{fmt.name}", label, _in_child(make_deck), DECK_TARGET)
-    deck = build_board_deck(user=None, body=council, date=report_on)
+    deck = build_board_deck(user=actor, body=council, date=report_on)
     console.print(table)
     pdf, html = results["followup_pdf"], results["followup_html"]
     ratio = pdf["seconds"] / html["seconds"]

@@ -9,7 +9,7 @@ from xml.etree import ElementTree
 import pytest
 from PIL import Image
 
-from styrkort.reports.charts import Segment, StackedBarChart
+from styrkort.core.charts import Segment, StackedBarChart
 from styrkort.reports.renderers.chart import stacked_png, stacked_svg
 
 SVG = "{http://www.w3.org/2000/svg}"

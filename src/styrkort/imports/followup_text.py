@@ -22,10 +22,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db import transaction
 
+from styrkort.core.actors import Actor
 from styrkort.core.models import Status
 from styrkort.core.status import default_scale, status_by_word
 from styrkort.core.text import normalise_line
@@ -363,7 +363,7 @@ def _norm_key(text: str) -> str:
 
 
 def _resolve_period(
-    actor: Any, organisation: Organisation, year: int, period_name: str | None
+    actor: Actor, organisation: Organisation, year: int, period_name: str | None
 ) -> FollowUpPeriod:
     import datetime as dt
 
@@ -395,7 +395,7 @@ def _resolve_period(
 
 
 def _resolve_plan(
-    actor: Any, organisation: Organisation, year: int, plan_body: Body | None
+    actor: Actor, organisation: Organisation, year: int, plan_body: Body | None
 ) -> Plan:
     if plan_body is None:
         plan_body = (
@@ -421,7 +421,7 @@ def _resolve_plan(
 
 def import_followup(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation,
     data: bytes | str,
     year: int,

@@ -9,9 +9,9 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from styrkort.core.charts import render_png
 from styrkort.core.text import without_control_characters
 from styrkort.reports.board import BoardDeck, Bullet, Slide
-from styrkort.reports.charts import render_png
 
 LANGUAGE = "sv-SE"
 NAVY = "14365D"

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from styrkort.core.charts import HATCHES, StackedBarChart
 from styrkort.core.status import contrast_text
-from styrkort.reports.charts import HATCHES, StackedBarChart
 
 WIDTH = 750  # px; matplotlib's 7.5 in at 100 dpi, the size the documents were laid out for
 ROW, BAR = 42, 26  # px per body, and the bar's height within it

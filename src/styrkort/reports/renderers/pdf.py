@@ -22,11 +22,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from styrkort.core.charts import render_svg
 from styrkort.core.dates import MONTH_NAMES
 from styrkort.core.diary import DiaryStyle, diary_number_re
 from styrkort.reports.board import BoardDeck
 from styrkort.reports.builders import FollowUpReport, ReportStatus
-from styrkort.reports.charts import render_svg
 from styrkort.reports.renderers.chart import stacked_svg
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "reports"

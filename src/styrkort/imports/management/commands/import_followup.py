@@ -5,10 +5,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from styrkort.core.actors import SystemActor
 from styrkort.core.errors import NotFound
 from styrkort.imports.followup_text import FollowUpImportError, import_followup
 from styrkort.organisation.models import Body
 from styrkort.organisation.selectors import sole_organisation
+
+ACTOR = SystemActor("import_followup")
 
 
 class Command(BaseCommand):
@@ -42,7 +45,7 @@ class Command(BaseCommand):
                 if plan_body is None:
                     raise CommandError(f"Nämnden {options['plan_body']!r} finns inte.")
             result = import_followup(
-                actor=None,
+                actor=ACTOR,
                 organisation=organisation,
                 data=data,
                 year=options["year"],

@@ -1,5 +1,6 @@
-"""Charts drawn on the server (matplotlib), shared by screens and documents. The follow-up's
-summary chart (StackedBarChart) is drawn without matplotlib, in reports/renderers/chart.py.
+"""Charts drawn on the server (matplotlib), shared by screens and documents. The stacked
+chart (StackedBarChart) has no matplotlib drawing: the documents that use it draw it directly
+(SVG and PNG in milliseconds).
 
 Each chart comes with its text alternative; series differ by hatching as well as colour, so
 colour is never the only carrier of meaning. Amounts are converted to float only to place
