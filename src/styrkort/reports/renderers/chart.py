@@ -313,11 +313,11 @@ def _hatch_layer(hatch: str, size: tuple[int, int], scale: int) -> Any:
         else:
             draw.ellipse(box, outline=INK, width=width)
     row = Image.new("RGBA", (size[0], tile.height), (0, 0, 0, 0))
-    for x in range(0, size[0], tile.width):
-        row.paste(tile, (x, 0))
+    for left in range(0, size[0], tile.width):
+        row.paste(tile, (left, 0))
     layer = Image.new("RGBA", size, (0, 0, 0, 0))
-    for y in range(0, size[1], tile.height):
-        layer.paste(row, (0, y))
+    for top in range(0, size[1], tile.height):
+        layer.paste(row, (0, top))
     return layer
 
 
