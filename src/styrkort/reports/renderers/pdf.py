@@ -95,8 +95,8 @@ def compile_pdf(template: str, data: dict[str, Any], files: dict[str, bytes]) ->
     """Compile `template` (a file in templates/reports) with `data` as its JSON file and
     `files` (images) beside it, to a tagged PDF/UA-1 document."""
     # One layout thread (read when Typst first starts its pool; an operator may set another
-    # number). Measured on the whole region: the same time on two cores, and a steady peak of
-    # some 250 MB where two threads peaked anywhere from 255 to 330 MB.
+    # number). Measured on the whole region on a shared two-core machine: no slower than two
+    # threads, and a steady peak of some 250 MB where two threads peaked at 255 to 330 MB.
     os.environ.setdefault("RAYON_NUM_THREADS", "1")
     import typst
 
