@@ -124,7 +124,10 @@ class Command(BaseCommand):
             ),
         )
         fmt = FOLLOWUP_FORMATS[options["format"]]
-        data = fmt.render(report)
+        try:
+            data = fmt.render(report)
+        except ValueError as exc:  # a logo that does not decode as the image it claims to be
+            raise CommandError(str(exc)) from exc
         if options.get("output"):
             self._write(options["output"], data)
             self.stderr.write(f"Skrev {options['output']} ({len(data)} byte, {fmt.label}).")
