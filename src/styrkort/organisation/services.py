@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from styrkort.core.audit import create_audited
+from styrkort.core.audit import create_audited, update_audited
 from styrkort.organisation.models import (
     Body,
     Membership,
@@ -18,6 +18,7 @@ from styrkort.organisation.models import (
     Position,
     Role,
     Unit,
+    split_aliases,
 )
 from styrkort.organisation.permissions import forget_memberships, is_admin
 
@@ -66,6 +67,32 @@ def body_create(
     )
     create_audited(actor=actor, organisation=organisation, instance=body)
     return body
+
+
+@transaction.atomic
+def body_set_aliases(*, actor: Any, body: Body, aliases: str | list[str]) -> dict[str, list[Any]]:
+    """Set the other names that importers accept for a body ("Tekniska nämnden, TN").
+
+    An alias that is another body's name, abbreviation or alias would make an imported heading
+    mean two bodies, so it is refused naming both. Returns what changed ({} = nothing).
+    """
+    organisation = body.organisation
+    _require_admin(actor, organisation)
+    names = split_aliases(aliases if isinstance(aliases, str) else ",".join(aliases))
+    own = {body.name.casefold(), body.abbreviation.casefold()}
+    names = [n for n in names if n.casefold() not in own]
+    taken: dict[str, Body] = {}
+    for other in Body.objects.filter(organisation=organisation).exclude(pk=body.pk):
+        for name in other.names():
+            taken.setdefault(name.casefold(), other)
+    for name in names:
+        if name.casefold() in taken:
+            raise ValidationError(
+                {"aliases": f"{name!r} är redan ett namn på {taken[name.casefold()].name}."}
+            )
+    return update_audited(
+        actor=actor, organisation=organisation, instance=body, values={"aliases": ", ".join(names)}
+    )
 
 
 @transaction.atomic
