@@ -403,11 +403,36 @@ def test_only_the_styles_an_organisation_enables_are_found():
 # purpose: "RS 2023/24" is, by definition of the SPACE_YEAR style, a diary number.
 _WORDS = st.sampled_from(
     [
-        "och", "året", "under", "budget", "målet", "uppföljning", "nämnden", "enligt",
-        "Under", "Målet", "Kommunen", "I", "Å", "Se", "Mål", "Utfall", "läsåret", "perioden",
-        "tertial", "delår", "T3", "kl", "sidan", "bilaga", "nr", "år", "april", "mars",
+        "och",
+        "året",
+        "under",
+        "budget",
+        "målet",
+        "uppföljning",
+        "nämnden",
+        "enligt",
+        "Under",
+        "Målet",
+        "Kommunen",
+        "I",
+        "Å",
+        "Se",
+        "Mål",
+        "Utfall",
+        "läsåret",
+        "perioden",
+        "tertial",
+        "delår",
+        "T3",
+        "kl",
+        "sidan",
+        "bilaga",
+        "nr",
+        "år",
+        "april",
+        "mars",
     ]
-)  # fmt: skip
+)
 _ACRONYMS = st.sampled_from(["EU", "SKR", "KPI", "IT", "RS", "HSN", "KS", "LSS", "SFS", "GR"])
 _YEARS = st.integers(1990, 2040)
 _NUMBERISH = st.one_of(

@@ -114,7 +114,8 @@ class ImportResult:
         """Exactly what would be stored, and which lines were left out and why (--dry-run)."""
         out = [
             f"Layout: {self.layout} ({self.layout_title})",
-            f"Format: {self.format}" + (f", teckenkodning {self.encoding}" if self.encoding else ""),
+            f"Format: {self.format}"
+            + (f", teckenkodning {self.encoding}" if self.encoding else ""),
         ]
         if self.answering_body:
             out.append(f"Kommentarer utan nämndrubrik förs till: {self.answering_body}")
@@ -406,7 +407,9 @@ def _write_item(
         )
         if changes:
             result.assessments_written += 1
-            what = "ny kommentar" if changes.get("comment", [0])[0] is None else "kommentaren ändrad"
+            what = (
+                "ny kommentar" if changes.get("comment", [0])[0] is None else "kommentaren ändrad"
+            )
             result.changes.append(f"{label}, {body.abbreviation}: {what}")
     if parsed.key_figure is not None:
         _write_key_figure(actor, result, item, parsed, label, period)

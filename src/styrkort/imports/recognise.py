@@ -76,7 +76,8 @@ def recognise(
     prepared = prepare(source, vocabulary)
     if not prepared.content_indexes():
         raise FollowUpImportError(
-            1, "filen har ingen text; förväntade punkter med status och kommentarer",
+            1,
+            "filen har ingen text; förväntade punkter med status och kommentarer",
             where=source.where,
         )
     candidates = LAYOUTS
@@ -152,8 +153,8 @@ def choose(attempts: list[Attempt], *, forced: bool, where: str) -> ParsedDocume
         )
     raise FollowUpImportError(
         None,
-        f"{NOTHING_FOUND}. Provade layouter: {tried}. Om dokumentet har en annan form, "
-        "beskriv den i ett ärende; ange --layout för att tvinga en",
+        f"{NOTHING_FOUND}. Provade layouter: {tried}. Välj en layout med --layout om "
+        "dokumentet ändå följer en av dem",
     )
 
 
@@ -162,6 +163,6 @@ def _raise_error(failed: list[Attempt], best: Attempt | None) -> ParsedDocument:
     better: then that one's reading stands."""
     error = failed[0].error
     assert error is not None
-    if best is not None and best.document is not None and best.document.coverage >= 0.9:
+    if best is not None and best.document is not None and best.document.coverage >= 0.8:
         return best.document
     raise error

@@ -35,8 +35,16 @@ _LABELLED = re.compile(
     r"bedömd måluppfyllelse|prognos)[^:]{0,30}):\s*(?P<status>.+)$",
     re.IGNORECASE,
 )
-_COMMENT_LABELS = {"kommentar", "kommentarer", "analys", "uppföljning och analys",
-                   "kommentar till bedömningen", "motivering", "bedömning"}  # fmt: skip
+_MENTION = re.compile(r"\b(?:delmål|mål)\s*\d{1,3}(?:\.\d{1,3})*\s*[:.–-]", re.IGNORECASE)
+_COMMENT_LABELS = {
+    "kommentar",
+    "kommentarer",
+    "analys",
+    "uppföljning och analys",
+    "kommentar till bedömningen",
+    "motivering",
+    "bedömning",
+}
 
 
 class AssessedGoalsLayout(Layout):
@@ -48,13 +56,16 @@ class AssessedGoalsLayout(Layout):
         tracker = Tracker(prepared)
         lines = prepared.lines
         content = prepared.content_indexes()
-        starts = [i for i in content if GOAL.match(lines[i].text) and len(lines[i].text) <= 300]
+        starts = [i for i in content if self._starts_goal(lines[i].text)]
         if not starts:
             raise NotThisLayout("inga mål med nummer (som 'Delmål 1' eller 'Mål 2: …')")
         body = options.answering_body
         if body is None:
-            raise self.error(prepared, lines[starts[0]].number,
-                             "dokumentet säger inte vilken nämnd som bedömer målen; ange --body")  # fmt: skip
+            raise self.error(
+                prepared,
+                lines[starts[0]].number,
+                "dokumentet säger inte vilken nämnd som bedömer målen; ange --body",
+            )
         for index in content:
             if index < starts[0]:
                 tracker.skip(index, "inledande text före första målet")
@@ -74,8 +85,13 @@ class AssessedGoalsLayout(Layout):
                 text, text_line = lines[rest[0]].text, lines[rest[0]].number
                 tracker.use(rest[0])
                 rest = rest[1:]
-            item = ParsedItem(line=text_line, text=text, receivers=[body], status=None,
-                              number=match.group("number"))  # fmt: skip
+            item = ParsedItem(
+                line=text_line,
+                text=text,
+                receivers=[body],
+                status=None,
+                number=match.group("number"),
+            )
             found_at = None
             unknown: tuple[int, str] | None = None
             for position, i in enumerate(rest):
@@ -98,8 +114,10 @@ class AssessedGoalsLayout(Layout):
             if found_at is None:
                 for i in rest:
                     tracker.skip(i, "under målet, men målet har ingen bedömning")
-                warnings.append(f"{where} {text_line}: målet {text[:60]!r} har ingen bedömning; "
-                                "det importeras utan status och utan kommentar")  # fmt: skip
+                warnings.append(
+                    f"{where} {text_line}: målet {text[:60]!r} har ingen bedömning; "
+                    "det importeras utan status och utan kommentar"
+                )
                 items.append(item)
                 continue
             assessed += 1
@@ -117,7 +135,11 @@ class AssessedGoalsLayout(Layout):
                 comment = ParsedComment(lines[after[0]].number, body, [], lines[after[0]].number)
                 previous = None
                 for i in after:
-                    joined = previous is not None and i == previous + 1 and not prepared.source.structured()
+                    joined = (
+                        previous is not None
+                        and i == previous + 1
+                        and not prepared.source.structured()
+                    )
                     if joined and comment.paragraphs:
                         comment.paragraphs[-1] += "\n" + lines[i].text
                     else:
@@ -131,6 +153,12 @@ class AssessedGoalsLayout(Layout):
         finish_items(items, warnings, where=where, statuses_expected=False)
         document = ParsedDocument(header=None, items=items, warnings=warnings, layout=self.name)
         return tracker.finish(document, default_reason="passar inte layouten")
+
+    @staticmethod
+    def _starts_goal(text: str) -> bool:
+        """ "Mål 2: Sveriges tryggaste kommun" starts a goal; "Mål 3: God hälsa, mål 4: God
+        utbildning …" lists goals (of Agenda 2030, say) and starts none."""
+        return bool(GOAL.match(text)) and len(text) <= 300 and len(_MENTION.findall(text)) <= 1
 
     @staticmethod
     def _assessment(line: SourceLine, vocabulary: Vocabulary) -> tuple[Status | None, str]:

@@ -85,8 +85,13 @@ class GoalListLayout(Layout):
                         line.number,
                         f"okänd status {cells[-1]!r}; förväntade en av: {vocabulary.status_words}",
                     )
-                item = ParsedItem(line=line.number, text=cells[0], receivers=[body],
-                                  status=status, status_text=cells[-1] if status else "")  # fmt: skip
+                item = ParsedItem(
+                    line=line.number,
+                    text=cells[0],
+                    receivers=[body],
+                    status=status,
+                    status_text=cells[-1] if status else "",
+                )
                 rest = cells[1:-1] if status else cells[1:]
                 if rest:
                     item.comments.append(
@@ -97,7 +102,12 @@ class GoalListLayout(Layout):
                 current, comment, expecting_goal = None, None, True
                 continue
             area = _AREA.match(text)
-            if area and len(text.split()) <= 10 and (expecting_goal or current is None) and not text.endswith("."):
+            if (
+                area
+                and len(text.split()) <= 10
+                and (expecting_goal or current is None)
+                and not text.endswith(".")
+            ):
                 tracker.skip(index, "målområde")
                 current, comment, expecting_goal = None, None, True
                 continue
@@ -108,7 +118,9 @@ class GoalListLayout(Layout):
                 tracker.use(index)
                 continue
             status = vocabulary.status(text)
-            if status is not None or (_status_like(text) and self._ends_block(lines, index, headers)):
+            if status is not None or (
+                _status_like(text) and self._ends_block(lines, index, headers)
+            ):
                 if status is None:
                     raise self.error(
                         prepared,
@@ -135,8 +147,13 @@ class GoalListLayout(Layout):
                 f"{where} {items[-1].line}: sista målet {items[-1].text[:60]!r} har ingen status "
                 "(dokumentet verkar avklippt); en status som redan finns lämnas orörd"
             )
-        document = ParsedDocument(header=lines[headers[0]].text, items=items, warnings=warnings,
-                                  header_line=lines[headers[0]].number, layout=self.name)  # fmt: skip
+        document = ParsedDocument(
+            header=lines[headers[0]].text,
+            items=items,
+            warnings=warnings,
+            header_line=lines[headers[0]].number,
+            layout=self.name,
+        )
         return tracker.finish(document, default_reason="passar inte layouten")
 
     @staticmethod
@@ -146,4 +163,6 @@ class GoalListLayout(Layout):
         if following is None or following in headers:
             return True
         nxt = lines[following].text
-        return bool(_AREA.match(nxt)) or len(nxt.split()) >= 3 and key(nxt) != key(lines[index].text)
+        return bool(_AREA.match(nxt)) or (
+            len(nxt.split()) >= 3 and key(nxt) != key(lines[index].text)
+        )

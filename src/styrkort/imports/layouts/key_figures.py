@@ -90,6 +90,7 @@ def key_figure_line(text: str) -> tuple[str, KeyFigure] | str | None:
 
 def key_figure_row(cells: list[str]) -> tuple[str, KeyFigure] | None:
     """A table row: name, value, target and perhaps a trend, each in its own cell."""
+
     def number(cell: str) -> tuple[str, str] | None:
         parts = cell.replace("%", " % ").split()
         unit = ""
@@ -102,8 +103,9 @@ def key_figure_row(cells: list[str]) -> tuple[str, KeyFigure] | None:
     if value is None or target is None or not any(c.isalpha() for c in cells[0]):
         return None
     trend = cells[3] if len(cells) > 3 and re.fullmatch(_TREND, cells[3], re.IGNORECASE) else ""
-    return cells[0], KeyFigure(_value(value[0]), _value(target[0]),
-                               (value[1] or target[1]).replace("procent", "%"), trend)  # fmt: skip
+    return cells[0], KeyFigure(
+        _value(value[0]), _value(target[0]), (value[1] or target[1]).replace("procent", "%"), trend
+    )
 
 
 class KeyFiguresLayout(Layout):
@@ -130,8 +132,10 @@ class KeyFiguresLayout(Layout):
             elif isinstance(found, str) and (headers or len(figures) >= 1):
                 raise self.error(prepared, line.number, found)
         if not figures or (not headers and len(figures) < 2):
-            raise NotThisLayout("inga rader med nyckeltal, utfall och målvärde (som 'Låg "
-                                "arbetslöshet 2,7 % 3 % +') under en rubrik med Utfall och Mål")  # fmt: skip
+            raise NotThisLayout(
+                "inga rader med nyckeltal, utfall och målvärde (som 'Låg "
+                "arbetslöshet 2,7 % 3 % +') under en rubrik med Utfall och Mål"
+            )
         body = options.answering_body
         items: list[ParsedItem] = []
         warnings: list[str] = []
@@ -149,15 +153,21 @@ class KeyFiguresLayout(Layout):
                 continue
             if index in figures:
                 name, figure = figures[index]
-                current = ParsedItem(line=line.number, text=name,
-                                     receivers=[body] if body else [], status=None,
-                                     key_figure=figure)  # fmt: skip
+                current = ParsedItem(
+                    line=line.number,
+                    text=name,
+                    receivers=[body] if body else [],
+                    status=None,
+                    key_figure=figure,
+                )
                 items.append(current)
                 comment, paragraph_open = None, False
                 tracker.use(index)
                 continue
             if current is None or body is None or line.kind == "heading":
-                tracker.skip(index, "rubrik" if line.kind == "heading" else "text utanför nyckeltalen")
+                tracker.skip(
+                    index, "rubrik" if line.kind == "heading" else "text utanför nyckeltalen"
+                )
                 current = None if line.kind == "heading" else current
                 continue
             status = vocabulary.status(line.text)

@@ -39,7 +39,9 @@ def read_legend(lines: list[SourceLine], vocabulary: Vocabulary) -> list[LegendE
         text = line.text.strip()
         one = _ONE_LINE.match(text)
         if one and is_symbol(one.group("symbol")):
-            entries.append(_entry([line.number], one.group("symbol"), one.group("meaning"), vocabulary))
+            entries.append(
+                _entry([line.number], one.group("symbol"), one.group("meaning"), vocabulary)
+            )
             continue
         if is_alt_text(text) and index + 1 < len(content):
             meaning = content[index + 1].text.strip()

@@ -37,7 +37,9 @@ NUMBERED = re.compile(
     r"(?P<text>.*)$",
     re.IGNORECASE,
 )
-_STATUS_LINE = re.compile(r"^(?:status|bedömning|måluppfyllelse)\s*:\s*(?P<status>.+)$", re.IGNORECASE)
+_STATUS_LINE = re.compile(
+    r"^(?:status|bedömning|måluppfyllelse)\s*:\s*(?P<status>.+)$", re.IGNORECASE
+)
 
 
 @dataclass
@@ -47,14 +49,18 @@ class _Goal:
     line: int
     body: Body | None
     index: int
-    comment_lines: list[tuple[int, str, bool]] = field(default_factory=list)  # (index, text, new paragraph)
+    comment_lines: list[tuple[int, str, bool]] = field(
+        default_factory=list
+    )  # (index, text, new paragraph)
     status: Status | None = None
     status_text: str = ""
 
 
 class NumberedGoalsLayout(Layout):
     name = "numrerade-mål"
-    title = "Numrerade mål under nämndernas rubriker, med kommentarerna längre ned under samma nummer"
+    title = (
+        "Numrerade mål under nämndernas rubriker, med kommentarerna längre ned under samma nummer"
+    )
 
     def parse(self, prepared: Prepared, vocabulary: Vocabulary, options: Options) -> ParsedDocument:
         where = prepared.where
@@ -71,7 +77,9 @@ class NumberedGoalsLayout(Layout):
             else:
                 seen[m.group("number")] = i
         if not repeated:
-            raise NotThisLayout("inga numrerade mål vars nummer kommer igen längre ned med kommentarer")
+            raise NotThisLayout(
+                "inga numrerade mål vars nummer kommer igen längre ned med kommentarer"
+            )
         # The goals: the first run of numbered lines, under body headings.
         first_comment = repeated[0]
         # The comment section starts at the first repeated number (or a heading right before it).
@@ -86,8 +94,13 @@ class NumberedGoalsLayout(Layout):
                 number = match.group("number")
                 if number in goals:
                     break
-                goals[number] = _Goal(number, match.group("text").strip(), line.number,
-                                      body or options.answering_body, index)  # fmt: skip
+                goals[number] = _Goal(
+                    number,
+                    match.group("text").strip(),
+                    line.number,
+                    body or options.answering_body,
+                    index,
+                )
                 tracker.use(index)
                 continue
             named = vocabulary.body(line.text)
@@ -104,8 +117,11 @@ class NumberedGoalsLayout(Layout):
             raise NotThisLayout("inga numrerade mål före kommentarerna")
         for goal in goals.values():
             if goal.body is None:
-                raise self.error(prepared, goal.line,
-                                 f"målet {goal.number} står inte under någon nämnds rubrik; ange --body")  # fmt: skip
+                raise self.error(
+                    prepared,
+                    goal.line,
+                    f"målet {goal.number} står inte under någon nämnds rubrik; ange --body",
+                )
         # The comments, keyed by number.
         current: _Goal | None = None
         new_paragraph = True
@@ -121,8 +137,9 @@ class NumberedGoalsLayout(Layout):
                 tracker.use(index)
                 new_paragraph = True
                 if rest and key(rest) != key(current.text):
-                    self._comment_or_status(current, index, rest, vocabulary, new_paragraph,
-                                            line.number, where)  # fmt: skip
+                    self._comment_or_status(
+                        current, index, rest, vocabulary, new_paragraph, line.number, where
+                    )
                     tracker.use(index)
                     new_paragraph = False
                 continue
@@ -132,16 +149,23 @@ class NumberedGoalsLayout(Layout):
             if line.kind == "heading" and vocabulary.body(line.text) is not None:
                 tracker.skip(index, "nämndrubrik bland kommentarerna")
                 continue
-            self._comment_or_status(current, index, line.text, vocabulary, new_paragraph,
-                                    line.number, where)  # fmt: skip
+            self._comment_or_status(
+                current, index, line.text, vocabulary, new_paragraph, line.number, where
+            )
             tracker.use(index)
             new_paragraph = False
         items: list[ParsedItem] = []
         warnings: list[str] = []
         for goal in goals.values():
             assert goal.body is not None
-            item = ParsedItem(line=goal.line, text=goal.text, receivers=[goal.body],
-                              status=goal.status, number=goal.number, status_text=goal.status_text)  # fmt: skip
+            item = ParsedItem(
+                line=goal.line,
+                text=goal.text,
+                receivers=[goal.body],
+                status=goal.status,
+                number=goal.number,
+                status_text=goal.status_text,
+            )
             paragraphs: list[str] = []
             for _, text, new in goal.comment_lines:
                 if new or not paragraphs:
@@ -150,17 +174,28 @@ class NumberedGoalsLayout(Layout):
                     paragraphs[-1] += "\n" + text
             if paragraphs:
                 first = goal.comment_lines[0][0]
-                item.comments.append(ParsedComment(lines[first].number, goal.body, paragraphs,
-                                                   lines[first].number))  # fmt: skip
+                item.comments.append(
+                    ParsedComment(lines[first].number, goal.body, paragraphs, lines[first].number)
+                )
             else:
-                warnings.append(f"{where} {goal.line}: mål {goal.number} har ingen kommentar längre ned")
+                warnings.append(
+                    f"{where} {goal.line}: mål {goal.number} har ingen kommentar längre ned"
+                )
             items.append(item)
         finish_items(items, warnings, where=where, statuses_expected=False)
         document = ParsedDocument(header=None, items=items, warnings=warnings, layout=self.name)
         return tracker.finish(document, default_reason="passar inte layouten")
 
-    def _comment_or_status(self, goal: _Goal, index: int, text: str, vocabulary: Vocabulary,
-                           new_paragraph: bool, number: int, where: str) -> None:  # fmt: skip
+    def _comment_or_status(
+        self,
+        goal: _Goal,
+        index: int,
+        text: str,
+        vocabulary: Vocabulary,
+        new_paragraph: bool,
+        number: int,
+        where: str,
+    ) -> None:
         labelled = _STATUS_LINE.match(text)
         if labelled:
             status = vocabulary.status(labelled.group("status"))

@@ -59,7 +59,6 @@ class SeedLayout(Layout):
     def parse(self, prepared: Prepared, vocabulary: Vocabulary, options: Options) -> ParsedDocument:
         where = prepared.where
         bodies = vocabulary.bodies
-        statuses = vocabulary.statuses
         tracker = Tracker(prepared)
         paragraphs = self._merge_headings(prepared, prepared.paragraphs(), vocabulary)
         if not paragraphs:
@@ -109,11 +108,14 @@ class SeedLayout(Layout):
         # Does the document have this shape at all? A header, an item line with a receivers
         # marker, or an item with a known status on the line under it.
         claimed = header is not None or any(
-            (len(p.texts) >= 2 and vocabulary.status(_status_text(p.texts[1])) is not None
-             and vocabulary.body(p.texts[0]) is None)
+            (
+                len(p.texts) == 2
+                and vocabulary.status(_status_text(p.texts[1])) is not None
+                and vocabulary.body(p.texts[0]) is None
+            )
             or (has_marker(p.texts[0], bodies) and (len(p.texts) == 1 or opens_item(p)))
             for p in paragraphs
-        )  # fmt: skip
+        )
         if not claimed:
             raise NotThisLayout(
                 "ingen punkt med en status på raden under (som 'Röd') och ingen mottagare "
@@ -210,8 +212,10 @@ class SeedLayout(Layout):
                 current.comments.append(comment)
                 tracker.use(*indexes)
                 continue
-            if len(texts) == 1 and (heading_like(texts[0]) or par.lines[0].kind == "heading"
-                                    and heading_like(texts[0])):  # fmt: skip
+            if len(texts) == 1 and (
+                heading_like(texts[0])
+                or (par.lines[0].kind == "heading" and heading_like(texts[0]))
+            ):
                 body = vocabulary.unknown_body(line_no, texts[0])
                 comment = ParsedComment(line=line_no, body=body)
                 current.comments.append(comment)

@@ -25,7 +25,9 @@ from styrkort.imports.layouts.vocabulary import Vocabulary, heading_like
 from styrkort.imports.records import ParsedComment, ParsedDocument, ParsedItem, SourceLine
 from styrkort.organisation.models import Body
 
-_SEPARATED = re.compile(r"^(?P<text>.+?)(?:\t+|\s{2,}|\s+[–—-]\s+|\s*[:|]\s+)(?P<status>[^\t:|]+?)$")
+_SEPARATED = re.compile(
+    r"^(?P<text>.+?)(?:\t+|\s{2,}|\s+[–—-]\s+|\s*[:|]\s+)(?P<status>[^\t:|]+?)$"
+)
 _LAST_WORDS = re.compile(r"^(?P<text>.+?)\s+(?P<status>(?:\S+\s+){0,2}\S+)$")
 
 
@@ -44,6 +46,12 @@ def status_suffix(line: SourceLine, vocabulary: Vocabulary) -> tuple[str, str, S
         status = vocabulary.status(separated.group("status"))
         if status is not None and len(separated.group("text").split()) >= 2:
             return separated.group("text").strip(), separated.group("status").strip(), status
+    # After a full sentence, a status word ends the line: "… följt planen. Uppfyllt".
+    after_sentence = re.match(r"^(?P<text>.+[.!?])\s+(?P<status>[^.!?]{2,30})$", text)
+    if after_sentence:
+        status = vocabulary.status(after_sentence.group("status"))
+        if status is not None and len(after_sentence.group("status").split()) <= 3:
+            return after_sentence.group("text"), after_sentence.group("status"), status
     match = _LAST_WORDS.match(text)
     if match is None:
         return None
@@ -91,7 +99,9 @@ class StatusSuffixLayout(Layout):
             suffix = found.get(index)
             if suffix is not None:
                 text, written, status = suffix
-                receivers = [body] if body else ([options.answering_body] if options.answering_body else [])
+                receivers = (
+                    [body] if body else ([options.answering_body] if options.answering_body else [])
+                )
                 if not receivers:
                     raise self.error(
                         prepared,
@@ -127,8 +137,12 @@ class StatusSuffixLayout(Layout):
                 tracker.use(index)
                 continue
             if current is None:
-                tracker.skip(index, "rubrik eller text utanför uppdragen" if items else
-                             "inledande text före första uppdraget")  # fmt: skip
+                tracker.skip(
+                    index,
+                    "rubrik eller text utanför uppdragen"
+                    if items
+                    else "inledande text före första uppdraget",
+                )
                 continue
             if line.kind == "heading":
                 # A heading that is no body ends the item's comment: a new section begins.
@@ -137,7 +151,9 @@ class StatusSuffixLayout(Layout):
                 continue
             assert current.receivers
             if comment is None:
-                comment = ParsedComment(line=line.number, body=current.receivers[0], text_line=line.number)
+                comment = ParsedComment(
+                    line=line.number, body=current.receivers[0], text_line=line.number
+                )
                 current.comments.append(comment)
             if paragraph_open and comment.paragraphs:
                 comment.paragraphs[-1] += "\n" + line.text
@@ -153,7 +169,7 @@ class StatusSuffixLayout(Layout):
     def _alone(lines: list[SourceLine], index: int) -> bool:
         before = index == 0 or lines[index - 1].blank
         after = index + 1 >= len(lines) or lines[index + 1].blank
-        return before and after or lines[index].kind == "heading"
+        return (before and after) or lines[index].kind == "heading"
 
 
 def items_follow(index: int, item_at: list[int]) -> bool:

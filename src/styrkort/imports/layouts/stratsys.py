@@ -38,8 +38,9 @@ class PeriodViewLayout(Layout):
         content = prepared.content_indexes()
         receiver_at = [i for i in content if self._is_receiver_line(lines[i].text, vocabulary)]
         if not receiver_at:
-            raise NotThisLayout("ingen rad med bara den mottagande nämnden i parentes, som "
-                                "'(Kommunstyrelsen) .'")  # fmt: skip
+            raise NotThisLayout(
+                "ingen rad med bara den mottagande nämnden i parentes, som '(Kommunstyrelsen) .'"
+            )
         header = None
         header_line = lines[content[0]].number
         for index in content:

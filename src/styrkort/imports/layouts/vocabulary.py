@@ -48,22 +48,28 @@ def is_symbol(text: str) -> bool:
     stripped = text.translate(_INVISIBLE).strip()
     if not stripped or len(stripped) > 4:
         return False
-    return all(
-        unicodedata.category(c) in ("So", "Sk", "Sm") or c == "\u200d" for c in stripped
-    ) and not stripped.isascii()
+    return (
+        all(unicodedata.category(c) in ("So", "Sk", "Sm") or c == "\u200d" for c in stripped)
+        and not stripped.isascii()
+    )
 
 
 def is_alt_text(text: str) -> bool:
     plain = key(text)
-    return bool(_ALT_TEXT.match(plain)) and plain.split()[0] in {
-        "illustration",
-        "ikon",
-        "ikonen",
-        "symbol",
-        "symbolen",
-        "bild",
-        "figur",
-    } and len(plain.split()) <= 8
+    return (
+        bool(_ALT_TEXT.match(plain))
+        and plain.split()[0]
+        in {
+            "illustration",
+            "ikon",
+            "ikonen",
+            "symbol",
+            "symbolen",
+            "bild",
+            "figur",
+        }
+        and len(plain.split()) <= 8
+    )
 
 
 def heading_like(line: str) -> bool:
@@ -152,7 +158,11 @@ class Vocabulary:
         if not best:
             return None
         longest = max(length for length, _, _ in best)
-        top = {(status.pk, start): (status, start) for length, status, start in best if length == longest}
+        top = {
+            (status.pk, start): (status, start)
+            for length, status, start in best
+            if length == longest
+        }
         statuses = {s.pk: s for s, _ in top.values()}
         if len(statuses) != 1:
             return None

@@ -33,9 +33,6 @@ def read_document(data: bytes | str, *, filename: str = "") -> SourceDocument:
         return read_docx(data)
     refuse_binary(kind, data)
     text, encoding = decode(data)
-    if looks_like_html(text, filename):
-        document = read_html(text)
-    else:
-        document = read_text(text)
+    document = read_html(text) if looks_like_html(text, filename) else read_text(text)
     document.encoding = encoding
     return document

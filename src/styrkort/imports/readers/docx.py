@@ -51,7 +51,9 @@ def read_docx(data: bytes) -> SourceDocument:
                 add(block.text, "heading", int(heading.group(1)))
             elif style.strip().lower() in _TITLE:
                 add(block.text, "heading", 1)
-            elif _LIST.search(style) or block._p.pPr is not None and block._p.pPr.numPr is not None:
+            elif _LIST.search(style) or (
+                block._p.pPr is not None and block._p.pPr.numPr is not None
+            ):
                 add(block.text, "item")
             else:
                 add(block.text, "text")

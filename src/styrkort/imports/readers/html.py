@@ -14,8 +14,10 @@ from html.parser import HTMLParser
 from styrkort.core.text import normalise_line
 from styrkort.imports.records import Ignored, SourceDocument, SourceLine
 
-_HTML_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b",
-                         re.IGNORECASE | re.DOTALL)  # fmt: skip
+_HTML_START = re.compile(
+    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b",
+    re.IGNORECASE | re.DOTALL,
+)
 
 # Never content.
 _SKIP_ALWAYS = {"script", "style", "noscript", "template", "svg", "head", "select", "button"}
@@ -38,12 +40,54 @@ _FURNITURE_CLASS = re.compile(
     r"cookie|consent|gdpr|breadcrumb|skip-?link|skiplink|share|social|print-?link", re.IGNORECASE
 )
 _BLOCKS = {
-    "p", "div", "li", "dt", "dd", "blockquote", "pre", "caption", "figcaption", "section",
-    "article", "main", "header", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "ul", "ol",
-    "dl", "body", "td", "th", "address", "center", "summary", "details",
-}  # fmt: skip
-_VOID = {"br", "img", "hr", "input", "meta", "link", "area", "base", "col", "embed", "source",
-         "track", "wbr", "param"}  # fmt: skip
+    "p",
+    "div",
+    "li",
+    "dt",
+    "dd",
+    "blockquote",
+    "pre",
+    "caption",
+    "figcaption",
+    "section",
+    "article",
+    "main",
+    "header",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "table",
+    "ul",
+    "ol",
+    "dl",
+    "body",
+    "td",
+    "th",
+    "address",
+    "center",
+    "summary",
+    "details",
+}
+_VOID = {
+    "br",
+    "img",
+    "hr",
+    "input",
+    "meta",
+    "link",
+    "area",
+    "base",
+    "col",
+    "embed",
+    "source",
+    "track",
+    "wbr",
+    "param",
+}
 
 
 def looks_like_html(text: str, filename: str = "") -> bool:
@@ -94,10 +138,14 @@ class _Reader(HTMLParser):
         elif attributes.get("aria-hidden") == "true" or "hidden" in attributes:
             reason = "dolt på sidan"
         else:
-            found = _FURNITURE_CLASS.search(f"{attributes.get('id', '')} {attributes.get('class', '')}")
+            found = _FURNITURE_CLASS.search(
+                f"{attributes.get('id', '')} {attributes.get('class', '')}"
+            )
             if found:
                 word = found.group(0).lower()
-                reason = "cookie-banner" if word in {"cookie", "consent", "gdpr"} else "sidans verktyg"
+                reason = (
+                    "cookie-banner" if word in {"cookie", "consent", "gdpr"} else "sidans verktyg"
+                )
         starting_skip = reason is not None and self._skip_reason() is None
         if (tag == "main" or attributes.get("role") == "main") and not self.has_main:
             self._flush()

@@ -56,7 +56,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--create-bodies",
             action="store_true",
-            help="Skapa nämnder vars rubriker inte finns i organisationen (visas i förhandsvisningen)",
+            help="Skapa nämnder vars rubriker inte finns i organisationen (de visas i "
+            "förhandsvisningen)",
         )
         parser.add_argument(
             "--dry-run",
