@@ -47,8 +47,10 @@ def read_legend(lines: list[SourceLine], vocabulary: Vocabulary) -> list[LegendE
             meaning = content[index + 1].text.strip()
             if len(meaning.split()) > 10 or is_alt_text(meaning):
                 continue
-            neighbours = content[max(0, index - 4) : index + 4]
-            paired = sum(1 for n in neighbours if is_alt_text(n.text)) >= 2
+            # Entries stand in a run: icon, meaning, icon, meaning.
+            paired = (index >= 2 and is_alt_text(content[index - 2].text)) or (
+                index + 2 < len(content) and is_alt_text(content[index + 2].text)
+            )
             introduced = any(_INTRO.search(n.text) for n in content[max(0, index - 3) : index])
             if paired or introduced:
                 entries.append(

@@ -24,7 +24,7 @@ from styrkort.organisation.models import Body
 
 RECEIVER_RE = re.compile(r"^\(\s*(?P<names>[^()]{2,200}?)\s*\)\s*[.:]?\s*$")
 HEADER_RE = re.compile(r"\bkommentar(?:er)?\b", re.IGNORECASE)
-_SPLIT = re.compile(r"\s*(?:\+|,|;|\boch\b|/)\s*")
+_SPLIT = re.compile(r"\s*(?:\+|,|;|/)\s*")
 
 
 class PeriodViewLayout(Layout):
@@ -138,13 +138,17 @@ class PeriodViewLayout(Layout):
         match = RECEIVER_RE.match(text)
         if match is None:
             return False
-        names = [n for n in _SPLIT.split(match.group("names")) if n.strip()]
+        names = [
+            match.group("names"),
+            *(n for n in _SPLIT.split(match.group("names")) if n.strip()),
+        ]
         return any(vocabulary.body(n) is not None or heading_like(n) for n in names)
 
     def _receivers(self, line: int, text: str, vocabulary: Vocabulary) -> list[Body]:
         match = RECEIVER_RE.match(text)
         assert match is not None
-        names = [n for n in _SPLIT.split(match.group("names")) if n.strip()]
+        whole = match.group("names")
+        names = [whole] if vocabulary.body(whole) else [n for n in _SPLIT.split(whole) if n.strip()]
         found: list[Body] = []
         for name in names:
             body = vocabulary.body(name) or vocabulary.unknown_body(line, name)
