@@ -79,7 +79,17 @@ class Outcome:
 
 
 def evaluate(case: dict[str, Any]) -> Outcome:
-    """Import the case into its configured organisation and compare what was stored."""
+    """Import the case into its configured organisation and compare what was stored; all of
+    it rolled back afterwards, so every case starts from its configuration alone."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        outcome = _evaluate(case)
+        transaction.set_rollback(True)
+    return outcome
+
+
+def _evaluate(case: dict[str, Any]) -> Outcome:
     org = configure(case["configuration"])
     outcome = Outcome(case["file"], case["set"])
     expected = case["expected"]

@@ -127,7 +127,9 @@ class SeedLayout(Layout):
         current: ParsedItem | None = None
         comment: ParsedComment | None = None
 
-        def start_item(line_no: int, title: str, status_word: str | None) -> ParsedItem:
+        def start_item(
+            line_no: int, title: str, status_word: str | None, status_line: int = 0
+        ) -> ParsedItem:
             try:
                 item_text, receivers = parse_marker(title, bodies)
             except UnknownReceiver as exc:
@@ -137,7 +139,7 @@ class SeedLayout(Layout):
                 status = vocabulary.status(status_word)
                 if status is None:
                     raise err(
-                        line_no + 1,
+                        status_line or line_no + 1,
                         f"okänd status {status_word!r}; förväntade en av: "
                         f"{vocabulary.status_words}",
                     )
@@ -179,7 +181,9 @@ class SeedLayout(Layout):
                     continue
                 raise missing_status(par.lines[0].number + 1, texts[0])
             if opens_item(par):
-                current = start_item(line_no, texts[0], _status_text(texts[1]))
+                current = start_item(
+                    line_no, texts[0], _status_text(texts[1]), par.lines[1].number
+                )
                 items.append(current)
                 tracker.use(*indexes[:2])
                 comment = None
@@ -195,7 +199,7 @@ class SeedLayout(Layout):
                     current = cut_off_item(line_no, texts[0])
                     tracker.use(*indexes)
                     continue
-                if not has_marker(texts[0], bodies) and not items and header is None:
+                if not has_marker(texts[0], bodies) and not items:
                     for index in indexes:
                         tracker.skip(index, "inledande text före första punkten")
                     continue

@@ -21,10 +21,11 @@ def read_document(data: bytes | str, *, filename: str = "") -> SourceDocument:
     if isinstance(data, str):
         return read_text(data)
     if len(data) > MAX_BYTES:
+        megabytes = f"{len(data) / 1_000_000:.1f}".replace(".", ",")
         raise FollowUpImportError(
             None,
-            f"filen är {len(data) / 1_000_000:.1f} MB; högst {MAX_BYTES // 1_000_000} MB läses "
-            "in (en publicerad uppföljning är sällan mer än någon MB)".replace(".", ",", 1),
+            f"filen är {megabytes} MB; högst {MAX_BYTES // 1_000_000} MB läses in (en "
+            "publicerad uppföljning är sällan mer än någon MB)",
         )
     if not data.strip():
         raise FollowUpImportError(1, "filen är tom; förväntade punkter med status och kommentarer")

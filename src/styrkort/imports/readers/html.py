@@ -72,6 +72,7 @@ _BLOCKS = {
     "summary",
     "details",
 }
+_PRE_STYLE = re.compile(r"white-space\s*:\s*pre", re.IGNORECASE)
 _VOID = {
     "br",
     "img",
@@ -117,6 +118,10 @@ class _Reader(HTMLParser):
         self.has_main = False
         self.in_main = 0
         self.outside: list[SourceLine] = []  # read before <main> was seen
+        self.pre_classes: set[str] = set()  # classes the page's CSS sets to white-space: pre*
+        self.in_style = False
+        self.style_text: list[str] = []
+        self.pre_depth = 0
 
     # -- where we are ---------------------------------------------------------------------
 
@@ -126,8 +131,19 @@ class _Reader(HTMLParser):
                 return reason
         return None
 
+    def _keeps_lines(self, tag: str, attributes: dict[str, str]) -> bool:
+        """<pre>, or white-space: pre / pre-line / pre-wrap by class or inline style: a line
+        break in the source is a line break on the page (as styrkort's own reports write)."""
+        if tag in ("pre", "textarea"):
+            return True
+        if _PRE_STYLE.search(attributes.get("style", "")):
+            return True
+        return bool(set(attributes.get("class", "").split()) & self.pre_classes)
+
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = {k: v or "" for k, v in attrs}
+        if tag == "style":
+            self.in_style = True
         reason = None
         if tag in _SKIP_ALWAYS:
             reason = "-"  # silently: never text
@@ -153,7 +169,13 @@ class _Reader(HTMLParser):
             self.outside += [line for block in self.blocks for line in block]
             self.blocks = []
         if tag not in _VOID:
+            keeps = self._keeps_lines(tag, attributes) or (
+                bool(self.stack) and self.stack[-1][0] == "\x00pre"
+            )
             self.stack.append((tag, reason))
+            if keeps:
+                self.pre_depth += 1
+                self.stack.append(("\x00pre", None))
             if tag == "main" or attributes.get("role") == "main":
                 self.in_main += 1
         if starting_skip:
@@ -183,6 +205,13 @@ class _Reader(HTMLParser):
                 self.kind = "item"
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "style":
+            self.in_style = False
+            css = "".join(self.style_text)
+            self.style_text = []
+            for rule in re.finditer(r"([^{}]+)\{([^}]*)\}", css):
+                if _PRE_STYLE.search(rule.group(2)):
+                    self.pre_classes.update(re.findall(r"\.([\w-]+)", rule.group(1)))
         if tag in _VOID:
             return
         # Close up to the matching tag; browsers forgive unclosed <p> and <li>, so do we.
@@ -194,6 +223,8 @@ class _Reader(HTMLParser):
             name, _ = self.stack.pop()
             if name == "main":
                 self.in_main -= 1
+            if name == "\x00pre":
+                self.pre_depth -= 1
             if name == tag:
                 break
         if was_skipping and self._skip_reason() is None:
@@ -218,12 +249,19 @@ class _Reader(HTMLParser):
             self._flush()
 
     def handle_data(self, data: str) -> None:
+        if self.in_style:
+            self.style_text.append(data)
         if self._skip_reason() is not None:
             self.skipped.append(data)
             return
         self._text(data)
 
     def _text(self, data: str) -> None:
+        if self.pre_depth <= 0:
+            # Outside <pre> a line break in the source is a space, as a browser shows it.
+            data = data.replace("\r", " ").replace("\n", " ")
+        else:
+            data = data.replace("\r\n", "\n")
         if self.cell is not None:
             self.cell.append(data)
             return
@@ -236,15 +274,17 @@ class _Reader(HTMLParser):
         self.buffer = []
         kind, level = self.kind, self.level
         self.kind, self.level = "text", 0
-        parts = [" ".join(part.split()) for part in text.split("\n")]
-        parts = [p for p in parts if p]
-        if parts:
-            self._add(
-                [
-                    SourceLine(self.buffer_line + offset, part, kind, level)
-                    for offset, part in enumerate(parts)
-                ]
-            )
+        # A blank line inside a <pre> (or pre-line) block separates paragraphs, as in text.
+        block: list[SourceLine] = []
+        for offset, part in enumerate(text.split("\n")):
+            part = " ".join(part.split())
+            if part:
+                block.append(SourceLine(self.buffer_line + offset, part, kind, level))
+            elif block:
+                self._add(block)
+                block = []
+        if block:
+            self._add(block)
 
     def _add(self, block: list[SourceLine]) -> None:
         block = [

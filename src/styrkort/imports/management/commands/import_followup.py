@@ -70,9 +70,10 @@ class Command(BaseCommand):
         try:
             size = path.stat().st_size
             if size > MAX_BYTES:
+                megabytes = f"{size / 1_000_000:.1f}".replace(".", ",")
                 raise CommandError(
-                    f"{path}: filen är {size / 1_000_000:.1f} MB; högst {MAX_BYTES // 1_000_000} "
-                    "MB läses in; inget importerades".replace(".", ",", 1)
+                    f"{path}: filen är {megabytes} MB; högst {MAX_BYTES // 1_000_000} MB läses "
+                    "in; inget importerades"
                 )
             data = path.read_bytes()
         except OSError as exc:
