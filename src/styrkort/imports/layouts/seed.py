@@ -181,9 +181,7 @@ class SeedLayout(Layout):
                     continue
                 raise missing_status(par.lines[0].number + 1, texts[0])
             if opens_item(par):
-                current = start_item(
-                    line_no, texts[0], _status_text(texts[1]), par.lines[1].number
-                )
+                current = start_item(line_no, texts[0], _status_text(texts[1]), par.lines[1].number)
                 items.append(current)
                 tracker.use(*indexes[:2])
                 comment = None
