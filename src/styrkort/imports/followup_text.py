@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from styrkort.core.models import Status
@@ -318,7 +319,17 @@ def import_followup(
         seen: set[int] = set()
         for number, parsed in enumerate(document.items, start=1):
             label = f"Punkt {number} ({parsed.text[:50]}{'…' if len(parsed.text) > 50 else ''})"
-            item = _write_item(actor, result, version, existing, parsed, label, resolve, period)
+            try:
+                item = _write_item(
+                    actor, result, version, existing, parsed, label, resolve, period
+                )
+            except ValidationError as exc:
+                # What the services refuse is still the document's fault: say where it is.
+                raise FollowUpImportError(
+                    parsed.line,
+                    f"punkten {parsed.text[:60]!r} kan inte sparas: {'; '.join(exc.messages)}",
+                    where="Stycke" if result.format == "docx" else "Rad",
+                ) from exc
             seen.add(item.pk)
         for item in existing.values():
             if item.pk not in seen:

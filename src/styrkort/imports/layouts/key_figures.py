@@ -80,6 +80,12 @@ def key_figure_line(text: str) -> tuple[str, KeyFigure] | str | None:
             "(utfall och mål går ihop); skilj dem åt med tabb eller skriv enheten"
         )
     value, unit, target, unit2 = readings[0]
+    if max(len(value.split()), len(target.split())) > 4:
+        # 101 647 110 117 154 174: a trillion is no key figure; cells have run together.
+        return (
+            f"värdena {match.group('numbers').strip()!r} ser ut att vara flera celler som gått "
+            "ihop; skilj dem åt med tabb"
+        )
     return name, KeyFigure(
         value=_value(value),
         target=_value(target),
