@@ -24,7 +24,7 @@ if __name__ == "__main__":
                 "-q",
                 "-s",
                 "-k",
-                "held_out",
+                "refused_and_nothing_crashes",
                 "-p",
                 "no:cacheprovider",
             ],

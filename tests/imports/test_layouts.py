@@ -503,3 +503,26 @@ def test_dry_run_previews_exactly_what_would_be_stored_and_what_was_left_out(org
     assert "   Mottagare: RS. Status: Grön." in preview
     assert "   RS: Patientenkäten visar att 92 % känner sig trygga." in preview
     assert "  Rad 13: '2. Hållbar miljö' (målområde)" in preview
+
+
+STATUS_FIRST = """Mått Utfall 2024 Utfall 2023 Utfall 2022
+Uppfyllt
+Andel elever som når målen i matematik
+Andel, % 92% 91% 88%
+Delvis uppfyllt
+Väntetid till förskoleplats
+Dagar 35 41 38
+Köerna har minskat men inte nog.
+"""
+
+
+def test_status_above_each_item_in_list_views(org):
+    result = run(org, STATUS_FIRST)
+
+    assert result.layout == "status-först"
+    assert read(org) == [
+        ("Andel elever som når målen i matematik", ["RS"], "Grön", {}),
+        ("Väntetid till förskoleplats", ["RS"], "Gul", {"RS": "Köerna har minskat men inte nog."}),
+    ]
+    reasons = {i.text: i.reason for i in result.ignored}
+    assert reasons["Andel, % 92% 91% 88%"] == "mätvärden"

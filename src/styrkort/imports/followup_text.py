@@ -320,9 +320,7 @@ def import_followup(
         for number, parsed in enumerate(document.items, start=1):
             label = f"Punkt {number} ({parsed.text[:50]}{'…' if len(parsed.text) > 50 else ''})"
             try:
-                item = _write_item(
-                    actor, result, version, existing, parsed, label, resolve, period
-                )
+                item = _write_item(actor, result, version, existing, parsed, label, resolve, period)
             except ValidationError as exc:
                 # What the services refuse is still the document's fault: say where it is.
                 raise FollowUpImportError(

@@ -6,6 +6,7 @@ from styrkort.imports.layouts.goal_list import GoalListLayout
 from styrkort.imports.layouts.key_figures import KeyFiguresLayout
 from styrkort.imports.layouts.numbered import NumberedGoalsLayout
 from styrkort.imports.layouts.seed import SeedLayout
+from styrkort.imports.layouts.status_first import StatusFirstLayout
 from styrkort.imports.layouts.status_suffix import StatusSuffixLayout
 from styrkort.imports.layouts.stratsys import PeriodViewLayout
 
@@ -17,6 +18,7 @@ LAYOUTS: list[Layout] = [
     NumberedGoalsLayout(),
     KeyFiguresLayout(),
     AssessedGoalsLayout(),
+    StatusFirstLayout(),
 ]
 BY_NAME = {layout.name: layout for layout in LAYOUTS}
 

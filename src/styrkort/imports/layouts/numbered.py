@@ -67,8 +67,11 @@ class NumberedGoalsLayout(Layout):
         tracker = Tracker(prepared)
         lines = prepared.lines
         content = prepared.content_indexes()
-        numbered = {i: NUMBERED.match(lines[i].text) for i in content}
-        numbered = {i: m for i, m in numbered.items() if m is not None}
+        numbered: dict[int, re.Match[str]] = {}
+        for i in content:
+            match = NUMBERED.match(lines[i].text)
+            if match is not None:
+                numbered[i] = match
         seen: dict[str, int] = {}
         repeated = []
         for i, m in numbered.items():
