@@ -18,11 +18,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from styrkort.core.status import default_scale, status_set_synonyms
+from styrkort.core.status import default_scale
 from styrkort.followup.models import Assessment, IndicatorValue, OverallStatus
 from styrkort.imports.followup_text import FollowUpImportError, import_followup
 from styrkort.organisation.models import Organisation
-from styrkort.organisation.services import body_create, body_set_aliases, organisation_create
+from styrkort.organisation.services import (
+    body_create,
+    body_set_aliases,
+    organisation_create,
+    status_set_synonyms,
+)
 from styrkort.planning.models import PlanItem, Target
 
 FIXTURES = Path(__file__).parent / "fixtures" / "real"

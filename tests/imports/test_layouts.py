@@ -12,10 +12,10 @@ from decimal import Decimal
 
 import pytest
 
-from styrkort.core.status import default_scale, status_set_synonyms
+from styrkort.core.status import default_scale
 from styrkort.followup.models import Assessment, IndicatorValue, OverallStatus
 from styrkort.imports.followup_text import FollowUpImportError, import_followup
-from styrkort.organisation.services import body_set_aliases
+from styrkort.organisation.services import body_set_aliases, status_set_synonyms
 from styrkort.planning.models import PlanItem, Target
 from tests.imports.test_followup_text import db_counts, seed_bytes, seed_lines
 

@@ -158,7 +158,8 @@ def _docx(*blocks: tuple[str, str | list[list[str]]]) -> bytes:
 
 
 def test_a_word_goal_table_is_read_by_its_cells(region):
-    from styrkort.core.status import default_scale, status_set_synonyms
+    from styrkort.core.status import default_scale
+    from styrkort.organisation.services import status_set_synonyms
 
     statuses = {s.label: s for s in default_scale(region.org).statuses.all()}
     status_set_synonyms(actor=None, status=statuses["Grön"], synonyms="Uppfyllt,Ja")
@@ -259,9 +260,9 @@ def test_unknown_bodies_and_statuses_exit_non_zero_and_write_nothing(region, tmp
     assert "Rad 3: okänd status 'Lila'" in _refused_by_command(
         region, tmp_path, "status.txt", unknown_status
     )
-    unknown_body = b"Uppdrag 2024 Kommentar 2024\nG\xc3\xb6r det. (RS)\nGul\n\nKulturn\xc3\xa4mnden\n\nKlart.\n"
+    unknown_body = "Uppdrag 2024 Kommentar 2024\nGör det. (RS)\nGul\n\nKulturnämnden\n\nKlart.\n"
     assert "Rad 5: 'Kulturnämnden' är ingen nämnd" in _refused_by_command(
-        region, tmp_path, "body.txt", unknown_body
+        region, tmp_path, "body.txt", unknown_body.encode()
     )
 
 

@@ -62,8 +62,7 @@ def test_controller_uploads_previews_and_confirms(site, client):
 def test_uploading_the_same_document_again_says_nothing_changes_and_offers_no_save(site, client):
     client = _as(client, site.controller)
     _upload(client, site, seed_bytes())
-    client.post(_url(site, "apply"), {"token": client.session["followup_imports"] and
-                                      list(client.session["followup_imports"])[0]})  # fmt: skip
+    client.post(_url(site, "apply"), {"token": next(iter(client.session["followup_imports"]))})
 
     again = _upload(client, site, seed_bytes())
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from styrkort.core.audit import create_audited, update_audited
+from styrkort.core.audit import create_audited
 from styrkort.core.models import Status, StatusScale
 
 if TYPE_CHECKING:
@@ -58,36 +58,6 @@ def status_scale_create(
         )
         create_audited(actor=actor, organisation=organisation, instance=status)
     return scale
-
-
-@transaction.atomic
-def status_set_synonyms(*, actor: Any, status: Status, synonyms: str | Sequence[str]) -> bool:
-    """Set the other words importers accept for a status ("Ja", "AVSLUTAT", "😊").
-
-    A word that is already another status's label or synonym in the same scale would make an
-    imported status mean two things, so it is refused naming both. Returns whether it changed.
-    """
-    from django.core.exceptions import ValidationError
-
-    words = [synonyms] if isinstance(synonyms, str) else list(synonyms)
-    cleaned: dict[str, str] = {}
-    for word in (w.strip() for part in words for w in part.split(",")):
-        if word and word.casefold() != status.label.casefold():
-            cleaned.setdefault(word.casefold(), word)
-    others = Status.objects.filter(scale=status.scale).exclude(pk=status.pk)
-    for other in others:
-        for word in other.words():
-            if word.casefold() in cleaned:
-                raise ValidationError(
-                    {"synonyms": f"{word!r} är redan ett ord för statusen {other.label}."}
-                )
-    changes = update_audited(
-        actor=actor,
-        organisation=status.scale.organisation,
-        instance=status,
-        values={"synonyms": ",".join(cleaned.values())},
-    )
-    return bool(changes)
 
 
 def default_scale(organisation: Organisation) -> StatusScale:

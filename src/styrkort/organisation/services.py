@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from styrkort.core.audit import create_audited, update_audited
+from styrkort.core.models import Status
 from styrkort.organisation.models import (
     Body,
     Membership,
@@ -93,6 +94,35 @@ def body_set_aliases(*, actor: Any, body: Body, aliases: str | list[str]) -> dic
     return update_audited(
         actor=actor, organisation=organisation, instance=body, values={"aliases": ", ".join(names)}
     )
+
+
+@transaction.atomic
+def status_set_synonyms(*, actor: Any, status: Status, synonyms: str | list[str]) -> bool:
+    """Set the other words importers accept for a status ("Ja", "AVSLUTAT", "😊").
+
+    A word that is already another status's label or synonym in the same scale would make an
+    imported status mean two things, so it is refused naming both. Returns whether it changed.
+    """
+    organisation = status.scale.organisation
+    _require_admin(actor, organisation)
+    words = [synonyms] if isinstance(synonyms, str) else list(synonyms)
+    cleaned: dict[str, str] = {}
+    for word in (w.strip() for part in words for w in part.split(",")):
+        if word and word.casefold() != status.label.casefold():
+            cleaned.setdefault(word.casefold(), word)
+    for other in Status.objects.filter(scale=status.scale).exclude(pk=status.pk):
+        for word in other.words():
+            if word.casefold() in cleaned:
+                raise ValidationError(
+                    {"synonyms": f"{word!r} är redan ett ord för statusen {other.label}."}
+                )
+    changes = update_audited(
+        actor=actor,
+        organisation=organisation,
+        instance=status,
+        values={"synonyms": ",".join(cleaned.values())},
+    )
+    return bool(changes)
 
 
 @transaction.atomic
