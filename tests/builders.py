@@ -2,16 +2,17 @@
 
 import datetime as dt
 
+from styrkort.core.actors import SYSTEM
 from styrkort.followup.services import period_create
 from styrkort.planning.services import item_create, plan_create
 
 
 def plan_with_items(region, *, year=2024, count=3, receivers=("HSN", "RUN"), kind="assignment"):
-    plan = plan_create(actor=None, organisation=region.org, body=region.bodies["RF"], year=year)
+    plan = plan_create(actor=SYSTEM, organisation=region.org, body=region.bodies["RF"], year=year)
     version = plan.versions.get()
     items = [
         item_create(
-            actor=None,
+            actor=SYSTEM,
             version=version,
             kind=kind,
             text=f"Uppdrag {n}: gör något mätbart.",
@@ -24,7 +25,7 @@ def plan_with_items(region, *, year=2024, count=3, receivers=("HSN", "RUN"), kin
 
 def period(region, *, year=2024, name=None, kind="tertial", start=(1, 1), end=(4, 30)):
     return period_create(
-        actor=None,
+        actor=SYSTEM,
         organisation=region.org,
         year=year,
         kind=kind,

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from styrkort.core.actors import SYSTEM
 from styrkort.organisation.models import Body, Organisation
 from styrkort.organisation.services import (
     body_create,
@@ -46,9 +47,11 @@ class Region:
 
 
 def make_region(name: str = "Region Jämtland Härjedalen") -> Region:
-    org = organisation_create(actor=None, name=name, kolada_id="0023")
+    org = organisation_create(actor=SYSTEM, name=name, kolada_id="0023")
     bodies = {
-        abbr: body_create(actor=None, organisation=org, name=n, abbreviation=abbr, kind=k, order=i)
+        abbr: body_create(
+            actor=SYSTEM, organisation=org, name=n, abbreviation=abbr, kind=k, order=i
+        )
         for i, (n, abbr, k) in enumerate(BODIES)
     }
     return Region(org=org, bodies=bodies, users={})
@@ -69,7 +72,7 @@ def region(db) -> Region:
     for username, (role, body) in grants.items():
         user = UserFactory(username=username)
         membership_grant(
-            actor=None,
+            actor=SYSTEM,
             organisation=region.org,
             user=user,
             role=role,
@@ -78,7 +81,7 @@ def region(db) -> Region:
         region.users[username] = user
     other = make_region("Region Västernorrland")
     other_admin = UserFactory(username="other_region_admin")
-    membership_grant(actor=None, organisation=other.org, user=other_admin, role="admin")
+    membership_grant(actor=SYSTEM, organisation=other.org, user=other_admin, role="admin")
     region.users["other_region_admin"] = other_admin
     return region
 

@@ -30,6 +30,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from styrkort.core.actors import SYSTEM
 from styrkort.followup.models import Assessment, FollowUpPeriod
 from styrkort.followup.selectors import items_for_year
 from styrkort.register.services import PointSpec, case_register, decision_record
@@ -57,7 +58,7 @@ def wsgi_app():
 def world(demo, wsgi_app):
     org = demo.organisation
     secret = case_register(
-        actor=None,
+        actor=SYSTEM,
         organisation=org,
         series="RS",
         title="Upphandling av vårdtjänster, anbud",
@@ -66,7 +67,7 @@ def world(demo, wsgi_app):
         secrecy_ground="OSL 19 kap. 3 §",
     )
     decision_record(
-        actor=None,
+        actor=SYSTEM,
         case=secret,
         body=org.bodies.get(abbreviation="RS"),
         decided_on=dt.date(2025, 2, 11),

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from styrkort.core.actors import SYSTEM
 from styrkort.followup.models import Assessment
 from styrkort.planning.models import PlanVersion
 from styrkort.register.models import Case, Decision
@@ -20,7 +21,7 @@ def secret(demo):
     org = demo.organisation
     rs = org.bodies.get(abbreviation="RS")
     case = case_register(
-        actor=None,
+        actor=SYSTEM,
         organisation=org,
         series="RS",
         title=SECRET_TITLE,
@@ -30,7 +31,7 @@ def secret(demo):
         secrecy_ground="OSL 19 kap. 3 §",
     )
     decision = decision_record(
-        actor=None,
+        actor=SYSTEM,
         case=case,
         body=rs,
         decided_on=dt.date(2025, 2, 11),
@@ -76,7 +77,7 @@ def test_public_never_sees_a_secret_case_not_even_in_the_count(demo, secret, ano
 def test_a_public_decision_in_a_secret_case_stays_hidden_from_the_public(demo, secret, anonymous):
     case, _ = secret
     open_decision = decision_record(
-        actor=None,
+        actor=SYSTEM,
         case=case,
         body=case.body,
         decided_on=dt.date(2025, 3, 1),
@@ -174,7 +175,7 @@ def test_a_member_of_another_region_sees_ours_as_the_public_does(demo, as_user):
     outsider = UserFactory(username="vn_admin")
     from styrkort.organisation.services import membership_grant
 
-    membership_grant(actor=None, organisation=other.org, user=outsider, role="admin")
+    membership_grant(actor=SYSTEM, organisation=other.org, user=outsider, role="admin")
     client = as_user(outsider)
     got = _all(client, f"/organisations/{_slug(demo)}/assessments")
     assert {a["state"] for a in got["data"]} == {"approved"}

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from styrkort.core.actors import SYSTEM
 from styrkort.core.models import AuditEvent
 from styrkort.economy.models import Reallocation
 from styrkort.followup.models import Assessment
@@ -217,7 +218,7 @@ def test_controller_reallocates_with_a_swedish_amount_and_the_frame_is_unchanged
 
     org = demo.organisation
     case_register(
-        actor=None,
+        actor=SYSTEM,
         organisation=org,
         series="",
         number="RS/200/2025",

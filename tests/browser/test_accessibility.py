@@ -38,7 +38,7 @@ def test_every_page_type_is_accessible_for_role(site, page, role):
         "matris": site.path("followup:matrix", org.slug, period.pk),
         "matris, filtrerad": site.path("followup:matrix", org.slug, period.pk)
         + "?body=HSN&q=budget",
-        "rapportvy": site.path("followup:report-view", org.slug, period.pk),
+        "rapportvy": site.path("reports:followup-view", org.slug, period.pk),
         "framsteg": site.path("followup:progress", org.slug, period.pk),
         "punkt": site.path("followup:item", org.slug, period.pk, item.pk),
         "sök": site.path("web:search", org.slug) + "?q=RS/673/2024",

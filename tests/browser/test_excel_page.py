@@ -7,6 +7,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from styrkort.core.actors import SYSTEM
 from tests.browser.conftest import assert_accessible, login
 
 pytestmark = pytest.mark.browser
@@ -18,7 +19,9 @@ def _sheet_with_change(site, text: str) -> bytes:
     from styrkort.organisation.models import Body
 
     hsn = Body.objects.get(organisation=site.org, abbreviation="HSN")
-    data = render_sheet(followup_sheet(user=None, period=site.period(), body=hsn), exported_by="t")
+    data = render_sheet(
+        followup_sheet(user=SYSTEM, period=site.period(), body=hsn), exported_by="t"
+    )
     book = load_workbook(io.BytesIO(data))
     book["Uppföljning"]["H2"] = text
     out = io.BytesIO()

@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from styrkort.core.actors import SYSTEM
 from styrkort.followup.models import Assessment, OverallStatus
 from tests.browser.conftest import login
 
@@ -155,7 +156,7 @@ def test_concurrent_edit_shows_both_texts_and_loses_nothing(site, new_page):
     period, item = _item(site)
     colleague = UserFactory(username="hsn2", first_name="Hugo", last_name="Kollega")
     hsn = site.org.bodies.get(abbreviation="HSN")
-    membership_grant(actor=None, organisation=site.org, user=colleague, role="editor", body=hsn)
+    membership_grant(actor=SYSTEM, organisation=site.org, user=colleague, role="editor", body=hsn)
 
     first, second = new_page(), new_page()
     login(first, site, "hsn")

@@ -3,6 +3,7 @@
 from django.contrib.auth import authenticate, get_user_model
 from django.test import RequestFactory
 
+from styrkort.core.actors import SYSTEM
 from styrkort.core.models import AuditEvent
 from styrkort.demo.loader import load_demo
 from styrkort.followup.models import Assessment, OverallStatus
@@ -115,7 +116,7 @@ def test_demo_holds_seed_000s_plan_and_economy(demo):
         Decimal("2181800000"),
         "exkl förtroendevalda",
     )
-    overview = frame_overview(user=None, organisation=demo.organisation, pk=frame.pk)
+    overview = frame_overview(user=SYSTEM, organisation=demo.organisation, pk=frame.pk)
     assert overview.unchanged and len(overview.units) == 7
     moves = [
         (r.from_unit.name, r.to_unit.name, r.amount, r.decision_reference)

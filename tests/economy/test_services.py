@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from styrkort.core.actors import SYSTEM
 from styrkort.economy.models import BudgetFrame, Reallocation
 from styrkort.economy.selectors import frame_overview
 from styrkort.economy.services import frame_create, reallocation_create, year_result_set
@@ -17,11 +18,11 @@ MKR = Decimal(1_000_000)
 @pytest.fixture
 def frame(region):
     staben = unit_create(
-        actor=None, organisation=region.org, body=region.bodies["RS"], name="Regionstaben"
+        actor=SYSTEM, organisation=region.org, body=region.bodies["RS"], name="Regionstaben"
     )
     units = {
         name: unit_create(
-            actor=None,
+            actor=SYSTEM,
             organisation=region.org,
             body=region.bodies["RS"],
             parent=staben,
@@ -45,7 +46,7 @@ def frame(region):
 
     for number in ("RS/673/2024", "RS/102/2024", "RS/1/2025"):
         case_register(
-            actor=None,
+            actor=SYSTEM,
             organisation=region.org,
             series="",
             number=number,
@@ -138,7 +139,7 @@ def test_going_below_zero_needs_the_controllers_explicit_permission(frame):
     region, made, units, _ = frame
     moved = _move(region, made, units, "HR-avdelningen", "Vårdval", 6 * MKR, allow_below_zero=True)
     assert moved.below_zero_allowed
-    overview = frame_overview(user=None, organisation=region.org, pk=made.pk)
+    overview = frame_overview(user=SYSTEM, organisation=region.org, pk=made.pk)
     assert {u.unit.name: u.current for u in overview.units}["HR-avdelningen"] == -MKR
     assert overview.unchanged
 
@@ -177,7 +178,7 @@ def test_floats_are_refused(frame):
 
 def test_split_that_does_not_add_up_is_refused(region):
     staben = unit_create(
-        actor=None, organisation=region.org, body=region.bodies["RS"], name="Staben"
+        actor=SYSTEM, organisation=region.org, body=region.bodies["RS"], name="Staben"
     )
     with pytest.raises(ValidationError, match="summerar"):
         frame_create(

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from styrkort.core.actors import SYSTEM
 from styrkort.economy.models import BudgetFrame, Reallocation
 from styrkort.planning.models import Plan
 
@@ -19,7 +20,7 @@ def frame(demo):
     from styrkort.register.services import case_register
 
     case_register(
-        actor=None,
+        actor=SYSTEM,
         organisation=demo.organisation,
         series="",
         number="RS/200/2025",
@@ -129,7 +130,7 @@ def test_other_region_gets_404_on_budget_and_plans(client, frame):
 
     other = make_region("Region Västernorrland")
     outsider = UserFactory(username="outsider")
-    membership_grant(actor=None, organisation=other.org, user=outsider, role="admin")
+    membership_grant(actor=SYSTEM, organisation=other.org, user=outsider, role="admin")
     client.force_login(outsider)
     slug = frame.organisation.slug
     assert client.get(reverse("economy:index", args=[slug])).status_code == 404
@@ -162,7 +163,7 @@ def test_budget_and_plan_page_queries_do_not_grow_with_reallocations(client, fra
     before = counts()
     for n in range(20):
         reallocation_create(
-            actor=None,
+            actor=SYSTEM,
             frame=frame,
             from_unit=units["Ekonomiavdelningen"],
             to_unit=units["HR-avdelningen"],

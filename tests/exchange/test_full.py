@@ -15,6 +15,7 @@ from django.core.management import CommandError, call_command
 from django.core.management.color import no_style
 from django.db import connection
 
+from styrkort.core.actors import SYSTEM
 from styrkort.core.models import AuditEvent, Status
 from styrkort.exchange.full import (
     EXCLUDED,
@@ -137,7 +138,7 @@ def test_demo_export_import_export_is_byte_identical_and_serves_the_demo(demo):
     assert dump() == first
     # The restored database still serves the demo: the follow-up report is seed 004.
     period = FollowUpPeriod.objects.get(year=2024)
-    text = render_followup_text(build_followup_report(user=None, period=period))
+    text = render_followup_text(build_followup_report(user=SYSTEM, period=period))
     assert normalise(text) == normalise(SEED_BYTES.decode("utf-8"))
     # History, authors and timestamps came back as they were.
     assessment = Assessment.objects.filter(period=period).order_by("pk").first()
@@ -148,7 +149,7 @@ def test_demo_export_import_export_is_byte_identical_and_serves_the_demo(demo):
     # New records get new ids: the id sequences were moved past the restored ones.
     highest = FollowUpPeriod.objects.order_by("-pk").first().pk
     new = period_create(
-        actor=None,
+        actor=SYSTEM,
         organisation=Organisation.objects.get(),
         year=2025,
         kind="tertial",

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from styrkort.core.actors import SYSTEM
 from styrkort.followup.models import Assessment, FollowUpPeriod
 from styrkort.followup.services import assessment_save
 from styrkort.organisation.services import membership_grant, organisation_create
@@ -137,9 +138,9 @@ def test_upload_without_a_file_names_the_field(client, ctx):
 
 
 def test_other_region_sees_nothing(client, ctx):
-    other = organisation_create(actor=None, name="Region Västernorrland")
+    other = organisation_create(actor=SYSTEM, name="Region Västernorrland")
     admin = UserFactory(username="other_region_admin")
-    membership_grant(actor=None, organisation=other, user=admin, role="admin")
+    membership_grant(actor=SYSTEM, organisation=other, user=admin, role="admin")
     client.force_login(admin)
     assert client.get(_urls(ctx)["download"]).status_code == 404
     assert client.get(_urls(ctx)["sheet"]).status_code == 404

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
+from styrkort.core.actors import SYSTEM
 from styrkort.core.models import AuditEvent
 from styrkort.exchange.selectors import followup_sheet
 from styrkort.exchange.services import followup_sheet_import
@@ -374,7 +375,7 @@ def test_sheet_reads_in_a_fixed_number_of_queries(setup):
         followup_sheet(user=region.reader, period=the_period)
     for n in range(30):
         item_create(
-            actor=None,
+            actor=SYSTEM,
             version=items[0].plan_version,
             kind="goal",
             text=f"Mål {n}",

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from styrkort.core.actors import SYSTEM
 from styrkort.core.status import default_scale
 from styrkort.followup.indicators import computed_status
 from styrkort.followup.models import IndicatorValue
@@ -65,7 +66,7 @@ def indicator(region):
 
     plan, _ = plan_with_items(region, count=1)
     figure = item_create(
-        actor=None,
+        actor=SYSTEM,
         version=plan.versions.get(),
         kind="indicator",
         text="Energianvändning",
@@ -73,7 +74,7 @@ def indicator(region):
         direction="lower",
         scope_note="Gäller egna lokaler.",
     )
-    target_set(actor=None, indicator=figure, year=2024, value=Decimal(150))
+    target_set(actor=SYSTEM, indicator=figure, year=2024, value=Decimal(150))
     return region, figure, period(region)
 
 
@@ -107,7 +108,7 @@ def test_only_controllers_enter_values(indicator):
 
 def test_values_go_on_key_figures_only(indicator):
     region, figure, per = indicator
-    goal = item_create(actor=None, version=figure.plan_version, kind="goal", text="Mål")
+    goal = item_create(actor=SYSTEM, version=figure.plan_version, kind="goal", text="Mål")
     with pytest.raises(ValidationError, match="nyckeltal"):
         indicator_value_set(actor=region.controller, indicator=goal, period=per, value=1)
 

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from styrkort.core.actors import SYSTEM
 from styrkort.core.errors import NotFound
 from styrkort.followup.selectors import followup_rows
 from styrkort.followup.services import assessment_save, overall_status_set
@@ -24,14 +25,14 @@ def _assess(region, per, items):
         for abbr in ("HSN", "RUN"):
             body = region.bodies[abbr]
             assessment_save(
-                actor=None,
+                actor=SYSTEM,
                 period=per,
                 item=item,
                 body=body,
                 status=status(region, "green"),
                 comment=f"{abbr} om {item.text}",
             )
-        overall_status_set(actor=None, period=per, item=item, status=status(region, "yellow"))
+        overall_status_set(actor=SYSTEM, period=per, item=item, status=status(region, "yellow"))
 
 
 def _queries(region, per):
@@ -52,7 +53,7 @@ def test_query_count_is_the_same_at_10_and_500_items(region):
     version = plan.versions.get()
     more = [
         item_create(
-            actor=None,
+            actor=SYSTEM,
             version=version,
             kind="goal",
             text=f"Mål {n}",
@@ -78,14 +79,14 @@ def test_rows_hold_assessments_in_body_order_and_the_overall_status(region):
 def test_filters_by_body_kind_text_and_status(region):
     _, items, per = _fill(region, 3)
     version = items[0].plan_version
-    goal = item_create(actor=None, version=version, kind="goal", text="Minska klimatpåverkan.")
-    assert [r.item for r in followup_rows(user=None, period=per, kind="goal")] == [goal]
-    rows = followup_rows(user=None, period=per, body=region.bodies["RUN"])
+    goal = item_create(actor=SYSTEM, version=version, kind="goal", text="Minska klimatpåverkan.")
+    assert [r.item for r in followup_rows(user=SYSTEM, period=per, kind="goal")] == [goal]
+    rows = followup_rows(user=SYSTEM, period=per, body=region.bodies["RUN"])
     assert all([a.body.abbreviation for a in r.assessments] == ["RUN"] for r in rows)
-    assert [r.item for r in followup_rows(user=None, period=per, text="uppdrag 2")] == [items[1]]
-    rows = followup_rows(user=None, period=per, status=status(region, "yellow"))
+    assert [r.item for r in followup_rows(user=SYSTEM, period=per, text="uppdrag 2")] == [items[1]]
+    rows = followup_rows(user=SYSTEM, period=per, status=status(region, "yellow"))
     assert {r.item.kind for r in rows} == {PlanItem.Kind.ASSIGNMENT}
-    assert followup_rows(user=None, period=per, status=status(region, "red")) == []
+    assert followup_rows(user=SYSTEM, period=per, status=status(region, "red")) == []
 
 
 def test_user_of_another_region_gets_not_found(region):
@@ -103,13 +104,18 @@ def test_matrix_cells_counts_and_change_since_previous_period(region):
     red, yellow, green = (status(region, c) for c in ("red", "yellow", "green"))
     for item, before, now in zip(items, [yellow, yellow, None], [green, red, yellow], strict=True):
         if before:
-            overall_status_set(actor=None, period=t1, item=item, status=before)
-        overall_status_set(actor=None, period=t2, item=item, status=now)
+            overall_status_set(actor=SYSTEM, period=t1, item=item, status=before)
+        overall_status_set(actor=SYSTEM, period=t2, item=item, status=now)
     assessment_save(
-        actor=None, period=t2, item=items[0], body=region.bodies["HSN"], status=green, comment="Ok."
+        actor=SYSTEM,
+        period=t2,
+        item=items[0],
+        body=region.bodies["HSN"],
+        status=green,
+        comment="Ok.",
     )
     assessment_save(
-        actor=None,
+        actor=SYSTEM,
         period=t2,
         item=items[0],
         body=region.bodies["KTN"],
@@ -144,11 +150,11 @@ def test_not_assessed_filter_matches_the_not_assessed_count(region):
 
     _, items = plan_with_items(region, count=3)
     per = period(region)
-    overall_status_set(actor=None, period=per, item=items[0], status=status(region, "no-data"))
-    overall_status_set(actor=None, period=per, item=items[1], status=status(region, "red"))
-    data = matrix(user=None, period=per)
+    overall_status_set(actor=SYSTEM, period=per, item=items[0], status=status(region, "no-data"))
+    overall_status_set(actor=SYSTEM, period=per, item=items[1], status=status(region, "red"))
+    data = matrix(user=SYSTEM, period=per)
     assert data.counts[-1] == (None, 2)
-    filtered = matrix(user=None, period=per, status=status(region, "no-data"))
+    filtered = matrix(user=SYSTEM, period=per, status=status(region, "no-data"))
     assert [r.item for r in filtered.rows] == [items[0], items[2]]
 
 
@@ -158,16 +164,16 @@ def test_text_filter_with_a_body_searches_only_that_bodys_comments(region):
     _, items = plan_with_items(region, count=2)
     per = period(region)
     assessment_save(
-        actor=None,
+        actor=SYSTEM,
         period=per,
         item=items[0],
         body=region.bodies["RUN"],
         status=None,
         comment="Vi bygger om busshallen.",
     )
-    both = matrix(user=None, period=per, text="busshallen")
+    both = matrix(user=SYSTEM, period=per, text="busshallen")
     assert [r.item for r in both.rows] == [items[0]]
-    assert matrix(user=None, period=per, text="busshallen", body=region.bodies["HSN"]).rows == []
+    assert matrix(user=SYSTEM, period=per, text="busshallen", body=region.bodies["HSN"]).rows == []
 
 
 def test_item_page_history_shows_only_earlier_periods_of_the_organisation(region):
@@ -178,15 +184,15 @@ def test_item_page_history_shows_only_earlier_periods_of_the_organisation(region
     t2 = period(region, name="Tertial 2 2024", start=(5, 1), end=(8, 31))
     for per, text in ((t1, "Först."), (t2, "Sedan.")):
         assessment_save(
-            actor=None,
+            actor=SYSTEM,
             period=per,
             item=items[0],
             body=region.bodies["HSN"],
             status=None,
             comment=text,
         )
-    assert [h.period for h in item_detail(user=None, period=t2, pk=items[0].pk).history] == [t1]
-    assert item_detail(user=None, period=t1, pk=items[0].pk).history == []
+    assert [h.period for h in item_detail(user=SYSTEM, period=t2, pk=items[0].pk).history] == [t1]
+    assert item_detail(user=SYSTEM, period=t1, pk=items[0].pk).history == []
 
 
 def test_items_of_a_version_not_in_force_are_not_found(region):
@@ -196,12 +202,12 @@ def test_items_of_a_version_not_in_force_are_not_found(region):
     from styrkort.planning.services import item_create, plan_version_adopt
 
     plan, items = plan_with_items(region, count=1)
-    plan_version_adopt(actor=None, version=plan.versions.get(), adopted_on=dt.date(2023, 11, 1))
+    plan_version_adopt(actor=SYSTEM, version=plan.versions.get(), adopted_on=dt.date(2023, 11, 1))
     draft = PlanVersion.objects.create(plan=plan, number=2, label="Revidering")
-    hidden = item_create(actor=None, version=draft, kind="goal", text="Ännu inte beslutat.")
+    hidden = item_create(actor=SYSTEM, version=draft, kind="goal", text="Ännu inte beslutat.")
     per = period(region)
     from styrkort.followup.selectors import item_get
 
-    assert item_get(user=None, period=per, pk=items[0].pk) == items[0]
+    assert item_get(user=SYSTEM, period=per, pk=items[0].pk) == items[0]
     with pytest.raises(NotFound):
-        item_get(user=None, period=per, pk=hidden.pk)
+        item_get(user=SYSTEM, period=per, pk=hidden.pk)

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from styrkort.core.actors import SYSTEM
 from styrkort.followup.models import COMMENT_MAX_LENGTH, Assessment, FollowUpPeriod
 from styrkort.followup.services import period_close
 
@@ -84,7 +85,7 @@ def test_other_region_gets_404_everywhere(client, ctx):
     org, period, item = ctx
     other = make_region("Region Västernorrland")
     outsider = UserFactory(username="outsider")
-    membership_grant(actor=None, organisation=other.org, user=outsider, role="admin")
+    membership_grant(actor=SYSTEM, organisation=other.org, user=outsider, role="admin")
     client.force_login(outsider)
     for url in [
         reverse("followup:matrix", args=[org.slug, period.pk]),
@@ -136,7 +137,7 @@ def test_script_in_a_comment_is_shown_as_text(client, ctx):
     _as(client, "hsn").post(_edit_url(ctx), {"comment": payload, "version": before.version})
     for url in [
         reverse("followup:item", args=[org.slug, period.pk, item.pk]),
-        reverse("followup:report-view", args=[org.slug, period.pk]),
+        reverse("reports:followup-view", args=[org.slug, period.pk]),
         reverse("web:search", args=[org.slug]) + "?q=alert",
     ]:
         html = client.get(url).content.decode()
@@ -147,7 +148,7 @@ def test_script_in_a_comment_is_shown_as_text(client, ctx):
 def test_form_posted_to_a_closed_period_changes_nothing(client, ctx):
     _, period, _ = ctx
     before = _hsn(ctx)
-    period_close(actor=None, period=period)
+    period_close(actor=SYSTEM, period=period)
     response = _as(client, "hsn").post(
         _edit_url(ctx), {"comment": "Sent.", "version": before.version}, follow=True
     )
@@ -174,7 +175,7 @@ def test_start_from_previous_period_copies_texts_into_drafts(client, ctx):
 
     org, _, item = ctx
     new = period_create(
-        actor=None,
+        actor=SYSTEM,
         organisation=org,
         year=2024,
         kind="year",
@@ -204,7 +205,7 @@ def test_matrix_shows_counts_change_and_status_as_text(client, ctx):
 
 def test_diary_numbers_link_to_their_case(client, ctx):
     org, period, _ = ctx
-    html = _as(client, "reader").get(reverse("followup:report-view", args=[org.slug, period.pk]))
+    html = _as(client, "reader").get(reverse("reports:followup-view", args=[org.slug, period.pk]))
     assert 'href="/o/region-jamtland-harjedalen/diariet/KTN/33/2023/"' in html.content.decode()
     found = client.get(reverse("web:search", args=[org.slug]), {"q": "KTN/33/2023"})
     assert "Kollektivtrafiknämnden, Helår 2024" in found.content.decode()
@@ -243,7 +244,7 @@ def test_page_query_counts_do_not_grow_from_10_to_500_items(client, regions):
                     client, reverse("followup:progress", args=[org.slug, period.pk])
                 ),
                 "rapportvy": _count(
-                    client, reverse("followup:report-view", args=[org.slug, period.pk])
+                    client, reverse("reports:followup-view", args=[org.slug, period.pk])
                 ),
                 "översikt": _count(client, reverse("web:organisation", args=[org.slug])),
             }
@@ -273,7 +274,7 @@ def _second_hsn_editor(org):
 
     colleague = UserFactory(username="hsn2")
     hsn = org.bodies.get(abbreviation="HSN")
-    membership_grant(actor=None, organisation=org, user=colleague, role="editor", body=hsn)
+    membership_grant(actor=SYSTEM, organisation=org, user=colleague, role="editor", body=hsn)
     return colleague
 
 
@@ -369,7 +370,7 @@ def test_report_view_marks_its_own_tab_as_current(client, ctx):
     org, period, _ = ctx
     html = (
         _as(client, "reader")
-        .get(reverse("followup:report-view", args=[org.slug, period.pk]))
+        .get(reverse("reports:followup-view", args=[org.slug, period.pk]))
         .content.decode()
     )
     assert 'aria-current="page">Rapportvy' in html

@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from styrkort.core.actors import SYSTEM
 from styrkort.core.status import default_scale
 from styrkort.followup.models import Assessment, IndicatorValue, OverallStatus
 from styrkort.imports.followup_text import FollowUpImportError, import_followup
@@ -46,18 +47,18 @@ def configure(name: str) -> Organisation:
     """The organisation as its configuration says, made through the services."""
     conf = configuration(name)
     org = organisation_create(
-        actor=None, name=conf["organisation"], kind=conf.get("kind", "municipality")
+        actor=SYSTEM, name=conf["organisation"], kind=conf.get("kind", "municipality")
     )
     for order, (body_name, abbreviation, kind, aliases) in enumerate(conf["bodies"]):
         body = body_create(
-            actor=None, organisation=org, name=body_name, abbreviation=abbreviation, kind=kind,
+            actor=SYSTEM, organisation=org, name=body_name, abbreviation=abbreviation, kind=kind,
             order=order,
         )  # fmt: skip
         if aliases:
-            body_set_aliases(actor=None, body=body, aliases=aliases)
+            body_set_aliases(actor=SYSTEM, body=body, aliases=aliases)
     statuses = {s.label: s for s in default_scale(org).statuses.all()}
     for label, words in conf.get("synonyms", {}).items():
-        status_set_synonyms(actor=None, status=statuses[label], synonyms=words)
+        status_set_synonyms(actor=SYSTEM, status=statuses[label], synonyms=words)
     return org
 
 
@@ -102,7 +103,7 @@ def _evaluate(case: dict[str, Any]) -> Outcome:
     data = (FIXTURES / case["file"]).read_bytes()
     try:
         result = import_followup(
-            actor=None, organisation=org, data=data, year=case["year"], filename=case["file"]
+            actor=SYSTEM, organisation=org, data=data, year=case["year"], filename=case["file"]
         )
     except FollowUpImportError as exc:
         outcome.refused, outcome.message = True, str(exc)

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import Workbook
 
+from styrkort.core.actors import SYSTEM
 from styrkort.core.models import AuditEvent
 from styrkort.economy.models import UnitFigure
 from styrkort.followup.models import IndicatorValue
@@ -43,7 +44,7 @@ GOOD = _csv(
 
 
 def test_csv_with_swedish_amounts_is_imported(org):
-    result = import_figures(actor=None, organisation=org, name="t1.csv", data=GOOD)
+    result = import_figures(actor=SYSTEM, organisation=org, name="t1.csv", data=GOOD)
     assert result.ok and len(result.changed) == 3
     figures = {(f.kind, f.unit.name): f.amount for f in UnitFigure.objects.select_related("unit")}
     assert figures == {
@@ -59,9 +60,9 @@ def test_csv_with_swedish_amounts_is_imported(org):
 
 
 def test_second_import_changes_nothing_and_says_so(org):
-    import_figures(actor=None, organisation=org, name="t1.csv", data=GOOD)
+    import_figures(actor=SYSTEM, organisation=org, name="t1.csv", data=GOOD)
     events = AuditEvent.objects.count()
-    again = import_figures(actor=None, organisation=org, name="t1.csv", data=GOOD)
+    again = import_figures(actor=SYSTEM, organisation=org, name="t1.csv", data=GOOD)
     assert again.ok and again.changed == []
     assert "Inga ändringar" in again.summary()
     assert AuditEvent.objects.count() == events
@@ -75,7 +76,7 @@ def test_xlsx_with_number_cells_is_imported_exactly(org):
             ["nyckeltal", "Tertial 1 2025", "Energianvändning", 149.9],
         ]
     )
-    result = import_figures(actor=None, organisation=org, name="t1.xlsx", data=data)
+    result = import_figures(actor=SYSTEM, organisation=org, name="t1.xlsx", data=data)
     assert result.ok
     assert UnitFigure.objects.get().amount == Decimal("45123456.78")
     assert IndicatorValue.objects.get().value == Decimal("149.9")
@@ -92,7 +93,7 @@ def test_problems_name_row_and_column_and_nothing_is_written(org):
         "utfall;Tertial 1 2025;Vårdval;15 xkr",
         "nyckeltal;Tertial 1 2025;Energianvändning;tolv",
     )
-    result = import_figures(actor=None, organisation=org, name="fel.csv", data=data)
+    result = import_figures(actor=SYSTEM, organisation=org, name="fel.csv", data=data)
     assert [(p.row, p.column) for p in result.problems] == [
         (3, "Typ"),
         (4, "Period"),
@@ -109,19 +110,22 @@ def test_problems_name_row_and_column_and_nothing_is_written(org):
 
 def test_missing_column_and_empty_file_are_refused(org):
     result = import_figures(
-        actor=None, organisation=org, name="x.csv", data=_csv("Typ;Namn;Värde", "utfall;Vårdval;1")
+        actor=SYSTEM,
+        organisation=org,
+        name="x.csv",
+        data=_csv("Typ;Namn;Värde", "utfall;Vårdval;1"),
     )
     assert [str(p) for p in result.problems] == [
         "Rad 1, kolumn Period: kolumnen saknas; rubrikraden ska ha Typ, Period, Namn, Värde"
     ]
-    assert not import_figures(actor=None, organisation=org, name="x.csv", data=b"").ok
-    broken = import_figures(actor=None, organisation=org, name="x.xlsx", data=b"not a workbook")
+    assert not import_figures(actor=SYSTEM, organisation=org, name="x.csv", data=b"").ok
+    broken = import_figures(actor=SYSTEM, organisation=org, name="x.xlsx", data=b"not a workbook")
     assert "XLSX" in str(broken.problems[0])
 
 
 def test_excel_windows_csv_is_read(org):
     data = GOOD.decode("utf-8").replace("−", "-").encode("cp1252")
-    result = import_figures(actor=None, organisation=org, name="t1.csv", data=data)
+    result = import_figures(actor=SYSTEM, organisation=org, name="t1.csv", data=data)
     assert result.ok and "Windows-1252" in result.notes[0]
 
 

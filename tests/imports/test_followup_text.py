@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 import styrkort
+from styrkort.core.actors import SYSTEM
 from styrkort.core.audit import history
 from styrkort.core.diary import DiaryNumber, find_diary_numbers
 from styrkort.core.models import AuditEvent
@@ -156,7 +157,7 @@ def expected_seed_comments() -> dict[tuple[int, str], str]:
 
 
 def run_import(region, data: bytes | str, **options):
-    return import_followup(actor=None, organisation=region.org, data=data, year=YEAR, **options)
+    return import_followup(actor=SYSTEM, organisation=region.org, data=data, year=YEAR, **options)
 
 
 def db_counts() -> dict[str, int]:
@@ -340,7 +341,7 @@ def test_seed_diary_number_in_a_comment_stays_verbatim_and_is_found(region):
 def test_demo_region_already_holds_the_seed_so_importing_it_again_changes_nothing(demo):
     before = db_counts()
     result = import_followup(
-        actor=None, organisation=demo.organisation, data=seed_bytes(), year=YEAR
+        actor=SYSTEM, organisation=demo.organisation, data=seed_bytes(), year=YEAR
     )
 
     assert result.changes == []

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 
+from styrkort.core.actors import SYSTEM
 from styrkort.core.status import default_scale
 from styrkort.followup.models import Assessment, IndicatorValue, OverallStatus
 from styrkort.imports.followup_text import FollowUpImportError, import_followup
@@ -31,13 +32,13 @@ SYNONYMS = {
 def org(region):
     statuses = {s.label: s for s in default_scale(region.org).statuses.all()}
     for label, words in SYNONYMS.items():
-        status_set_synonyms(actor=None, status=statuses[label], synonyms=words)
+        status_set_synonyms(actor=SYSTEM, status=statuses[label], synonyms=words)
     return region
 
 
 def run(region, text: str | bytes, **options):
     data = text.encode("utf-8") if isinstance(text, str) else text
-    return import_followup(actor=None, organisation=region.org, data=data, year=YEAR, **options)
+    return import_followup(actor=SYSTEM, organisation=region.org, data=data, year=YEAR, **options)
 
 
 def items(region) -> list[PlanItem]:
@@ -330,7 +331,7 @@ def test_goals_with_assessment_symbols_read_through_the_documents_legend(org):
     # Take the emoji off the scale: only the legend says what they mean here.
     for status in default_scale(org.org).statuses.all():
         words = [w for w in status.words()[1:] if not w.startswith(("😊", "😐", "😒"))]
-        status_set_synonyms(actor=None, status=status, synonyms=words)
+        status_set_synonyms(actor=SYSTEM, status=status, synonyms=words)
     result = run(org, ASSESSED)
 
     assert result.layout == "målbedömning"
@@ -421,7 +422,7 @@ def test_layout_option_forces_a_layout(org):
 
 
 def test_body_headings_match_by_alias(org):
-    body_set_aliases(actor=None, body=org.bodies["HSN"], aliases="Hälso- och sjukvårdsstyrelsen")
+    body_set_aliases(actor=SYSTEM, body=org.bodies["HSN"], aliases="Hälso- och sjukvårdsstyrelsen")
     text = STATUS_LAST.replace("Hälso- och sjukvårdsnämnden", "Hälso- och sjukvårdsstyrelsen")
     run(org, text)
 

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from styrkort.core.actors import SYSTEM
 from styrkort.followup.models import FollowUpPeriod
 from styrkort.imports.followup_text import FollowUpImportError, import_followup
 from styrkort.reports.builders import build_followup_report
@@ -31,7 +32,7 @@ ORG = ["--organisation", "Region Jämtland Härjedalen"]
 
 
 def run(region, data: bytes, **options):
-    return import_followup(actor=None, organisation=region.org, data=data, year=YEAR, **options)
+    return import_followup(actor=SYSTEM, organisation=region.org, data=data, year=YEAR, **options)
 
 
 # --------------------------------------------------------------------------------------------
@@ -76,7 +77,7 @@ def test_a_published_follow_up_as_web_page_or_word_file_reads_back_exactly(demo,
     other = make_region("Region Testlandet")
 
     result = import_followup(
-        actor=None, organisation=other.org, data=data, year=YEAR, filename=f"uppfoljning.{fmt}"
+        actor=SYSTEM, organisation=other.org, data=data, year=YEAR, filename=f"uppfoljning.{fmt}"
     )
 
     assert result.layout == "uppdrag"
@@ -162,8 +163,8 @@ def test_a_word_goal_table_is_read_by_its_cells(region):
     from styrkort.organisation.services import status_set_synonyms
 
     statuses = {s.label: s for s in default_scale(region.org).statuses.all()}
-    status_set_synonyms(actor=None, status=statuses["Grön"], synonyms="Uppfyllt,Ja")
-    status_set_synonyms(actor=None, status=statuses["Röd"], synonyms="Ej uppfyllt,Nej")
+    status_set_synonyms(actor=SYSTEM, status=statuses["Grön"], synonyms="Uppfyllt,Ja")
+    status_set_synonyms(actor=SYSTEM, status=statuses["Röd"], synonyms="Ej uppfyllt,Nej")
     data = _docx(
         ("h1", "Årsredovisning 2024"),
         ("h2", "1. Trygg region"),

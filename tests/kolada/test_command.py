@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from styrkort.core.actors import SYSTEM
 from styrkort.followup.models import IndicatorValue
 from styrkort.followup.services import period_create
 from styrkort.planning.services import item_create, plan_create
@@ -18,9 +19,11 @@ def setup(region, kolada, settings):
     """The region's 2022 and 2023 plans each link a key figure to N00945; whole-year periods
     for both; the command talks to the local stand-in (v2 by its URL)."""
     for year in (2022, 2023):
-        plan = plan_create(actor=None, organisation=region.org, body=region.bodies["RF"], year=year)
+        plan = plan_create(
+            actor=SYSTEM, organisation=region.org, body=region.bodies["RF"], year=year
+        )
         item_create(
-            actor=None,
+            actor=SYSTEM,
             version=plan.versions.get(),
             kind="indicator",
             text="Andel nöjda",
@@ -28,7 +31,7 @@ def setup(region, kolada, settings):
             kolada_kpi="N00945",
         )
         period_create(
-            actor=None,
+            actor=SYSTEM,
             organisation=region.org,
             year=year,
             kind="year",
@@ -83,9 +86,9 @@ def test_years_gender_and_dry_run(setup, kolada):
 
 
 def test_a_year_asked_for_without_a_period_is_reported_skipped(setup):
-    plan = plan_create(actor=None, organisation=setup.org, body=setup.bodies["RF"], year=2024)
+    plan = plan_create(actor=SYSTEM, organisation=setup.org, body=setup.bodies["RF"], year=2024)
     item_create(
-        actor=None,
+        actor=SYSTEM,
         version=plan.versions.get(),
         kind="indicator",
         text="Andel nöjda",

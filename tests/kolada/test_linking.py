@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from styrkort.core.actors import SYSTEM
 from styrkort.core.models import AuditEvent
 from styrkort.planning.diff import version_diff
 from styrkort.planning.forms import ItemForm
@@ -22,13 +23,13 @@ from styrkort.planning.services import (
 
 @pytest.fixture
 def draft(region):
-    plan = plan_create(actor=None, organisation=region.org, body=region.bodies["RS"], year=2025)
+    plan = plan_create(actor=SYSTEM, organisation=region.org, body=region.bodies["RS"], year=2025)
     return plan.versions.get()
 
 
 def _indicator(version, **extra):
     return item_create(
-        actor=None,
+        actor=SYSTEM,
         version=version,
         kind="indicator",
         text="Energianvändning",
@@ -49,7 +50,7 @@ def test_a_kpi_id_is_a_capital_letter_and_five_digits(draft, kpi):
 
 def test_only_key_figures_link_to_kolada(draft):
     with pytest.raises(ValidationError):
-        item_create(actor=None, version=draft, kind="goal", text="Ett mål", kolada_kpi="N00945")
+        item_create(actor=SYSTEM, version=draft, kind="goal", text="Ett mål", kolada_kpi="N00945")
     assert not PlanItem.objects.filter(plan_version=draft).exists()
 
 
@@ -136,13 +137,13 @@ def test_a_reader_cannot_reach_the_item_page(client, region, draft):
 
 def test_a_revision_keeps_the_link_and_the_diff_reports_a_changed_one(region, draft):
     item = _indicator(draft, kolada_kpi="N00945")
-    plan_version_adopt(actor=None, version=draft, adopted_on=dt.date(2024, 11, 26))
-    revision = plan_revision_create(actor=None, plan=draft.plan)
+    plan_version_adopt(actor=SYSTEM, version=draft, adopted_on=dt.date(2024, 11, 26))
+    revision = plan_revision_create(actor=SYSTEM, plan=draft.plan)
     copy = revision.items.get(lineage=item.lineage)
     assert copy.kolada_kpi == "N00945"
     # Unchanged link: no change to report.
     assert version_diff(draft, revision) == []
-    item_update(actor=None, item=copy, kolada_kpi="U07455")
+    item_update(actor=SYSTEM, item=copy, kolada_kpi="U07455")
     (change,) = version_diff(draft, revision)
     assert change.change == "changed"
     assert change.fields == [("Kolada-nyckeltal", "N00945", "U07455")]

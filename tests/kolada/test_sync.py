@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from styrkort.core.actors import SYSTEM
 from styrkort.core.models import AuditEvent
 from styrkort.followup.models import IndicatorValue
 from styrkort.followup.services import (
@@ -26,7 +27,7 @@ KPI = "N00945"
 
 def _whole_year(region, year, name=None):
     return period_create(
-        actor=None,
+        actor=SYSTEM,
         organisation=region.org,
         year=year,
         kind="year",
@@ -38,10 +39,10 @@ def _whole_year(region, year, name=None):
 
 def _indicator(region, year, *, kpi=KPI, text="Nyckeltal från Kolada"):
     plan = Plan.objects.filter(body=region.bodies["RF"], year=year).first() or plan_create(
-        actor=None, organisation=region.org, body=region.bodies["RF"], year=year
+        actor=SYSTEM, organisation=region.org, body=region.bodies["RF"], year=year
     )
     return item_create(
-        actor=None,
+        actor=SYSTEM,
         version=plan.versions.get(),
         kind="indicator",
         text=text,
@@ -59,7 +60,7 @@ def linked(region):
     items = {year: _indicator(region, year) for year in (2022, 2023, 2024)}
     periods = {year: _whole_year(region, year) for year in (2022, 2023, 2024)}
     period_create(
-        actor=None,
+        actor=SYSTEM,
         organisation=region.org,
         year=2023,
         kind="tertial",
@@ -81,7 +82,7 @@ def _stored(region):
 
 def test_values_land_in_each_years_whole_year_period_with_their_source(region, linked, kolada):
     kolada.serve_v3_pages()
-    result = kolada_sync(actor=None, organisation=region.org, client=kolada.client("v3"))
+    result = kolada_sync(actor=SYSTEM, organisation=region.org, client=kolada.client("v3"))
     assert _stored(region) == {
         (2022, "Helår 2022"): (Decimal("45.0"), "kolada", "Källa: Kolada (N00945)"),
         (2023, "Helår 2023"): (Decimal("45.7"), "kolada", "Källa: Kolada (N00945)"),
@@ -110,7 +111,7 @@ def test_progress_is_told_of_each_request_and_page(region, linked, kolada):
 
     kolada.serve_v3_pages()
     kolada_sync(
-        actor=None, organisation=region.org, client=kolada.client("v3"), progress=Recorder()
+        actor=SYSTEM, organisation=region.org, client=kolada.client("v3"), progress=Recorder()
     )
     assert calls == [
         ("begin", 1),
@@ -139,7 +140,7 @@ def test_each_stored_value_is_audited_and_the_run_is_noted(region, linked, kolad
 
 def test_the_system_is_the_actor_from_the_command_line(region, linked, kolada):
     kolada.serve_v3_pages()
-    kolada_sync(actor=None, organisation=region.org, client=kolada.client("v3"))
+    kolada_sync(actor=SYSTEM, organisation=region.org, client=kolada.client("v3"))
     labels = set(
         AuditEvent.objects.filter(model="followup.indicatorvalue").values_list(
             "actor_label", flat=True
@@ -150,9 +151,9 @@ def test_the_system_is_the_actor_from_the_command_line(region, linked, kolada):
 
 def test_running_again_with_the_same_data_changes_nothing(region, linked, kolada):
     kolada.serve_v3_pages()
-    kolada_sync(actor=None, organisation=region.org, client=kolada.client("v3"))
+    kolada_sync(actor=SYSTEM, organisation=region.org, client=kolada.client("v3"))
     stored, events = _stored(region), AuditEvent.objects.count()
-    again = kolada_sync(actor=None, organisation=region.org, client=kolada.client("v3"))
+    again = kolada_sync(actor=SYSTEM, organisation=region.org, client=kolada.client("v3"))
     assert again.stored == [] and len(again.unchanged) == 2
     assert "Inga ändringar." in again.summary()
     assert _stored(region) == stored
@@ -161,12 +162,12 @@ def test_running_again_with_the_same_data_changes_nothing(region, linked, kolada
 
 def test_a_changed_value_in_kolada_updates_only_that_value(region, linked, kolada):
     kolada.serve_v3_pages()
-    kolada_sync(actor=None, organisation=region.org, client=kolada.client("v3"))
+    kolada_sync(actor=SYSTEM, organisation=region.org, client=kolada.client("v3"))
     changed = (
         (kolada.routes[V3_SECOND].body).decode().replace('"value": 45.7', '"value": 46.2').encode()
     )
     kolada.serve_body(V3_SECOND, changed)
-    result = kolada_sync(actor=None, organisation=region.org, client=kolada.client("v3"))
+    result = kolada_sync(actor=SYSTEM, organisation=region.org, client=kolada.client("v3"))
     assert result.stored == ["Nyckeltal från Kolada (N00945), Helår 2023: 46,2 (tidigare 45,7)"]
     assert len(result.unchanged) == 1
     assert _stored(region)[(2023, "Helår 2023")][0] == Decimal("46.2")
@@ -179,10 +180,10 @@ def test_a_value_entered_by_hand_is_replaced_and_the_report_says_what_it_was(
 ):
     items, periods = linked
     indicator_value_set(
-        actor=None, indicator=items[2022], period=periods[2022], value=Decimal("44"), note="Ur ÅR"
+        actor=SYSTEM, indicator=items[2022], period=periods[2022], value=Decimal("44"), note="Ur ÅR"
     )
     kolada.serve_v3_pages()
-    result = kolada_sync(actor=None, organisation=region.org, client=kolada.client("v3"))
+    result = kolada_sync(actor=SYSTEM, organisation=region.org, client=kolada.client("v3"))
     assert "Nyckeltal från Kolada (N00945), Helår 2022: 45 (tidigare 44)" in result.stored
     assert _stored(region)[(2022, "Helår 2022")] == (
         Decimal("45.0"),
@@ -195,14 +196,14 @@ def test_a_status_set_by_hand_is_kept(region, linked, kolada):
     from tests.builders import status
 
     kolada.serve_v3_pages()
-    kolada_sync(actor=None, organisation=region.org, client=kolada.client("v3"))
+    kolada_sync(actor=SYSTEM, organisation=region.org, client=kolada.client("v3"))
     value = IndicatorValue.objects.get(period__name="Helår 2023")
     indicator_status_override(
         actor=region.controller, value=value, status=status(region, "green"), reason="Se ÅR."
     )
     changed = kolada.routes[V3_SECOND].body.replace(b'"value": 45.7', b'"value": 46.2')
     kolada.serve_body(V3_SECOND, changed)
-    kolada_sync(actor=None, organisation=region.org, client=kolada.client("v3"))
+    kolada_sync(actor=SYSTEM, organisation=region.org, client=kolada.client("v3"))
     value.refresh_from_db()
     assert value.value == Decimal("46.2")
     assert (value.override_status.code, value.override_reason) == ("green", "Se ÅR.")
@@ -211,7 +212,7 @@ def test_a_status_set_by_hand_is_kept(region, linked, kolada):
 def test_gender_selects_the_womens_values(region, linked, kolada):
     kolada.serve_v3_pages()
     result = kolada_sync(
-        actor=None, organisation=region.org, gender="K", client=kolada.client("v3")
+        actor=SYSTEM, organisation=region.org, gender="K", client=kolada.client("v3")
     )
     assert _stored(region) == {
         (2022, "Helår 2022"): (Decimal("48.7"), "kolada", "Källa: Kolada (N00945, kvinnor)"),
@@ -226,7 +227,7 @@ def test_gender_selects_the_womens_values(region, linked, kolada):
 def test_v2_with_periods_as_numbers_and_chosen_years(region, linked, kolada):
     kolada.serve_v2_pages()
     result = kolada_sync(
-        actor=None, organisation=region.org, years=[2023, 2022], client=kolada.client("v2")
+        actor=SYSTEM, organisation=region.org, years=[2023, 2022], client=kolada.client("v2")
     )
     assert result.years == [2022, 2023] and result.pages == 2
     assert _stored(region) == {
@@ -238,7 +239,7 @@ def test_v2_with_periods_as_numbers_and_chosen_years(region, linked, kolada):
 def test_a_year_without_a_whole_year_period_is_skipped_and_not_fetched(region, kolada):
     _indicator(region, 2022)
     period_create(
-        actor=None,
+        actor=SYSTEM,
         organisation=region.org,
         year=2022,
         kind="tertial",
@@ -246,7 +247,7 @@ def test_a_year_without_a_whole_year_period_is_skipped_and_not_fetched(region, k
         starts_on=dt.date(2022, 9, 1),
         ends_on=dt.date(2022, 12, 31),
     )
-    result = kolada_sync(actor=None, organisation=region.org, client=kolada.client("v3"))
+    result = kolada_sync(actor=SYSTEM, organisation=region.org, client=kolada.client("v3"))
     assert result.skipped == [
         "Nyckeltal från Kolada (N00945) 2022: Region Jämtland Härjedalen har ingen "
         "helårsperiod för 2022"
@@ -259,7 +260,7 @@ def test_values_with_more_than_four_decimals_are_rounded_half_up(region, kolada)
         _indicator(region, year, kpi="U07455")
         _whole_year(region, year)
     kolada.serve("/v3/data/kpi/U07455/municipality/0023/year/2022,2023", "v3_U07455_0023.json")
-    kolada_sync(actor=None, organisation=region.org, client=kolada.client("v3"))
+    kolada_sync(actor=SYSTEM, organisation=region.org, client=kolada.client("v3"))
     assert {y: v[0] for (y, _), v in _stored(region).items()} == {
         2022: Decimal("71"),
         2023: Decimal("73.1235"),
@@ -270,7 +271,7 @@ def test_two_kpis_are_fetched_in_one_request_each(region, linked, kolada):
     _indicator(region, 2023, kpi="U07455", text="Andra nyckeltalet")
     kolada.serve_v3_pages()
     kolada.serve("/v3/data/kpi/U07455/municipality/0023/year/2023", "v3_U07455_0023.json")
-    result = kolada_sync(actor=None, organisation=region.org, client=kolada.client("v3"))
+    result = kolada_sync(actor=SYSTEM, organisation=region.org, client=kolada.client("v3"))
     assert result.requests == 2 and result.pages == 4
     assert len(result.stored) == 3
     values = {
@@ -304,7 +305,7 @@ def test_any_failure_stores_nothing(region, linked, kolada, failure, error, mess
         kolada.slow(second, "v3_U07455_0023.json", delay=3)
     events = AuditEvent.objects.count()
     with pytest.raises(error, match=message.replace("[", "\\[").replace("]", "\\]")):
-        kolada_sync(actor=None, organisation=region.org, client=kolada.client("v3", timeout=0.5))
+        kolada_sync(actor=SYSTEM, organisation=region.org, client=kolada.client("v3", timeout=0.5))
     assert V3_FIRST in kolada.requests and second in kolada.requests
     assert IndicatorValue.objects.count() == 0
     assert AuditEvent.objects.count() == events
@@ -314,7 +315,7 @@ def test_a_broken_second_page_stores_nothing_from_the_first(region, linked, kola
     kolada.serve(V3_FIRST, "v3_N00945_0023_page1.json")
     kolada.serve(V3_SECOND, "malformed_truncated.json")
     with pytest.raises(KoladaMalformed, match="sida 2"):
-        kolada_sync(actor=None, organisation=region.org, client=kolada.client("v3"))
+        kolada_sync(actor=SYSTEM, organisation=region.org, client=kolada.client("v3"))
     assert IndicatorValue.objects.count() == 0
 
 
@@ -323,7 +324,7 @@ def test_connection_refused_stores_nothing(region, linked, closed_port):
 
     client = KoladaClient(base_url=f"http://127.0.0.1:{closed_port}/v3", version="", timeout=2)
     with pytest.raises(KoladaUnavailable, match="nekades"):
-        kolada_sync(actor=None, organisation=region.org, client=client)
+        kolada_sync(actor=SYSTEM, organisation=region.org, client=client)
     assert IndicatorValue.objects.count() == 0
 
 
@@ -332,7 +333,7 @@ def test_a_value_too_large_to_hold_stores_nothing(region, linked, kolada):
     huge = kolada.routes[V3_SECOND].body.replace(b'"value": 45.7', b'"value": 1e17')
     kolada.serve_body(V3_SECOND, huge)
     with pytest.raises(ValidationError, match="för stort"):
-        kolada_sync(actor=None, organisation=region.org, client=kolada.client("v3"))
+        kolada_sync(actor=SYSTEM, organisation=region.org, client=kolada.client("v3"))
     assert IndicatorValue.objects.count() == 0
 
 
@@ -340,7 +341,7 @@ def test_dry_run_fetches_and_reports_but_stores_nothing(region, linked, kolada):
     kolada.serve_v3_pages()
     events = AuditEvent.objects.count()
     result = kolada_sync(
-        actor=None, organisation=region.org, dry_run=True, client=kolada.client("v3")
+        actor=SYSTEM, organisation=region.org, dry_run=True, client=kolada.client("v3")
     )
     assert len(result.stored) == 2
     assert result.summary().startswith("Provkörning: inget sparades.")
@@ -350,12 +351,12 @@ def test_dry_run_fetches_and_reports_but_stores_nothing(region, linked, kolada):
 def test_closed_period_is_skipped_unless_nothing_would_change(region, linked, kolada):
     _, periods = linked
     kolada.serve_v3_pages()
-    kolada_sync(actor=None, organisation=region.org, client=kolada.client("v3"))
-    period_close(actor=None, period=periods[2022])
-    period_close(actor=None, period=periods[2023])
+    kolada_sync(actor=SYSTEM, organisation=region.org, client=kolada.client("v3"))
+    period_close(actor=SYSTEM, period=periods[2022])
+    period_close(actor=SYSTEM, period=periods[2023])
     changed = kolada.routes[V3_SECOND].body.replace(b'"value": 45.7', b'"value": 46.2')
     kolada.serve_body(V3_SECOND, changed)
-    result = kolada_sync(actor=None, organisation=region.org, client=kolada.client("v3"))
+    result = kolada_sync(actor=SYSTEM, organisation=region.org, client=kolada.client("v3"))
     assert result.unchanged == ["Nyckeltal från Kolada (N00945), Helår 2022: 45 (tidigare 45)"]
     assert (
         "Nyckeltal från Kolada (N00945), Helår 2023: 46,2 (tidigare 45,7): perioden Helår 2023 "
@@ -377,16 +378,16 @@ def test_a_reader_may_not_sync_and_nothing_is_fetched(region, linked, kolada):
 
 
 def test_an_organisation_without_kolada_id_is_told_where_to_set_it(db, kolada):
-    org = organisation_create(actor=None, name="Region Utan Id")
+    org = organisation_create(actor=SYSTEM, name="Region Utan Id")
     with pytest.raises(ValidationError, match="inget giltigt Kolada-id \\(tomt\\)"):
-        kolada_sync(actor=None, organisation=org, client=kolada.client("v3"))
+        kolada_sync(actor=SYSTEM, organisation=org, client=kolada.client("v3"))
     assert kolada.requests == []
 
 
 def test_nothing_linked_is_said_plainly(region, kolada):
     _whole_year(region, 2023)
     result = kolada_sync(
-        actor=None, organisation=region.org, years=[2023], client=kolada.client("v3")
+        actor=SYSTEM, organisation=region.org, years=[2023], client=kolada.client("v3")
     )
     assert "Inga nyckeltal är kopplade till Kolada" in result.summary()
     assert kolada.requests == []
@@ -394,16 +395,16 @@ def test_nothing_linked_is_said_plainly(region, kolada):
 
 def test_bad_gender_and_year_are_refused(region, linked, kolada):
     with pytest.raises(ValidationError, match="välj T, K eller M"):
-        kolada_sync(actor=None, organisation=region.org, gender="X", client=kolada.client())
+        kolada_sync(actor=SYSTEM, organisation=region.org, gender="X", client=kolada.client())
     with pytest.raises(ValidationError, match="ange ett år 1990–2100"):
-        kolada_sync(actor=None, organisation=region.org, years=[23], client=kolada.client())
+        kolada_sync(actor=SYSTEM, organisation=region.org, years=[23], client=kolada.client())
     assert kolada.requests == []
 
 
 def test_the_latest_ending_whole_year_period_is_chosen(region):
     _whole_year(region, 2023, name="Helår 2023 (preliminärt)")
     last = period_create(
-        actor=None,
+        actor=SYSTEM,
         organisation=region.org,
         year=2023,
         kind="year",
@@ -436,9 +437,9 @@ def test_queries_do_not_grow_with_the_number_of_key_figures(region, linked, kola
     kolada.serve("/v3/data/kpi/U07455/municipality/0023/year/2022,2023,2024", "v3_U07455_0023.json")
 
     def rerun_queries():
-        kolada_sync(actor=None, organisation=region.org, client=kolada.client("v3"))
+        kolada_sync(actor=SYSTEM, organisation=region.org, client=kolada.client("v3"))
         with CaptureQueriesContext(connection) as queries:
-            result = kolada_sync(actor=None, organisation=region.org, client=kolada.client("v3"))
+            result = kolada_sync(actor=SYSTEM, organisation=region.org, client=kolada.client("v3"))
         assert result.stored == []
         return len(queries)
 
@@ -454,7 +455,7 @@ def test_the_key_figure_page_shows_the_source(client, region, linked, kolada):
 
     _, periods = linked
     kolada.serve_v3_pages()
-    kolada_sync(actor=None, organisation=region.org, client=kolada.client("v3"))
+    kolada_sync(actor=SYSTEM, organisation=region.org, client=kolada.client("v3"))
     client.force_login(region.reader)
     page = client.get(reverse("followup:indicators", args=[region.org.slug, periods[2023].pk]))
     assert page.status_code == 200

@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from styrkort.core.actors import SYSTEM
 from styrkort.core.audit import history
 from styrkort.core.status import default_scale
 from styrkort.organisation.models import Body
@@ -12,7 +13,7 @@ from styrkort.organisation.services import body_set_aliases, status_set_synonyms
 def test_aliases_are_stored_cleaned_and_audited(region):
     hsn = region.bodies["HSN"]
     changes = body_set_aliases(
-        actor=None,
+        actor=SYSTEM,
         body=hsn,
         aliases=" Hälso- och sjukvårdsstyrelsen ,HSN, hälso- och sjukvårdsstyrelsen,Vårdnämnden",
     )
@@ -27,7 +28,7 @@ def test_aliases_are_stored_cleaned_and_audited(region):
 
 def test_an_alias_that_names_another_body_is_refused(region):
     with pytest.raises(ValidationError, match="'RS' är redan ett namn på Regionstyrelsen"):
-        body_set_aliases(actor=None, body=region.bodies["HSN"], aliases="RS")
+        body_set_aliases(actor=SYSTEM, body=region.bodies["HSN"], aliases="RS")
     assert Body.objects.get(abbreviation="HSN", organisation=region.org).aliases == ""
 
 
@@ -39,7 +40,7 @@ def test_only_the_admin_sets_aliases(region):
 
 def test_status_synonyms_are_set_and_may_not_name_another_status(region):
     statuses = {s.label: s for s in default_scale(region.org).statuses.all()}
-    assert status_set_synonyms(actor=None, status=statuses["Grön"], synonyms=["Ja", "AVSLUTAT"])
+    assert status_set_synonyms(actor=SYSTEM, status=statuses["Grön"], synonyms=["Ja", "AVSLUTAT"])
     assert statuses["Grön"].words() == ["Grön", "Ja", "AVSLUTAT"]
     with pytest.raises(ValidationError, match="'Ja' är redan ett ord för statusen Grön"):
-        status_set_synonyms(actor=None, status=statuses["Röd"], synonyms="Nej,ja")
+        status_set_synonyms(actor=SYSTEM, status=statuses["Röd"], synonyms="Nej,ja")

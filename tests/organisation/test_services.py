@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from styrkort.core.actors import SYSTEM
 from styrkort.core.audit import history
 from styrkort.organisation.models import Body, Membership, Unit
 from styrkort.organisation.permissions import roles_in
@@ -39,7 +40,11 @@ def test_admin_creates_body_and_it_is_audited(region):
 def test_duplicate_abbreviation_is_refused(region):
     with pytest.raises(ValidationError):
         body_create(
-            actor=None, organisation=region.org, name="Annan", abbreviation="HSN", kind="committee"
+            actor=SYSTEM,
+            organisation=region.org,
+            name="Annan",
+            abbreviation="HSN",
+            kind="committee",
         )
 
 
@@ -48,16 +53,16 @@ def test_unit_of_another_organisation_is_refused(region):
 
     other = make_region("Region Gävleborg")
     with pytest.raises(ValidationError):
-        unit_create(actor=None, organisation=region.org, body=other.bodies["RS"], name="Staben")
+        unit_create(actor=SYSTEM, organisation=region.org, body=other.bodies["RS"], name="Staben")
     assert not Unit.objects.filter(name="Staben").exists()
 
 
 def test_editor_needs_a_body_and_reader_must_not_have_one(region):
     with pytest.raises(ValidationError):
-        membership_grant(actor=None, organisation=region.org, user=region.reader, role="editor")
+        membership_grant(actor=SYSTEM, organisation=region.org, user=region.reader, role="editor")
     with pytest.raises(ValidationError):
         membership_grant(
-            actor=None,
+            actor=SYSTEM,
             organisation=region.org,
             user=region.reader,
             role="reader",
@@ -67,5 +72,5 @@ def test_editor_needs_a_body_and_reader_must_not_have_one(region):
 
 
 def test_granting_the_same_role_twice_keeps_one_membership(region):
-    membership_grant(actor=None, organisation=region.org, user=region.reader, role="reader")
+    membership_grant(actor=SYSTEM, organisation=region.org, user=region.reader, role="reader")
     assert Membership.objects.filter(user=region.reader).count() == 1

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from styrkort.core.actors import SYSTEM
 from styrkort.planning.diff import version_diff
 from styrkort.planning.models import PlanVersion
 from styrkort.planning.services import (
@@ -20,7 +21,7 @@ from tests.builders import plan_with_items
 def test_revision_copies_items_and_the_diff_lists_added_removed_changed(region):
     plan, items = plan_with_items(region, count=3)
     original = plan.versions.get()
-    plan_version_adopt(actor=None, version=original, adopted_on=dt.date(2024, 11, 26))
+    plan_version_adopt(actor=SYSTEM, version=original, adopted_on=dt.date(2024, 11, 26))
     revision = plan_revision_create(actor=region.controller, plan=plan)
     assert revision.number == 2 and revision.state == PlanVersion.State.DRAFT
     copies = {i.lineage: i for i in revision.items.all()}
@@ -41,7 +42,7 @@ def test_revision_copies_items_and_the_diff_lists_added_removed_changed(region):
 
 def test_adopted_version_is_read_only(region):
     plan, items = plan_with_items(region, count=1)
-    plan_version_adopt(actor=None, version=plan.versions.get(), adopted_on=dt.date(2024, 11, 26))
+    plan_version_adopt(actor=SYSTEM, version=plan.versions.get(), adopted_on=dt.date(2024, 11, 26))
     with pytest.raises(ValidationError, match="fastställd"):
         item_update(actor=region.controller, item=items[0], text="Ändrat i efterhand.")
     items[0].refresh_from_db()

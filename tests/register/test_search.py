@@ -5,6 +5,7 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from styrkort.core.actors import SYSTEM
 from styrkort.register.search import search
 
 
@@ -31,7 +32,7 @@ def test_secret_cases_are_not_found_by_readers(demo):
     from styrkort.register.services import case_register
 
     case_register(
-        actor=None,
+        actor=SYSTEM,
         organisation=demo.organisation,
         series="HSN",
         title="Hemlig utredning om fastighetsaffär",

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
+from styrkort.core.actors import SYSTEM
 from styrkort.core.dates import deadline_from_text
 from styrkort.followup.selectors import items_for_year
 from styrkort.register.models import Case, Finding, GoverningDocument
@@ -40,7 +41,7 @@ def registry(region):
     from tests.factories import UserFactory
 
     registrar = UserFactory(username="registrar")
-    membership_grant(actor=None, organisation=region.org, user=registrar, role="registrar")
+    membership_grant(actor=SYSTEM, organisation=region.org, user=registrar, role="registrar")
     region.users["registrar"] = registrar
     return region
 
@@ -80,7 +81,7 @@ def test_concurrent_registrations_get_distinct_consecutive_serials(region):
     """On PostgreSQL, 20 threads with their own connections register at the same moment."""
     if connection.vendor != "postgresql":
         # SQLite has one writer at a time; the test is meaningful only where writes race.
-        serials = [_register(region, actor=None).serial for _ in range(20)]
+        serials = [_register(region, actor=SYSTEM).serial for _ in range(20)]
         assert serials == list(range(1, 21))
         return
     start = threading.Barrier(20)
@@ -91,7 +92,7 @@ def test_concurrent_registrations_get_distinct_consecutive_serials(region):
 
         try:
             start.wait()
-            _register(region, actor=None)
+            _register(region, actor=SYSTEM)
         except Exception as exc:  # collected and asserted below
             errors.append(exc)
         finally:

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from icalendar import Calendar
 
+from styrkort.core.actors import SYSTEM
 from styrkort.register.models import Case
 
 
@@ -40,7 +41,7 @@ def test_diary_numbers_in_comments_link_to_their_case_and_unknown_ones_stay_text
     from styrkort.followup.models import FollowUpPeriod
 
     period = FollowUpPeriod.objects.get(organisation=org, year=2024)
-    html = _get(_as(client, "reader"), "followup:report-view", org, period.pk)
+    html = _get(_as(client, "reader"), "reports:followup-view", org, period.pk)
     assert 'href="/o/region-jamtland-harjedalen/diariet/KTN/33/2023/"' in html
     from styrkort.web.templatetags.styrkort import diary_links
 
@@ -51,7 +52,7 @@ def test_secret_case_shows_only_number_and_ground_to_readers(client, org):
     from styrkort.register.services import case_register
 
     case_register(
-        actor=None,
+        actor=SYSTEM,
         organisation=org,
         series="HSN",
         title="Patientärende Anna Andersson",
@@ -126,7 +127,7 @@ def test_other_region_gets_404_in_the_register(client, org):
 
     other = make_region("Region Västernorrland")
     outsider = UserFactory(username="outsider")
-    membership_grant(actor=None, organisation=other.org, user=outsider, role="admin")
+    membership_grant(actor=SYSTEM, organisation=other.org, user=outsider, role="admin")
     client.force_login(outsider)
     for name, args in [
         ("register:cases", []),
@@ -157,7 +158,7 @@ def test_register_list_queries_do_not_grow_with_cases(client, org):
     before = counts()
     for n in range(25):
         case_register(
-            actor=None,
+            actor=SYSTEM,
             organisation=org,
             series="RS",
             title=f"Ärende {n}",
@@ -191,11 +192,11 @@ def test_audit_actions_move_on_and_answer_the_finding(client, org):
 
     minor = Finding.objects.get(kind="minor")
     action = finding_action_add(
-        actor=None, finding=minor, text="Rutin för kemikalieförteckning", due=dt.date(2025, 1, 24)
+        actor=SYSTEM, finding=minor, text="Rutin för kemikalieförteckning", due=dt.date(2025, 1, 24)
     )
     html = _get(_as(client, "reader"), "register:audits", org)
     assert "Rutin för kemikalieförteckning – <strong>Planerad</strong>" in html
-    finding_action_set_status(actor=None, action=action, status=FindingAction.Status.DONE)
+    finding_action_set_status(actor=SYSTEM, action=action, status=FindingAction.Status.DONE)
     minor.refresh_from_db()
     assert minor.answered_on is not None
     deadlines = _get(_as(client, "reader"), "register:deadlines", org, datum="2025-02-11")

@@ -15,6 +15,7 @@ from django.urls import reverse
 from pptx import Presentation
 from pypdf import PdfReader
 
+from styrkort.core.actors import SYSTEM
 from styrkort.organisation.models import Body
 from styrkort.register.models import Audit, Case
 from styrkort.register.services import PointSpec, case_register, decision_record
@@ -57,7 +58,7 @@ def _rs():
 
 
 def _deck(**kwargs):
-    return build_board_deck(user=None, body=_rs(), date=kwargs.pop("date", DATE), **kwargs)
+    return build_board_deck(user=SYSTEM, body=_rs(), date=kwargs.pop("date", DATE), **kwargs)
 
 
 def _pptx_slides(data: bytes) -> list[list[str]]:
@@ -152,7 +153,7 @@ def test_pdf_is_tagged_swedish_and_one_page_per_slide(demo):
 def test_a_section_appears_only_when_something_is_new_since_the_previous_report(demo):
     rs = _rs()
     first = _deck()
-    board_report_record(actor=None, body=rs, deck=first, presenter=None)
+    board_report_record(actor=SYSTEM, body=rs, deck=first, presenter=None)
     later = _deck(date=dt.date(2025, 3, 11))
     assert later.since == DATE  # counted from the previous report
     assert later.sections == ()  # nothing registered or dated since; dates already announced
@@ -320,7 +321,9 @@ def test_web_preview_for_members_and_download_for_controllers(client, demo):
 
 def test_a_decision_registered_late_is_still_news_in_the_next_report(demo):
     rs = _rs()
-    board_report_record(actor=None, body=rs, deck=_deck(date=dt.date(2025, 1, 21)), presenter=None)
+    board_report_record(
+        actor=SYSTEM, body=rs, deck=_deck(date=dt.date(2025, 1, 21)), presenter=None
+    )
     registrar = get_user_model().objects.get(username="registrator")
     case = case_register(
         actor=registrar,
@@ -351,7 +354,7 @@ def test_economy_shows_the_newest_result_that_is_new(demo):
     from styrkort.economy.models import YearResult
 
     rs = _rs()
-    board_report_record(actor=None, body=rs, deck=_deck(), presenter=None)
+    board_report_record(actor=SYSTEM, body=rs, deck=_deck(), presenter=None)
     YearResult.objects.create(
         organisation=rs.organisation,
         year=2025,
@@ -369,7 +372,7 @@ def test_economy_shows_the_newest_result_that_is_new(demo):
 
 def test_a_section_left_out_last_time_counts_from_that_reports_start(demo):
     rs = _rs()
-    board_report_record(actor=None, body=rs, deck=_deck(omit=("dates", "audits")), presenter=None)
+    board_report_record(actor=SYSTEM, body=rs, deck=_deck(omit=("dates", "audits")), presenter=None)
     later = _deck(date=dt.date(2025, 3, 11))
     keys = [s.key for s in later.sections]
     assert "audits" in keys  # never shown: the November audit is still news
@@ -378,7 +381,7 @@ def test_a_section_left_out_last_time_counts_from_that_reports_start(demo):
 
 
 def test_a_committee_reports_its_own_records_not_the_regions(demo):
-    deck = build_board_deck(user=None, body=Body.objects.get(abbreviation="KTN"), date=DATE)
+    deck = build_board_deck(user=SYSTEM, body=Body.objects.get(abbreviation="KTN"), date=DATE)
     assert {s.key for s in deck.sections} <= {"plan", "documents", "working_groups", "dates"}
     assert not any(s.key in ("economy", "agreements", "audits") for s in deck.sections)
     presentation = Presentation(io.BytesIO(BOARD_FORMATS["pptx"].render(deck)))
@@ -406,7 +409,7 @@ def test_control_characters_pasted_from_word_do_not_break_any_format(demo):
         comment="Rad ett\x0bRad två\x07 slut"
     )
     period = FollowUpPeriod.objects.get(organisation=_rs().organisation, year=2024)
-    report = build_followup_report(user=None, period=period)
+    report = build_followup_report(user=SYSTEM, period=period)
     for fmt in FOLLOWUP_FORMATS.values():
         assert fmt.render(report)
     deck = _deck(free_title="Bell\x07", free_text="a\x0bb")
@@ -414,7 +417,7 @@ def test_control_characters_pasted_from_word_do_not_break_any_format(demo):
 
 
 def test_pdf_footer_has_the_title_as_written(demo):
-    deck = build_board_deck(user=None, body=Body.objects.get(abbreviation="HSN"), date=DATE)
+    deck = build_board_deck(user=SYSTEM, body=Body.objects.get(abbreviation="HSN"), date=DATE)
     text = pdf_text(BOARD_FORMATS["pdf"].render(deck))
     assert "Hälso- och sjukvårdsnämndens rapport 250211" in text and "u002D" not in text
 
@@ -426,7 +429,7 @@ def test_the_benchmarks_busy_council_gives_every_section(db):
     region = build_synthetic_region(items=60, bodies=3, periods=1, name="Bänkregion")
     report_on = add_board_material(region, revised=10, decisions=5, audits=2, agreements=2)
     council = Body.objects.get(organisation=region.organisation, kind="council")
-    deck = build_board_deck(user=None, body=council, date=report_on)
+    deck = build_board_deck(user=SYSTEM, body=council, date=report_on)
     assert {s.key for s in deck.sections} == {
         "economy",
         "plan",

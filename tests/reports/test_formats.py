@@ -10,6 +10,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
+from styrkort.core.actors import SYSTEM
 from styrkort.followup.models import Assessment, FollowUpPeriod
 from styrkort.reports.builders import build_followup_report
 from styrkort.reports.renderers import FOLLOWUP_FORMATS
@@ -18,7 +19,7 @@ from tests.seed import seed_items
 
 def _report(demo):
     period = FollowUpPeriod.objects.get(organisation=demo.organisation, year=2024)
-    return build_followup_report(user=None, period=period)
+    return build_followup_report(user=SYSTEM, period=period)
 
 
 def _text_of(fmt, data):
@@ -140,9 +141,12 @@ def test_workspace_offers_every_format_as_a_download(client, demo):
     client.force_login(get_user_model().objects.get(username="reader"))
     period = FollowUpPeriod.objects.get(organisation=demo.organisation, year=2024)
     matrix = client.get(reverse("followup:matrix", args=[demo.organisation.slug, period.pk]))
+    view = reverse("reports:followup-view", args=[demo.organisation.slug, period.pk])
+    assert f'href="{view}#ladda-ner"' in matrix.content.decode()
+    page = client.get(view).content.decode()
     for fmt in ("txt", "html", "docx", "xlsx", "csv", "pdf"):
-        assert f"/rapport.{fmt}" in matrix.content.decode()
-    url = reverse("followup:report", args=[demo.organisation.slug, period.pk, "docx"])
+        assert f"/rapport.{fmt}" in page
+    url = reverse("reports:followup-download", args=[demo.organisation.slug, period.pk, "docx"])
     response = client.get(url, {"body": "KTN"})
     assert response["Content-Type"].endswith("wordprocessingml.document")
     assert 'filename="uppfoljning-helar-2024.docx"' in response["Content-Disposition"]
@@ -154,7 +158,7 @@ def _options_report(demo, **options):
     from styrkort.reports.builders import ReportOptions
 
     period = FollowUpPeriod.objects.get(organisation=demo.organisation, year=2024)
-    return build_followup_report(user=None, period=period, options=ReportOptions(**options))
+    return build_followup_report(user=SYSTEM, period=period, options=ReportOptions(**options))
 
 
 def test_pdf_is_tagged_swedish_titled_and_structured(demo):
@@ -295,9 +299,9 @@ def test_publishing_form_gives_the_document_with_the_chosen_parts(client, demo):
 
     client.force_login(get_user_model().objects.get(username="reader"))
     period = FollowUpPeriod.objects.get(organisation=demo.organisation, year=2024)
-    page = client.get(reverse("followup:report-view", args=[demo.organisation.slug, period.pk]))
+    page = client.get(reverse("reports:followup-view", args=[demo.organisation.slug, period.pk]))
     assert 'name="format"' in page.content.decode() and "Skapa dokument" in page.content.decode()
-    url = reverse("followup:report-document", args=[demo.organisation.slug, period.pk])
+    url = reverse("reports:followup-document", args=[demo.organisation.slug, period.pk])
     response = client.get(url, {"format": "pdf", "contents": "1", "chart": "1", "body": "RS"})
     assert response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
@@ -305,3 +309,24 @@ def test_publishing_form_gives_the_document_with_the_chosen_parts(client, demo):
         "Innehåll" in text and "Sammanfattning" in text and "Urval: Nämnd: Regionstyrelsen" in text
     )
     assert client.get(url, {"format": "exe"}).status_code == 404
+
+
+def test_report_view_pages_a_long_follow_up_and_keeps_the_filters(client, demo, monkeypatch):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from styrkort.reports import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    client.force_login(get_user_model().objects.get(username="reader"))
+    period = FollowUpPeriod.objects.get(organisation=demo.organisation, year=2024)
+    url = reverse("reports:followup-view", args=[demo.organisation.slug, period.pk])
+    first = client.get(url, {"kind": "assignment"}).content.decode()
+    assert "6 punkter, sida 1 av 2" in first
+    assert 'href="?kind=assignment&amp;sida=2" rel="next"' in first
+    second = client.get(url, {"kind": "assignment", "sida": "2"}).content.decode()
+    assert 'start="4"' in second
+    assert "Presentera en långsiktig fastighetsutvecklingsplan." in second
+    assert "Presentera en långsiktig fastighetsutvecklingsplan." not in first
+    # A page number past the end shows the last page rather than an error.
+    assert client.get(url, {"kind": "assignment", "sida": "99"}).status_code == 200

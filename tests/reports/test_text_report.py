@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.core.management import call_command
 
+from styrkort.core.actors import SYSTEM
 from styrkort.followup.models import FollowUpPeriod
 from styrkort.reports.builders import build_followup_report
 from styrkort.reports.renderers.text import render_followup_text
@@ -15,7 +16,7 @@ from tests.seed import SEED_BYTES, normalise, seed_items
 
 def _report_text(demo) -> str:
     period = FollowUpPeriod.objects.get(organisation=demo.organisation, year=2024)
-    return render_followup_text(build_followup_report(user=None, period=period))
+    return render_followup_text(build_followup_report(user=SYSTEM, period=period))
 
 
 def test_seed_has_seven_items_and_nineteen_comments():

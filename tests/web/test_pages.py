@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils.html import strip_tags
 
+from styrkort.core.actors import SYSTEM
 from styrkort.followup.models import FollowUpPeriod
 from tests.seed import SEED_BYTES, normalise, seed_items
 
@@ -22,7 +23,7 @@ def _login(client, username):
 
 
 def test_pages_need_login(client, period):
-    url = reverse("followup:report-view", args=[period.organisation.slug, period.pk])
+    url = reverse("reports:followup-view", args=[period.organisation.slug, period.pk])
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("web:login"))
@@ -46,7 +47,7 @@ def test_repeated_failed_logins_lock_the_account(client, demo):
 def test_follow_up_page_shows_every_item_status_and_comment(client, period):
     _login(client, "reader")
     response = client.get(
-        reverse("followup:report-view", args=[period.organisation.slug, period.pk])
+        reverse("reports:followup-view", args=[period.organisation.slug, period.pk])
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -63,7 +64,7 @@ def test_follow_up_page_shows_every_item_status_and_comment(client, period):
 def test_status_is_shown_as_text_not_only_colour(client, period):
     _login(client, "reader")
     html = client.get(
-        reverse("followup:report-view", args=[period.organisation.slug, period.pk])
+        reverse("reports:followup-view", args=[period.organisation.slug, period.pk])
     ).content
     assert html.decode().count(">Gul</span>") >= 6
     assert ">Röd</span>" in html.decode()
@@ -71,7 +72,7 @@ def test_status_is_shown_as_text_not_only_colour(client, period):
 
 def test_filter_by_body_and_text(client, period):
     _login(client, "reader")
-    url = reverse("followup:report-view", args=[period.organisation.slug, period.pk])
+    url = reverse("reports:followup-view", args=[period.organisation.slug, period.pk])
     html = client.get(url, {"body": "KTN", "q": "åtgärdsplan"}).content.decode()
     assert "KTN/33/2023" in html
     assert "Hälso- och sjukvårdsnämnden</h3>" not in html
@@ -80,7 +81,7 @@ def test_filter_by_body_and_text(client, period):
 
 def test_text_download_is_the_seed(client, period):
     _login(client, "reader")
-    url = reverse("followup:report", args=[period.organisation.slug, period.pk, "txt"])
+    url = reverse("reports:followup-download", args=[period.organisation.slug, period.pk, "txt"])
     response = client.get(url)
     assert response["Content-Type"].startswith("text/plain")
     assert "attachment" in response["Content-Disposition"]
@@ -94,12 +95,12 @@ def test_other_region_sees_404_for_our_pages(client, period):
 
     other = make_region("Region Västernorrland")
     outsider = UserFactory(username="outsider")
-    membership_grant(actor=None, organisation=other.org, user=outsider, role="admin")
+    membership_grant(actor=SYSTEM, organisation=other.org, user=outsider, role="admin")
     client.force_login(outsider)
     slug = period.organisation.slug
     assert client.get(reverse("web:organisation", args=[slug])).status_code == 404
-    assert client.get(reverse("followup:report-view", args=[slug, period.pk])).status_code == 404
+    assert client.get(reverse("reports:followup-view", args=[slug, period.pk])).status_code == 404
     assert (
-        client.get(reverse("followup:report-view", args=[other.org.slug, period.pk])).status_code
+        client.get(reverse("reports:followup-view", args=[other.org.slug, period.pk])).status_code
         == 404
     )

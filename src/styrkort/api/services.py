@@ -10,14 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from styrkort.api.models import ApiToken
 from styrkort.api.permissions import can_manage_token
+from styrkort.core.actors import Actor, person
 from styrkort.core.audit import record, snapshot
 from styrkort.organisation.models import Organisation
 from styrkort.organisation.permissions import organisations_of
@@ -35,17 +36,19 @@ def token_digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def _require_user(actor: Any) -> None:
-    if actor is None or not getattr(actor, "is_authenticated", False):
+def _require_user(actor: Actor) -> User:
+    user = person(actor)
+    if user is None:
         raise PermissionDenied("Logga in för att hantera API-nycklar.")
+    return user
 
 
-def _organisations(actor: Any) -> list[Organisation]:
+def _organisations(actor: Actor) -> list[Organisation]:
     return list(Organisation.objects.filter(pk__in=organisations_of(actor)).order_by("pk"))
 
 
 def _record_everywhere(
-    *, actor: Any, organisations: list[Organisation], action: str, token: ApiToken, changes: dict
+    *, actor: Actor, organisations: list[Organisation], action: str, token: ApiToken, changes: dict
 ) -> None:
     for organisation in organisations:
         record(
@@ -58,14 +61,14 @@ def _record_everywhere(
 
 
 @transaction.atomic
-def token_create(*, actor: Any, name: str) -> tuple[ApiToken, str]:
+def token_create(*, actor: Actor, name: str) -> tuple[ApiToken, str]:
     """Create a personal API token for the acting user; returns the token and its secret.
 
     The secret is not stored and cannot be shown again. Raises PermissionDenied for an
     anonymous actor and ValidationError for a missing or long name, too many active tokens,
     or a user without a role in any organisation (the key would open nothing).
     """
-    _require_user(actor)
+    user = _require_user(actor)
     name = " ".join(name.split())
     if not name:
         raise ValidationError(
@@ -80,7 +83,7 @@ def token_create(*, actor: Any, name: str) -> tuple[ApiToken, str]:
         raise ValidationError(
             "Du har ingen roll i någon organisation; be administratören om en roll först."
         )
-    active = ApiToken.objects.select_for_update().filter(user=actor, revoked_at__isnull=True)
+    active = ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True)
     if len(active) >= MAX_ACTIVE_TOKENS:
         raise ValidationError(
             f"Du har redan {MAX_ACTIVE_TOKENS} aktiva nycklar; återkalla någon du inte använder."
@@ -89,7 +92,7 @@ def token_create(*, actor: Any, name: str) -> tuple[ApiToken, str]:
     while ApiToken.objects.filter(prefix=prefix).exists():  # pragma: no cover - 1 in 4e9
         prefix = secrets.token_hex(4)
     secret = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
-    token = ApiToken(user=actor, name=name, prefix=prefix, digest=token_digest(secret))
+    token = ApiToken(user=user, name=name, prefix=prefix, digest=token_digest(secret))
     token.full_clean()
     token.save()
     after = snapshot(token, ["user", "name", "prefix"])
@@ -104,7 +107,7 @@ def token_create(*, actor: Any, name: str) -> tuple[ApiToken, str]:
 
 
 @transaction.atomic
-def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     """Revoke a token: from now on it gets 401. Only its owner may; revoking twice is refused."""
     _require_user(actor)
     if not can_manage_token(actor, token):

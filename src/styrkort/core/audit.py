@@ -5,23 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeAlias
 
 from django.db import models
 
+from styrkort.core.actors import Actor, SystemActor, person, require_actor
 from styrkort.core.models import AuditEvent
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
-    from styrkort.organisation.models import Organisation
-
-SYSTEM_LABEL = "system"
+# The tenant: an organisation.Organisation, which core does not import (it knows no domain app).
+Tenant: TypeAlias = Any
 
 
-def actor_label(actor: AbstractBaseUser | AnonymousUser | None, system: str = SYSTEM_LABEL) -> str:
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return system
+def actor_label(actor: Actor) -> str:
+    """How the log names who acted: the person's name and login, or the named system."""
+    require_actor(actor)
+    if isinstance(actor, SystemActor):
+        return actor.label
+    if not getattr(actor, "is_authenticated", False):
+        return "anonym"
     full_name = getattr(actor, "get_full_name", lambda: "")()
     username = actor.get_username()
     return f"{full_name} ({username})" if full_name else username
@@ -55,20 +56,18 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 
 def record(
     *,
-    actor: AbstractBaseUser | AnonymousUser | None,
-    organisation: Organisation,
+    actor: Actor,
+    organisation: Tenant,
     action: str,
     instance: models.Model,
     changes: dict[str, list[Any]] | None = None,
     note: str = "",
-    system_label: str = SYSTEM_LABEL,
 ) -> AuditEvent:
     """Record one change. Call it inside the service's `transaction.atomic` block."""
-    user: Any = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     return AuditEvent.objects.create(
         organisation=organisation,
-        actor=user,
-        actor_label=actor_label(actor, system_label),
+        actor=person(actor),
+        actor_label=actor_label(actor),
         action=action,
         model=instance._meta.label_lower,
         object_id=str(instance.pk),
@@ -96,11 +95,10 @@ def _concrete_fields(instance: models.Model) -> list[str]:
 
 def create_audited(
     *,
-    actor: AbstractBaseUser | AnonymousUser | None,
-    organisation: Organisation,
+    actor: Actor,
+    organisation: Tenant,
     instance: models.Model,
     action: str = "create",
-    system_label: str = SYSTEM_LABEL,
 ) -> models.Model:
     """Validate, save a new record and log its fields as [None, value]. Call inside atomic()."""
     instance.full_clean()
@@ -112,20 +110,18 @@ def create_audited(
         action=action,
         instance=instance,
         changes=diff({}, after),
-        system_label=system_label,
     )
     return instance
 
 
 def update_audited(
     *,
-    actor: AbstractBaseUser | AnonymousUser | None,
-    organisation: Organisation,
+    actor: Actor,
+    organisation: Tenant,
     instance: models.Model,
     values: dict[str, Any],
     action: str = "update",
     note: str = "",
-    system_label: str = SYSTEM_LABEL,
 ) -> dict[str, list[Any]]:
     """Set fields, validate, save and log what changed. Returns the changes ({} = nothing)."""
     fields = list(values)
@@ -144,7 +140,6 @@ def update_audited(
         instance=instance,
         changes=changes,
         note=note,
-        system_label=system_label,
     )
     return changes
 

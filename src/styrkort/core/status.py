@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from styrkort.core.audit import create_audited
+from styrkort.core.actors import Actor
+from styrkort.core.audit import Tenant, create_audited
 from styrkort.core.models import Status, StatusScale
-
-if TYPE_CHECKING:
-    from styrkort.organisation.models import Organisation
 
 # (code, label, rank, colour, synonyms). Rank 0 is the worst. Colours pass WCAG AA against
 # white text (red, green) or black text (yellow); screens always print the label too.
@@ -37,8 +34,8 @@ SCALES = {"Röd/Gul/Grön": TRAFFIC_LIGHT, "Uppfyllelse": FULFILMENT, "Genomför
 @transaction.atomic
 def status_scale_create(
     *,
-    actor: Any,
-    organisation: Organisation,
+    actor: Actor,
+    organisation: Tenant,
     name: str,
     steps: Sequence[tuple[str, str, int | None, str, str]],
     is_default: bool = False,
@@ -60,7 +57,7 @@ def status_scale_create(
     return scale
 
 
-def default_scale(organisation: Organisation) -> StatusScale:
+def default_scale(organisation: Tenant) -> StatusScale:
     return StatusScale.objects.get(organisation=organisation, is_default=True)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from styrkort.core.actors import SystemActor
 from styrkort.imports.followup_text import import_followup
 from styrkort.organisation.models import (
     Body,
@@ -34,6 +35,8 @@ from styrkort.organisation.services import (
     unit_create,
     user_create,
 )
+
+ACTOR = SystemActor("demo")
 
 DATA = resources.files("styrkort.demo") / "data"
 
@@ -69,7 +72,7 @@ def _units(
         unit = Unit.objects.filter(organisation=org, parent=parent, name=spec["name"]).first()
         if unit is None:
             unit = unit_create(
-                actor=None,
+                actor=ACTOR,
                 organisation=org,
                 body=body,
                 parent=parent,
@@ -89,14 +92,14 @@ def load_demo() -> LoadResult:
     org = Organisation.objects.filter(name=spec["name"]).first()
     result_created: list[str] = []
     if org is None:
-        org = organisation_create(actor=None, **spec)
+        org = organisation_create(actor=ACTOR, **spec)
         result_created.append(f"organisation {org.name}")
     result = LoadResult(organisation=org, created=result_created)
 
     bodies: dict[str, Body] = {b.abbreviation: b for b in Body.objects.filter(organisation=org)}
     for order, b in enumerate(data["bodies"]):
         if b["abbreviation"] not in bodies:
-            bodies[b["abbreviation"]] = body_create(actor=None, organisation=org, order=order, **b)
+            bodies[b["abbreviation"]] = body_create(actor=ACTOR, organisation=org, order=order, **b)
             result.created.append(f"nämnd {b['abbreviation']}")
 
     for u in data["units"]:
@@ -106,7 +109,7 @@ def load_demo() -> LoadResult:
         if not Role.objects.filter(organisation=org, name=r["name"]).exists():
             unit = Unit.objects.filter(organisation=org, name=r["unit"]).first()
             role_create(
-                actor=None,
+                actor=ACTOR,
                 organisation=org,
                 name=r["name"],
                 abbreviation=r["abbreviation"],
@@ -117,13 +120,13 @@ def load_demo() -> LoadResult:
     for p in data["people"]:
         person = Person.objects.filter(organisation=org, name=p["name"]).first()
         if person is None:
-            person = person_create(actor=None, organisation=org, name=p["name"], party=p["party"])
+            person = person_create(actor=ACTOR, organisation=org, name=p["name"], party=p["party"])
             result.created.append(f"person {person}")
         for pos in p["positions"]:
             body = bodies[pos["body"]]
             if not Position.objects.filter(person=person, body=body, title=pos["title"]).exists():
                 position_create(
-                    actor=None,
+                    actor=ACTOR,
                     person=person,
                     body=body,
                     title=pos["title"],
@@ -144,7 +147,7 @@ def load_demo() -> LoadResult:
                 user.save(update_fields=["is_staff"])
             result.created.append(f"användare {u['username']}")
         membership_grant(
-            actor=None,
+            actor=ACTOR,
             organisation=org,
             user=user,
             role=u["role"],
@@ -156,7 +159,7 @@ def load_demo() -> LoadResult:
 
     for f in data["followups"]:
         imported = import_followup(
-            actor=None,
+            actor=ACTOR,
             organisation=org,
             data=(DATA / f["file"]).read_bytes(),
             year=f["year"],
@@ -198,14 +201,14 @@ def load_economy(org: Organisation, result: LoadResult) -> None:
     body = bodies[spec["body"]]
     if not Plan.objects.filter(body=body, year=spec["year"]).exists():
         plan = plan_create(
-            actor=None, organisation=org, body=body, year=spec["year"], title=spec["title"]
+            actor=ACTOR, organisation=org, body=body, year=spec["year"], title=spec["title"]
         )
         original = plan.versions.get()
         made: dict[str, Any] = {}
 
         def add(version: Any, item: dict[str, Any]) -> None:
             made[item["key"]] = item_create(
-                actor=None,
+                actor=ACTOR,
                 version=version,
                 kind=item["kind"],
                 text=item["text"],
@@ -220,20 +223,20 @@ def load_economy(org: Organisation, result: LoadResult) -> None:
         for item in spec["original"]["items"]:
             add(original, item)
         plan_version_adopt(
-            actor=None,
+            actor=ACTOR,
             version=original,
             adopted_on=dt.date.fromisoformat(spec["original"]["adopted_on"]),
         )
-        revision = plan_revision_create(actor=None, plan=plan, label=spec["revision"]["label"])
+        revision = plan_revision_create(actor=ACTOR, plan=plan, label=spec["revision"]["label"])
         by_lineage = {i.lineage: i for i in revision.items.all()}
         for change in spec["revision"]["changes"]:
             copy = by_lineage[made[change["key"]].lineage]
-            item_update(actor=None, item=copy, scope_note=change["scope_note"])
+            item_update(actor=ACTOR, item=copy, scope_note=change["scope_note"])
         made = {k: by_lineage[v.lineage] for k, v in made.items()}
         for item in spec["revision"]["added"]:
             add(revision, item)
         plan_version_adopt(
-            actor=None,
+            actor=ACTOR,
             version=revision,
             adopted_on=dt.date.fromisoformat(spec["revision"]["adopted_on"]),
         )
@@ -245,7 +248,7 @@ def load_economy(org: Organisation, result: LoadResult) -> None:
     for p in data["periods"]:
         if not FollowUpPeriod.objects.filter(organisation=org, name=p["name"]).exists():
             period_create(
-                actor=None,
+                actor=ACTOR,
                 organisation=org,
                 year=p["year"],
                 kind=p["kind"],
@@ -259,7 +262,7 @@ def load_economy(org: Organisation, result: LoadResult) -> None:
     unit = units[f["unit"]]
     if not BudgetFrame.objects.filter(unit=unit, year=f["year"]).exists():
         frame = frame_create(
-            actor=None,
+            actor=ACTOR,
             unit=unit,
             year=f["year"],
             total=Decimal(f["total"]),
@@ -272,7 +275,7 @@ def load_economy(org: Organisation, result: LoadResult) -> None:
         holder = Role.objects.get(organisation=org, name=a["holder"])
         if not Appropriation.objects.filter(holder=holder, year=a["year"]).exists():
             appropriation_create(
-                actor=None,
+                actor=ACTOR,
                 organisation=org,
                 year=a["year"],
                 holder=holder,
@@ -283,7 +286,7 @@ def load_economy(org: Organisation, result: LoadResult) -> None:
     for y in data["results"]:
         if not YearResult.objects.filter(organisation=org, year=y["year"]).exists():
             year_result_set(
-                actor=None,
+                actor=ACTOR,
                 organisation=org,
                 year=y["year"],
                 budgeted=Decimal(y["budgeted"]),
@@ -329,7 +332,7 @@ def load_register(org: Organisation, result: LoadResult) -> None:
     for c in data["cases"]:
         if case_by_number(org, c["number"]) is None:
             case_register(
-                actor=None,
+                actor=ACTOR,
                 organisation=org,
                 series="",
                 number=c["number"],
@@ -343,7 +346,7 @@ def load_register(org: Organisation, result: LoadResult) -> None:
         doc = GoverningDocument.objects.filter(organisation=org, title=d["title"]).first()
         if doc is None:
             doc = document_create(
-                actor=None,
+                actor=ACTOR,
                 organisation=org,
                 title=d["title"],
                 kind=d["kind"],
@@ -374,7 +377,7 @@ def load_register(org: Organisation, result: LoadResult) -> None:
                 )
             )
         decision_record(
-            actor=None,
+            actor=ACTOR,
             case=case,
             body=bodies[dec["body"]],
             decided_on=day(dec["decided_on"]),
@@ -385,7 +388,7 @@ def load_register(org: Organisation, result: LoadResult) -> None:
     for a in data["agreements"]:
         if not Agreement.objects.filter(organisation=org, title=a["title"]).exists():
             agreement_create(
-                actor=None,
+                actor=ACTOR,
                 organisation=org,
                 title=a["title"],
                 parties="\n".join(a["parties"]),
@@ -397,7 +400,7 @@ def load_register(org: Organisation, result: LoadResult) -> None:
     for a in data["audits"]:
         if not Audit.objects.filter(organisation=org, title=a["title"]).exists():
             audit_create(
-                actor=None,
+                actor=ACTOR,
                 organisation=org,
                 title=a["title"],
                 auditor=a["auditor"],
@@ -411,7 +414,7 @@ def load_register(org: Organisation, result: LoadResult) -> None:
     for g in data["working_groups"]:
         if not WorkingGroup.objects.filter(organisation=org, name=g["name"]).exists():
             working_group_create(
-                actor=None,
+                actor=ACTOR,
                 organisation=org,
                 name=g["name"],
                 mandate=g["mandate"],
@@ -424,7 +427,7 @@ def load_register(org: Organisation, result: LoadResult) -> None:
         body = bodies[m["body"]]
         if not Meeting.objects.filter(body=body, starts_on=day(m["starts_on"])).exists():
             meeting = meeting_create(
-                actor=None,
+                actor=ACTOR,
                 organisation=org,
                 body=body,
                 title=m["title"],
@@ -433,7 +436,7 @@ def load_register(org: Organisation, result: LoadResult) -> None:
             )
             for number, item in enumerate(m.get("agenda", []), start=1):
                 agenda_item_create(
-                    actor=None,
+                    actor=ACTOR,
                     meeting=meeting,
                     number=number,
                     title=item["title"],
@@ -443,7 +446,7 @@ def load_register(org: Organisation, result: LoadResult) -> None:
     for e in data["events"]:
         if not Event.objects.filter(organisation=org, title=e["title"]).exists():
             event_create(
-                actor=None,
+                actor=ACTOR,
                 organisation=org,
                 kind=e["kind"],
                 title=e["title"],
@@ -471,7 +474,7 @@ def load_reallocations(org: Organisation, result: LoadResult) -> None:
     for r in f["reallocations"]:
         if not Reallocation.objects.filter(frame=frame, decision_reference=r["decision"]).exists():
             reallocation_create(
-                actor=None,
+                actor=ACTOR,
                 frame=frame,
                 from_unit=units[r["from"]],
                 to_unit=units[r["to"]],

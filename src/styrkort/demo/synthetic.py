@@ -12,11 +12,14 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from styrkort.core.actors import SystemActor
 from styrkort.core.status import default_scale
 from styrkort.followup.models import Assessment, FollowUpPeriod, OverallStatus
 from styrkort.organisation.models import Body, Membership, Organisation
 from styrkort.organisation.services import body_create, organisation_create, user_create
 from styrkort.planning.models import Plan, PlanItem, PlanVersion
+
+ACTOR = SystemActor("demo")
 
 COMMENT = (
     "Arbetet pågår enligt plan. Nämnden följer upp kostnadsutvecklingen varje månad och "
@@ -42,13 +45,13 @@ def build_synthetic_region(
     if not 1 <= periods <= 3:
         raise ValueError("A synthetic year has 1 to 3 periods (tertials).")
     rng = random.Random(20241231)
-    org = organisation_create(actor=None, name=name)
+    org = organisation_create(actor=ACTOR, name=name)
     council = body_create(
-        actor=None, organisation=org, name="Fullmäktige", abbreviation="FM", kind="council"
+        actor=ACTOR, organisation=org, name="Fullmäktige", abbreviation="FM", kind="council"
     )
     answering = [
         body_create(
-            actor=None,
+            actor=ACTOR,
             organisation=org,
             name=f"Nämnd {n:02d}",
             abbreviation=f"N{n:02d}",

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from styrkort.core.actors import permitted
 from styrkort.core.errors import NotFound
 from styrkort.economy.models import (
     Appropriation,
@@ -48,7 +49,7 @@ class FrameOverview:
 
 
 def frame_list(*, user: Any, organisation: Organisation) -> list[BudgetFrame]:
-    if user is not None and not is_member(user, organisation):
+    if not permitted(user, is_member, organisation):
         return []
     return list(BudgetFrame.objects.filter(organisation=organisation).select_related("unit__body"))
 
@@ -78,7 +79,7 @@ def frame_overview(*, user: Any, organisation: Organisation, pk: int) -> FrameOv
 
 
 def year_results(*, user: Any, organisation: Organisation) -> list[YearResult]:
-    if user is not None and not is_member(user, organisation):
+    if not permitted(user, is_member, organisation):
         return []
     return list(YearResult.objects.filter(organisation=organisation).order_by("-year"))
 

@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from styrkort.core.actors import Actor, permitted
 from styrkort.core.audit import create_audited, update_audited
 from styrkort.core.diary import DiaryNumber
 from styrkort.economy.models import (
@@ -29,8 +30,8 @@ from styrkort.economy.permissions import can_manage_budget
 from styrkort.organisation.models import Organisation, Role, Unit
 
 
-def _require_controller(actor: Any, organisation: Organisation) -> None:
-    if actor is not None and not can_manage_budget(actor, organisation):
+def _require_controller(actor: Actor, organisation: Organisation) -> None:
+    if not permitted(actor, can_manage_budget, organisation):
         raise PermissionDenied("Bara controller och administratör får ändra budgeten.")
 
 
@@ -52,7 +53,7 @@ def _diary(reference: str, field: str = "decision_reference") -> str:
 @transaction.atomic
 def frame_create(
     *,
-    actor: Any,
+    actor: Actor,
     unit: Unit,
     year: int,
     total: Decimal,
@@ -103,7 +104,7 @@ def current_budget(frame: BudgetFrame, unit: Unit) -> Decimal:
 @transaction.atomic
 def reallocation_create(
     *,
-    actor: Any,
+    actor: Actor,
     frame: BudgetFrame,
     from_unit: Unit,
     to_unit: Unit,
@@ -168,7 +169,7 @@ def reallocation_create(
 @transaction.atomic
 def appropriation_create(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation,
     year: int,
     holder: Role,
@@ -192,7 +193,7 @@ def appropriation_create(
 @transaction.atomic
 def year_result_set(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation,
     year: int,
     budgeted: Decimal,
@@ -227,7 +228,7 @@ def year_result_set(
 
 @transaction.atomic
 def unit_figure_set(
-    *, actor: Any, unit: Unit, period: Any, kind: str, amount: Decimal
+    *, actor: Actor, unit: Unit, period: Any, kind: str, amount: Decimal
 ) -> tuple[UnitFigure, bool]:
     """Outcome or forecast of a unit for a period; returns whether anything changed."""
     _require_controller(actor, unit.organisation)

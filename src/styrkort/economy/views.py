@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from styrkort.core.audit import history_of
+from styrkort.core.charts import BarChart, Series, render_svg
 from styrkort.core.errors import NotFound
 from styrkort.economy import selectors, services
 from styrkort.economy.forms import ReallocationForm
@@ -17,7 +18,6 @@ from styrkort.economy.permissions import can_manage_budget
 from styrkort.followup.models import FollowUpPeriod
 from styrkort.organisation.models import Organisation
 from styrkort.organisation.shortcuts import organisation_or_404
-from styrkort.reports.charts import BarChart, Series, render_svg
 
 
 def _figures_chart(overview, period, figures) -> BarChart:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from styrkort.core.actors import permitted
 from styrkort.core.errors import NotFound
 from styrkort.core.models import Status
 from styrkort.followup.models import Assessment, FollowUpPeriod
@@ -44,7 +45,7 @@ def followup_sheet(*, user: Any, period: FollowUpPeriod, body: Body | None = Non
     queries whatever the size: plans and versions, items, receivers, assessments, bodies,
     statuses.
     """
-    if user is not None and not can_view_period(user, period):
+    if not permitted(user, can_view_period, period):
         raise NotFound(period.pk)
     bodies = list(body_list(organisation=period.organisation))
     by_pk = {b.pk: b for b in bodies}

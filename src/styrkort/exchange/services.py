@@ -10,11 +10,11 @@ all in one transaction: if a service still refuses, everything is rolled back.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from styrkort.core.actors import Actor
 from styrkort.core.errors import ConflictError, NotFound
 from styrkort.core.models import Status
 from styrkort.core.status import status_by_word
@@ -107,7 +107,7 @@ def _status_word(status: Status | None) -> str:
 
 def _plan_line(
     *,
-    actor: Any,
+    actor: Actor,
     period: FollowUpPeriod,
     line: SheetLine,
     row: SheetRow,
@@ -277,7 +277,7 @@ def _transition_for(
     return None
 
 
-def _apply(actor: Any, period: FollowUpPeriod, plan: _Plan) -> None:
+def _apply(actor: Actor, period: FollowUpPeriod, plan: _Plan) -> None:
     a = plan.row.assessment
     version = a.version if a else 0
     assessment = a
@@ -305,7 +305,7 @@ def _apply(actor: Any, period: FollowUpPeriod, plan: _Plan) -> None:
 
 def followup_sheet_import(
     *,
-    actor: Any,
+    actor: Actor,
     data: bytes,
     organisation: Organisation | None = None,
     period: FollowUpPeriod | None = None,

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from styrkort.core.actors import permitted
 from styrkort.core.errors import NotFound
 from styrkort.core.models import AuditEvent, Status
 from styrkort.core.status import worst
@@ -20,7 +21,7 @@ from styrkort.planning.services import version_in_force
 
 def period_list(*, user: Any, organisation: Organisation) -> QuerySet[FollowUpPeriod]:
     """The organisation's periods, newest first; none for a user outside it."""
-    if user is not None and not is_member(user, organisation):
+    if not permitted(user, is_member, organisation):
         return FollowUpPeriod.objects.none()
     return FollowUpPeriod.objects.filter(organisation=organisation).order_by("-ends_on", "-pk")
 
@@ -95,7 +96,7 @@ def followup_rows(
 
     Six queries whatever the number of items and bodies.
     """
-    if user is not None and not can_view_period(user, period):
+    if not permitted(user, can_view_period, period):
         raise NotFound(period.pk)
     items = _filtered_items(period=period, body=body, status=status, kind=kind, text=text)
     item_list = list(items)
@@ -247,7 +248,7 @@ def matrix(
     A fixed number of queries whatever the number of items, bodies and periods; the cells are
     read as tuples, not model instances.
     """
-    if user is not None and not can_view_period(user, period):
+    if not permitted(user, can_view_period, period):
         raise NotFound(period.pk)
     statuses = scale_statuses(period.organisation)
     by_pk = {s.pk: s for s in statuses}
@@ -345,7 +346,7 @@ class BodyProgress:
 
 def progress(*, user: Any, period: FollowUpPeriod) -> list[BodyProgress]:
     """Per answering body: what is missing, in draft, submitted and approved."""
-    if user is not None and not can_view_period(user, period):
+    if not permitted(user, can_view_period, period):
         raise NotFound(period.pk)
     items = {
         i.pk: i
@@ -419,7 +420,7 @@ class ItemDetail:
 
 def item_get(*, user: Any, period: FollowUpPeriod, pk: int) -> PlanItem:
     """An item followed up in the period; NotFound for anything the user may not see."""
-    if user is not None and not can_view_period(user, period):
+    if not permitted(user, can_view_period, period):
         raise NotFound(pk)
     versions = versions_for_year(organisation=period.organisation, year=period.year)
     item = (
@@ -554,7 +555,7 @@ def indicator_rows(*, user: Any, period: FollowUpPeriod) -> list[IndicatorRow]:
     from styrkort.followup.indicators import Verdict, computed_status
     from styrkort.followup.models import IndicatorValue
 
-    if user is not None and not can_view_period(user, period):
+    if not permitted(user, can_view_period, period):
         raise NotFound(period.pk)
     statuses = scale_statuses(period.organisation)
     indicators = list(

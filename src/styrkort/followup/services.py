@@ -1,6 +1,6 @@
 """Writing the follow-up: periods, assessments and their workflow, overall statuses.
 
-Every service takes the acting user (None for the system: the command line, the demo loader),
+Every service takes the actor (a user, or a named SystemActor for commands and loaders),
 checks the rules in `permissions.py`, runs in one transaction and writes the audit record in it.
 """
 
@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from styrkort.core.actors import Actor, is_system, permitted, person
 from styrkort.core.audit import create_audited, record, snapshot, update_audited
 from styrkort.core.errors import ConflictError
 from styrkort.core.models import Status
@@ -58,7 +59,7 @@ def _check_comment(comment: str) -> str:
     return comment
 
 
-def _insert(actor: Any, period: FollowUpPeriod, instance: Any, system_label: str) -> None:
+def _insert(actor: Actor, period: FollowUpPeriod, instance: Any) -> None:
     """Create a record that two people may create at the same moment: the loser of the race
     gets the same conflict as a stale save, not a database error."""
     try:
@@ -67,7 +68,6 @@ def _insert(actor: Any, period: FollowUpPeriod, instance: Any, system_label: str
                 actor=actor,
                 organisation=period.organisation,
                 instance=instance,
-                system_label=system_label,
             )
     except IntegrityError as exc:
         raise ConflictError(
@@ -89,7 +89,7 @@ def _check_version(current: int, expected: int | None, what: object) -> None:
 @transaction.atomic
 def period_create(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation,
     year: int,
     kind: str,
@@ -99,7 +99,7 @@ def period_create(
     deadline: dt.date | None = None,
 ) -> FollowUpPeriod:
     """Create a follow-up period (controllers)."""
-    if actor is not None and not can_manage_periods(actor, organisation):
+    if not permitted(actor, can_manage_periods, organisation):
         raise PermissionDenied("Bara controller och administratör får skapa perioder.")
     period = FollowUpPeriod(
         organisation=organisation,
@@ -115,9 +115,9 @@ def period_create(
 
 
 @transaction.atomic
-def period_close(*, actor: Any, period: FollowUpPeriod) -> FollowUpPeriod:
+def period_close(*, actor: Actor, period: FollowUpPeriod) -> FollowUpPeriod:
     """Close a period: from now on it is read-only."""
-    if actor is not None and not can_manage_periods(actor, period.organisation):
+    if not permitted(actor, can_manage_periods, period.organisation):
         raise PermissionDenied("Bara controller och administratör får stänga perioder.")
     if period.is_closed:
         raise ValidationError(f"Perioden {period} är redan stängd.")
@@ -132,9 +132,9 @@ def period_close(*, actor: Any, period: FollowUpPeriod) -> FollowUpPeriod:
 
 
 @transaction.atomic
-def period_reopen(*, actor: Any, period: FollowUpPeriod, reason: str) -> FollowUpPeriod:
+def period_reopen(*, actor: Actor, period: FollowUpPeriod, reason: str) -> FollowUpPeriod:
     """Reopen a closed period (admins only); the reason is kept in the audit log."""
-    if actor is not None and not can_reopen_period(actor, period):
+    if not permitted(actor, can_reopen_period, period):
         raise PermissionDenied("Bara administratören får öppna en stängd period igen.")
     if not period.is_closed:
         raise ValidationError(f"Perioden {period} är redan öppen.")
@@ -166,7 +166,7 @@ def _assessment_target_checks(period: FollowUpPeriod, item: PlanItem, body: Body
 @transaction.atomic
 def assessment_save(
     *,
-    actor: Any,
+    actor: Actor,
     period: FollowUpPeriod,
     item: PlanItem,
     body: Body,
@@ -174,7 +174,6 @@ def assessment_save(
     comment: str,
     expected_version: int | None = None,
     published: bool = False,
-    system_label: str = "system",
 ) -> tuple[Assessment, dict[str, list[Any]]]:
     """Write a body's status and comment on an item, as a draft.
 
@@ -186,14 +185,14 @@ def assessment_save(
     bad input, ConflictError when `expected_version` is not the stored one.
     """
     if published:
-        if actor is not None and not can_set_overall_status(actor, period):
+        if not permitted(actor, can_set_overall_status, period):
             raise PermissionDenied("Bara controller och administratör importerar uppföljningar.")
-    elif actor is not None and not can_edit_assessment_of(actor, body):
+    elif not permitted(actor, can_edit_assessment_of, body):
         raise PermissionDenied(f"Du får bara skriva bedömningar för din egen nämnd, inte {body}.")
     state = Assessment.State.APPROVED if published else None
     _require_open(period)
     _assessment_target_checks(period, item, body)
-    if actor is not None and not published and body not in item.receivers.all():
+    if not is_system(actor) and not published and body not in item.receivers.all():
         raise ValidationError(f"Punkten är inte given till {body}; den kan inte bedömas av den.")
     _check_status(period, status)
     comment = _check_comment(comment)
@@ -206,7 +205,7 @@ def assessment_save(
     if assessment is None:
         if expected_version:
             raise ConflictError("Bedömningen du utgick från finns inte längre.", current=None)
-        if actor is not None and not comment and status is None:
+        if not is_system(actor) and not comment and status is None:
             raise ValidationError("Skriv en kommentar eller välj en status.")
         assessment = Assessment(
             period=period,
@@ -215,9 +214,9 @@ def assessment_save(
             status=status,
             comment=comment,
             state=state or Assessment.State.DRAFT,
-            author=actor,
+            author=person(actor),
         )
-        _insert(actor, period, assessment, system_label)
+        _insert(actor, period, assessment)
         created = snapshot(assessment, _ASSESSMENT_FIELDS)
         return assessment, {k: [None, v] for k, v in created.items()}
     _check_version(assessment.version, expected_version, assessment)
@@ -231,14 +230,13 @@ def assessment_save(
             values["state"] = Assessment.State.DRAFT
     before_version = assessment.version
     assessment.version = before_version + 1
-    if actor is not None:
-        assessment.author = actor
+    if not is_system(actor):
+        assessment.author = person(actor)
     changes = update_audited(
         actor=actor,
         organisation=period.organisation,
         instance=assessment,
         values=values,
-        system_label=system_label,
     )
     if not changes:
         assessment.version = before_version
@@ -247,7 +245,7 @@ def assessment_save(
 
 def _transition(
     *,
-    actor: Any,
+    actor: Actor,
     assessment: Assessment,
     to: str,
     allowed_from: set[str],
@@ -275,10 +273,10 @@ def _transition(
 
 @transaction.atomic
 def assessment_submit(
-    *, actor: Any, assessment: Assessment, expected_version: int | None = None
+    *, actor: Actor, assessment: Assessment, expected_version: int | None = None
 ) -> Assessment:
     """Klarmarkera: the editor says the text is ready for approval. Needs a status and a comment."""
-    if actor is not None and not can_edit_assessment_of(actor, assessment.body):
+    if not permitted(actor, can_edit_assessment_of, assessment.body):
         raise PermissionDenied("Du får bara klarmarkera din egen nämnds bedömningar.")
     if assessment.status is None or not assessment.comment.strip():
         raise ValidationError(
@@ -298,10 +296,10 @@ def assessment_submit(
 
 @transaction.atomic
 def assessment_approve(
-    *, actor: Any, assessment: Assessment, expected_version: int | None = None
+    *, actor: Actor, assessment: Assessment, expected_version: int | None = None
 ) -> Assessment:
     """The body's approver approves a submitted assessment."""
-    if actor is not None and not can_approve_assessment(actor, assessment):
+    if not permitted(actor, can_approve_assessment, assessment):
         raise PermissionDenied("Bara nämndens godkännare får godkänna dess bedömningar.")
     return _transition(
         actor=actor,
@@ -312,16 +310,16 @@ def assessment_approve(
         verb="godkännas",
         expected_version=expected_version,
         approved_at=timezone.now(),
-        approved_by=actor,
+        approved_by=person(actor),
     )
 
 
 @transaction.atomic
 def assessment_return(
-    *, actor: Any, assessment: Assessment, reason: str, expected_version: int | None = None
+    *, actor: Actor, assessment: Assessment, reason: str, expected_version: int | None = None
 ) -> Assessment:
     """The approver sends a submitted assessment back with a reason."""
-    if actor is not None and not can_approve_assessment(actor, assessment):
+    if not permitted(actor, can_approve_assessment, assessment):
         raise PermissionDenied("Bara nämndens godkännare får skicka tillbaka dess bedömningar.")
     if not reason.strip():
         raise ValidationError("Ange varför bedömningen skickas tillbaka.")
@@ -340,16 +338,15 @@ def assessment_return(
 @transaction.atomic
 def overall_status_set(
     *,
-    actor: Any,
+    actor: Actor,
     period: FollowUpPeriod,
     item: PlanItem,
     status: Status | None,
     comment: str = "",
     expected_version: int | None = None,
-    system_label: str = "system",
 ) -> tuple[OverallStatus, dict[str, list[Any]]]:
     """The issuing side sets the item's overall status for the period."""
-    if actor is not None and not can_set_overall_status(actor, period):
+    if not permitted(actor, can_set_overall_status, period):
         raise PermissionDenied("Bara controller och administratör sätter den samlade statusen.")
     _require_open(period)
     _check_status(period, status)
@@ -357,35 +354,34 @@ def overall_status_set(
     overall = OverallStatus.objects.select_for_update().filter(period=period, item=item).first()
     if overall is None:
         overall = OverallStatus(
-            period=period, item=item, status=status, comment=comment, set_by=actor
+            period=period, item=item, status=status, comment=comment, set_by=person(actor)
         )
         if expected_version:
             raise ConflictError("Den samlade statusen du utgick från finns inte längre.")
-        _insert(actor, period, overall, system_label)
+        _insert(actor, period, overall)
         return overall, {"status": [None, str(status) if status else None]}
     _check_version(overall.version, expected_version, overall)
     before_version = overall.version
     overall.version += 1
-    overall.set_by = actor
+    overall.set_by = person(actor)
     changes = update_audited(
         actor=actor,
         organisation=period.organisation,
         instance=overall,
         values={"status": status, "comment": comment},
-        system_label=system_label,
     )
     if not changes:
         overall.version = before_version
     return overall, changes
 
 
-def record_import(*, actor: Any, organisation: Organisation, instance: Any, note: str) -> None:
+def record_import(*, actor: Actor, organisation: Organisation, instance: Any, note: str) -> None:
     """Note an import run against the record it concerned (the period)."""
     record(actor=actor, organisation=organisation, action="import", instance=instance, note=note)
 
 
 @transaction.atomic
-def assessments_start_from_previous(*, actor: Any, period: FollowUpPeriod, body: Body) -> int:
+def assessments_start_from_previous(*, actor: Actor, period: FollowUpPeriod, body: Body) -> int:
     """Begin a new period: copy the body's texts of the previous period into drafts.
 
     Only where the body has not yet written anything this period; returns how many drafts
@@ -393,7 +389,7 @@ def assessments_start_from_previous(*, actor: Any, period: FollowUpPeriod, body:
     """
     from styrkort.followup.selectors import items_for_year, previous_period
 
-    if actor is not None and not can_edit_assessment_of(actor, body):
+    if not permitted(actor, can_edit_assessment_of, body):
         raise PermissionDenied(f"Du får bara skriva bedömningar för din egen nämnd, inte {body}.")
     _require_open(period)
     previous = previous_period(period)
@@ -423,7 +419,7 @@ def assessments_start_from_previous(*, actor: Any, period: FollowUpPeriod, body:
             status=old.status,
             comment=old.comment,
             state=Assessment.State.DRAFT,
-            author=actor,
+            author=person(actor),
         )
         create_audited(actor=actor, organisation=period.organisation, instance=assessment)
         made += 1
@@ -433,7 +429,7 @@ def assessments_start_from_previous(*, actor: Any, period: FollowUpPeriod, body:
 @transaction.atomic
 def assessment_save_and_submit(
     *,
-    actor: Any,
+    actor: Actor,
     period: FollowUpPeriod,
     item: PlanItem,
     body: Body,
@@ -463,7 +459,7 @@ def _require_indicator(indicator: PlanItem, period: FollowUpPeriod) -> None:
 @transaction.atomic
 def indicator_value_set(
     *,
-    actor: Any,
+    actor: Actor,
     indicator: PlanItem,
     period: FollowUpPeriod,
     value: Decimal,
@@ -471,7 +467,7 @@ def indicator_value_set(
     note: str = "",
 ) -> tuple[IndicatorValue, bool]:
     """A key figure's value for a period (controllers, importers); returns whether it changed."""
-    if actor is not None and not can_set_overall_status(actor, period):
+    if not permitted(actor, can_set_overall_status, period):
         raise PermissionDenied("Bara controller och administratör registrerar nyckeltalsvärden.")
     if isinstance(value, float) or not isinstance(value, Decimal | int):
         raise ValidationError({"value": "Värdet ska anges exakt, aldrig som flyttal."})
@@ -495,11 +491,11 @@ def indicator_value_set(
 
 @transaction.atomic
 def indicator_status_override(
-    *, actor: Any, value: IndicatorValue, status: Status | None, reason: str
+    *, actor: Actor, value: IndicatorValue, status: Status | None, reason: str
 ) -> IndicatorValue:
     """Set (or with None, clear) a key figure's status by hand; a reason is required."""
     period = value.period
-    if actor is not None and not can_set_overall_status(actor, period):
+    if not permitted(actor, can_set_overall_status, period):
         raise PermissionDenied("Bara controller och administratör ändrar nyckeltalens status.")
     _require_open(period)
     _check_status(period, status)

@@ -16,11 +16,11 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from styrkort.core.errors import ConflictError, NotFound
 from styrkort.followup import selectors, services
+from styrkort.followup.filters import filters_from_request, period_or_404
 from styrkort.followup.forms import (
     AssessmentForm,
     IndicatorValueForm,
@@ -38,24 +38,11 @@ from styrkort.followup.permissions import (
 )
 from styrkort.organisation.models import Body, Organisation
 from styrkort.organisation.selectors import body_list
-from styrkort.organisation.shortcuts import organisation_or_404
 from styrkort.planning.models import PlanItem
-from styrkort.reports.builders import ReportOptions, build_followup_report
-from styrkort.reports.renderers import FOLLOWUP_FORMATS
 
 
 def _message(exc: ValidationError) -> str:
     return " ".join(exc.messages)
-
-
-def _context(request: HttpRequest, org: str, period: int) -> tuple[Organisation, FollowUpPeriod]:
-    organisation = organisation_or_404(request, org)
-    try:
-        return organisation, selectors.period_get(
-            user=request.user, organisation=organisation, pk=period
-        )
-    except NotFound as exc:
-        raise Http404 from exc
 
 
 def _item(request: HttpRequest, period: FollowUpPeriod, item: int) -> PlanItem:
@@ -72,24 +59,6 @@ def _body(organisation: Organisation, abbreviation: str) -> Body:
     return body
 
 
-def _filters(request: HttpRequest, organisation: Organisation) -> dict[str, Any]:
-    bodies = list(body_list(organisation=organisation))
-    statuses = selectors.scale_statuses(organisation)
-    body = next((b for b in bodies if b.abbreviation == request.GET.get("body")), None)
-    status = next((s for s in statuses if s.code == request.GET.get("status")), None)
-    kind = request.GET.get("kind") if request.GET.get("kind") in PlanItem.Kind.values else None
-    text = (request.GET.get("q") or "").strip()[:200] or None
-    return {
-        "bodies": bodies,
-        "statuses": statuses,
-        "kinds": [(v, label) for v, label in PlanItem.Kind.choices],
-        "body": body,
-        "status": status,
-        "kind": kind,
-        "text": text,
-    }
-
-
 def _item_url(organisation: Organisation, period: FollowUpPeriod, item: PlanItem | int) -> str:
     pk = item if isinstance(item, int) else item.pk
     return reverse("followup:item", args=[organisation.slug, period.pk, pk])
@@ -97,8 +66,8 @@ def _item_url(organisation: Organisation, period: FollowUpPeriod, item: PlanItem
 
 @login_required
 def matrix(request: HttpRequest, org: str, period: int) -> HttpResponse:
-    organisation, the_period = _context(request, org, period)
-    f = _filters(request, organisation)
+    organisation, the_period = period_or_404(request, org, period)
+    f = filters_from_request(request, organisation)
     data = selectors.matrix(
         user=request.user,
         period=the_period,
@@ -117,7 +86,6 @@ def matrix(request: HttpRequest, org: str, period: int) -> HttpResponse:
             "matrix": data,
             "tbody": matrix_body(data, item_base),
             "filters": f,
-            "formats": FOLLOWUP_FORMATS.values(),
             "query": request.GET.urlencode(),
             "periods": list(selectors.period_list(user=request.user, organisation=organisation)),
             "may_manage": can_manage_periods(request.user, organisation),
@@ -128,72 +96,8 @@ def matrix(request: HttpRequest, org: str, period: int) -> HttpResponse:
 
 
 @login_required
-def report_view(request: HttpRequest, org: str, period: int) -> HttpResponse:
-    organisation, the_period = _context(request, org, period)
-    f = _filters(request, organisation)
-    rows = selectors.followup_rows(
-        user=request.user,
-        period=the_period,
-        body=f["body"],
-        status=f["status"],
-        kind=f["kind"],
-        text=f["text"],
-    )
-    return render(
-        request,
-        "followup/report_view.html",
-        {
-            "organisation": organisation,
-            "period": the_period,
-            "rows": rows,
-            "filters": f,
-            "formats": FOLLOWUP_FORMATS.values(),
-            "query": request.GET.urlencode(),
-            "nav": "report",
-        },
-    )
-
-
-@login_required
-def report_download(request: HttpRequest, org: str, period: int, fmt: str) -> HttpResponse:
-    organisation, the_period = _context(request, org, period)
-    chosen = next((f for f in FOLLOWUP_FORMATS.values() if f.extension == fmt), None)
-    if chosen is None:
-        raise Http404
-    f = _filters(request, organisation)
-    report = build_followup_report(
-        user=request.user,
-        period=the_period,
-        body=f["body"],
-        status=f["status"],
-        kind=f["kind"],
-        text=f["text"],
-        options=ReportOptions(
-            cover=request.GET.get("cover") == "1",
-            contents=request.GET.get("contents") == "1",
-            chart=request.GET.get("chart") == "1",
-        ),
-    )
-    response = HttpResponse(chosen.render(report), content_type=chosen.content_type)
-    filename = f"uppfoljning-{slugify(the_period.name)}.{chosen.extension}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-@login_required
-def report_document(request: HttpRequest, org: str, period: int) -> HttpResponse:
-    """The publishing form's target: the chosen format with cover, contents and chart."""
-    chosen = next(
-        (f for f in FOLLOWUP_FORMATS.values() if f.extension == request.GET.get("format")), None
-    )
-    if chosen is None:
-        raise Http404
-    return report_download(request, org, period, chosen.extension)
-
-
-@login_required
 def item(request: HttpRequest, org: str, period: int, item: int) -> HttpResponse:
-    organisation, the_period = _context(request, org, period)
+    organisation, the_period = period_or_404(request, org, period)
     try:
         detail = selectors.item_detail(user=request.user, period=the_period, pk=item)
     except NotFound as exc:
@@ -244,7 +148,7 @@ def item(request: HttpRequest, org: str, period: int, item: int) -> HttpResponse
 def assessment_edit(
     request: HttpRequest, org: str, period: int, item: int, body: str
 ) -> HttpResponse:
-    organisation, the_period = _context(request, org, period)
+    organisation, the_period = period_or_404(request, org, period)
     the_item = _item(request, the_period, item)
     the_body = _body(organisation, body)
     statuses = [s for s in selectors.scale_statuses(organisation)]
@@ -342,7 +246,7 @@ def _assessment(period: FollowUpPeriod, item: PlanItem, body: Body) -> Assessmen
 def assessment_transition(
     request: HttpRequest, org: str, period: int, item: int, body: str, action: str
 ) -> HttpResponse:
-    organisation, the_period = _context(request, org, period)
+    organisation, the_period = period_or_404(request, org, period)
     the_item = _item(request, the_period, item)
     the_body = _body(organisation, body)
     assessment = _assessment(the_period, the_item, the_body)
@@ -393,7 +297,7 @@ def _posted_version(request: HttpRequest) -> int | None:
 @login_required
 @require_POST
 def overall_status(request: HttpRequest, org: str, period: int, item: int) -> HttpResponse:
-    organisation, the_period = _context(request, org, period)
+    organisation, the_period = period_or_404(request, org, period)
     the_item = _item(request, the_period, item)
     url = _item_url(organisation, the_period, the_item)
     if not can_set_overall_status(request.user, the_period):
@@ -428,7 +332,7 @@ def overall_status(request: HttpRequest, org: str, period: int, item: int) -> Ht
 @login_required
 @require_POST
 def period_state(request: HttpRequest, org: str, period: int, action: str) -> HttpResponse:
-    organisation, the_period = _context(request, org, period)
+    organisation, the_period = period_or_404(request, org, period)
     url = reverse("followup:matrix", args=[organisation.slug, the_period.pk])
     try:
         if action == "close":
@@ -451,7 +355,7 @@ def period_state(request: HttpRequest, org: str, period: int, action: str) -> Ht
 
 @login_required
 def progress(request: HttpRequest, org: str, period: int) -> HttpResponse:
-    organisation, the_period = _context(request, org, period)
+    organisation, the_period = period_or_404(request, org, period)
     rows = selectors.progress(user=request.user, period=the_period)
     editable = {
         b.pk
@@ -476,7 +380,7 @@ def progress(request: HttpRequest, org: str, period: int) -> HttpResponse:
 @login_required
 @require_POST
 def start_from_previous(request: HttpRequest, org: str, period: int, body: str) -> HttpResponse:
-    organisation, the_period = _context(request, org, period)
+    organisation, the_period = period_or_404(request, org, period)
     the_body = _body(organisation, body)
     try:
         made = services.assessments_start_from_previous(
@@ -497,7 +401,7 @@ def start_from_previous(request: HttpRequest, org: str, period: int, body: str) 
 def indicators(request: HttpRequest, org: str, period: int) -> HttpResponse:
     from styrkort.followup.indicators import RULE_TEXT
 
-    organisation, the_period = _context(request, org, period)
+    organisation, the_period = period_or_404(request, org, period)
     rows = selectors.indicator_rows(user=request.user, period=the_period)
     may_edit = not the_period.is_closed and can_set_overall_status(request.user, the_period)
     statuses = selectors.scale_statuses(organisation)

@@ -23,6 +23,7 @@ from typing import Any
 
 from django.db import transaction
 
+from styrkort.core.actors import Actor
 from styrkort.core.money import MoneyParseError, parse_sek
 from styrkort.economy.models import UnitFigure
 from styrkort.economy.services import unit_figure_set
@@ -106,7 +107,7 @@ def _decimal(cell: Any) -> Decimal:
 
 @transaction.atomic
 def import_figures(
-    *, actor: Any, organisation: Organisation, name: str, data: bytes, dry_run: bool = False
+    *, actor: Actor, organisation: Organisation, name: str, data: bytes, dry_run: bool = False
 ) -> FiguresResult:
     result = FiguresResult()
     rows = read_rows(name, data, result)

@@ -23,6 +23,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from styrkort.core.actors import Actor
 from styrkort.core.models import Status
 from styrkort.core.status import default_scale
 from styrkort.followup.models import Assessment, FollowUpPeriod, IndicatorValue, OverallStatus
@@ -155,7 +156,7 @@ def _norm_key(text: str) -> str:
 
 
 def _resolve_period(
-    actor: Any, organisation: Organisation, year: int, period_name: str | None
+    actor: Actor, organisation: Organisation, year: int, period_name: str | None
 ) -> FollowUpPeriod:
     periods = FollowUpPeriod.objects.filter(organisation=organisation, year=year)
     if period_name:
@@ -185,7 +186,7 @@ def _resolve_period(
 
 
 def _resolve_plan(
-    actor: Any, organisation: Organisation, year: int, plan_body: Body | None
+    actor: Actor, organisation: Organisation, year: int, plan_body: Body | None
 ) -> Plan:
     if plan_body is None:
         plan_body = (
@@ -252,7 +253,7 @@ def read_followup(
 
 def import_followup(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation,
     data: bytes | str,
     year: int,
@@ -348,7 +349,7 @@ def import_followup(
 
 
 def _write_item(
-    actor: Any,
+    actor: Actor,
     result: ImportResult,
     version: Any,
     existing: dict[str, PlanItem],
@@ -426,7 +427,7 @@ def _write_item(
 
 
 def _write_key_figure(
-    actor: Any,
+    actor: Actor,
     result: ImportResult,
     item: PlanItem,
     parsed: ParsedItem,

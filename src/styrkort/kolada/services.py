@@ -27,11 +27,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
-from typing import Any, Protocol
+from typing import Protocol
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from styrkort.core.actors import Actor, permitted
 from styrkort.core.audit import record
 from styrkort.followup.models import FollowUpPeriod, IndicatorValue
 from styrkort.followup.selectors import items_for_year
@@ -165,7 +166,7 @@ def linked_indicators(
 
 def kolada_sync(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation,
     years: Sequence[int] | None = None,
     gender: str = "T",
@@ -175,11 +176,11 @@ def kolada_sync(
 ) -> SyncResult:
     """Fetch the linked key figures' values from Kolada and store them as indicator values.
 
-    `actor` is None for the system (the command line). Raises KoladaError when fetching fails
+    `actor` is a SystemActor for the command line. Raises KoladaError when fetching fails
     and ValidationError or PermissionDenied before anything is fetched; in every case nothing
     is stored. See the module docstring for the rules.
     """
-    if actor is not None and not can_sync_kolada(actor, organisation):
+    if not permitted(actor, can_sync_kolada, organisation):
         raise PermissionDenied("Bara controller och administratör hämtar värden från Kolada.")
     if gender not in GENDERS:
         raise ValidationError(f"Kön {gender!r} finns inte i Kolada; välj T, K eller M.")

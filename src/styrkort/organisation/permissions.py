@@ -63,6 +63,18 @@ def is_admin(user: Any, organisation: Organisation) -> bool:
 
 
 @rules.predicate
+def is_installation_admin(user: Any) -> bool:
+    """The installation's superuser: creates organisations and their first admin."""
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_superuser", False))
+
+
+@rules.predicate
+def can_manage_organisation(user: Any, organisation: Organisation) -> bool:
+    """The organisation's admin, or the installation admin."""
+    return bool(is_installation_admin(user) or is_admin(user, organisation))
+
+
+@rules.predicate
 def is_controller(user: Any, organisation: Organisation) -> bool:
     """Controllers (and admins) set up plans and periods and run imports and reports."""
     return bool({"admin", "controller"} & roles_in(user, organisation))

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
+from styrkort.core.actors import Actor, permitted
 from styrkort.core.audit import create_audited, update_audited
 from styrkort.core.models import Status
 from styrkort.organisation.models import (
@@ -21,25 +22,27 @@ from styrkort.organisation.models import (
     Unit,
     split_aliases,
 )
-from styrkort.organisation.permissions import forget_memberships, is_admin
+from styrkort.organisation.permissions import (
+    can_manage_organisation,
+    forget_memberships,
+    is_installation_admin,
+)
 
 
-def _require_admin(actor: Any, organisation: Organisation) -> None:
-    """System actions (actor None: the command line, the demo loader) are trusted."""
-    if actor is not None and not (
-        getattr(actor, "is_superuser", False) or is_admin(actor, organisation)
-    ):
+def _require_admin(actor: Actor, organisation: Organisation) -> None:
+    """The organisation's admin, an installation admin, or the system."""
+    if not permitted(actor, can_manage_organisation, organisation):
         raise PermissionDenied("Bara organisationens administratör får ändra organisationen.")
 
 
 @transaction.atomic
 def organisation_create(
-    *, actor: Any, name: str, short_name: str = "", kind: str = "region", kolada_id: str = ""
+    *, actor: Actor, name: str, short_name: str = "", kind: str = "region", kolada_id: str = ""
 ) -> Organisation:
     """Create an organisation with the default status scale (Röd/Gul/Grön + Inga data)."""
     from styrkort.core.status import TRAFFIC_LIGHT, status_scale_create
 
-    if actor is not None and not getattr(actor, "is_superuser", False):
+    if not permitted(actor, is_installation_admin):
         raise PermissionDenied("Bara en systemadministratör får skapa organisationer.")
     org = Organisation(
         name=name, short_name=short_name, slug=slugify(name)[:60], kind=kind, kolada_id=kolada_id
@@ -55,7 +58,7 @@ def organisation_create(
 @transaction.atomic
 def body_create(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation,
     name: str,
     abbreviation: str,
@@ -71,7 +74,7 @@ def body_create(
 
 
 @transaction.atomic
-def body_set_aliases(*, actor: Any, body: Body, aliases: str | list[str]) -> dict[str, list[Any]]:
+def body_set_aliases(*, actor: Actor, body: Body, aliases: str | list[str]) -> dict[str, list[Any]]:
     """Set the other names that importers accept for a body ("Tekniska nämnden, TN").
 
     An alias that is another body's name, abbreviation or alias would make an imported heading
@@ -97,7 +100,7 @@ def body_set_aliases(*, actor: Any, body: Body, aliases: str | list[str]) -> dic
 
 
 @transaction.atomic
-def status_set_synonyms(*, actor: Any, status: Status, synonyms: str | list[str]) -> bool:
+def status_set_synonyms(*, actor: Actor, status: Status, synonyms: str | list[str]) -> bool:
     """Set the other words importers accept for a status ("Ja", "AVSLUTAT", "😊").
 
     A word that is already another status's label or synonym in the same scale would make an
@@ -128,7 +131,7 @@ def status_set_synonyms(*, actor: Any, status: Status, synonyms: str | list[str]
 @transaction.atomic
 def unit_create(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation,
     body: Body,
     name: str,
@@ -154,7 +157,9 @@ def unit_create(
 
 
 @transaction.atomic
-def person_create(*, actor: Any, organisation: Organisation, name: str, party: str = "") -> Person:
+def person_create(
+    *, actor: Actor, organisation: Organisation, name: str, party: str = ""
+) -> Person:
     _require_admin(actor, organisation)
     person = Person(organisation=organisation, name=name, party=party)
     create_audited(actor=actor, organisation=organisation, instance=person)
@@ -164,7 +169,7 @@ def person_create(*, actor: Any, organisation: Organisation, name: str, party: s
 @transaction.atomic
 def position_create(
     *,
-    actor: Any,
+    actor: Actor,
     person: Person,
     body: Body,
     title: str,
@@ -182,7 +187,7 @@ def position_create(
 @transaction.atomic
 def role_create(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation,
     name: str,
     abbreviation: str = "",
@@ -197,7 +202,7 @@ def role_create(
 @transaction.atomic
 def membership_grant(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation,
     user: Any,
     role: str,

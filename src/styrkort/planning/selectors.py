@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from styrkort.core.actors import permitted
 from styrkort.core.errors import NotFound
 from styrkort.organisation.models import Organisation
 from styrkort.organisation.permissions import is_member
@@ -11,7 +12,7 @@ from styrkort.planning.models import Plan, PlanItem, PlanVersion
 
 
 def plan_list(*, user: Any, organisation: Organisation) -> list[Plan]:
-    if user is not None and not is_member(user, organisation):
+    if not permitted(user, is_member, organisation):
         return []
     return list(
         Plan.objects.filter(organisation=organisation)

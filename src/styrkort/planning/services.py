@@ -10,14 +10,15 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from styrkort.core.actors import Actor, permitted
 from styrkort.core.audit import create_audited, record, update_audited
 from styrkort.organisation.models import Body, Organisation, Role
 from styrkort.planning.models import Plan, PlanItem, PlanVersion, Target
 from styrkort.planning.permissions import can_edit_plan
 
 
-def _require_editor(actor: Any, plan: Plan) -> None:
-    if actor is not None and not can_edit_plan(actor, plan):
+def _require_editor(actor: Actor, plan: Plan) -> None:
+    if not permitted(actor, can_edit_plan, plan):
         raise PermissionDenied("Bara controller och administratör får ändra planer.")
 
 
@@ -31,7 +32,7 @@ def _require_draft(version: PlanVersion) -> None:
 
 @transaction.atomic
 def plan_create(
-    *, actor: Any, organisation: Organisation, body: Body, year: int, title: str = ""
+    *, actor: Actor, organisation: Organisation, body: Body, year: int, title: str = ""
 ) -> Plan:
     """A body's plan for a year, with an empty draft version 1."""
     plan = Plan(
@@ -51,7 +52,7 @@ def plan_create(
 
 @transaction.atomic
 def plan_version_adopt(
-    *, actor: Any, version: PlanVersion, adopted_on: dt.date, decision_reference: str = ""
+    *, actor: Actor, version: PlanVersion, adopted_on: dt.date, decision_reference: str = ""
 ) -> PlanVersion:
     """Fastställ: the version becomes read-only and, as the newest adopted one, the one in force."""
     plan = version.plan
@@ -83,7 +84,7 @@ def version_in_force(plan: Plan) -> PlanVersion | None:
 @transaction.atomic
 def item_create(
     *,
-    actor: Any,
+    actor: Actor,
     version: PlanVersion,
     kind: str,
     text: str,
@@ -152,7 +153,7 @@ def item_create(
 
 @transaction.atomic
 def item_set_receivers(
-    *, actor: Any, item: PlanItem, receivers: Sequence[Body], allow_adopted: bool = False
+    *, actor: Actor, item: PlanItem, receivers: Sequence[Body], allow_adopted: bool = False
 ) -> bool:
     """Replace the answering bodies; returns whether anything changed."""
     plan = item.plan_version.plan
@@ -177,7 +178,7 @@ def item_set_receivers(
 @transaction.atomic
 def target_set(
     *,
-    actor: Any,
+    actor: Actor,
     indicator: PlanItem,
     year: int,
     value: Decimal,
@@ -225,7 +226,7 @@ _ITEM_FIELDS = [
 
 
 @transaction.atomic
-def plan_revision_create(*, actor: Any, plan: Plan, label: str = "Revidering") -> PlanVersion:
+def plan_revision_create(*, actor: Actor, plan: Plan, label: str = "Revidering") -> PlanVersion:
     """Revidera: copy the version in force into a new draft; items keep their lineage."""
     _require_editor(actor, plan)
     versions = list(plan.versions.order_by("number"))
@@ -260,7 +261,7 @@ def plan_revision_create(*, actor: Any, plan: Plan, label: str = "Revidering") -
 
 
 @transaction.atomic
-def item_update(*, actor: Any, item: PlanItem, **values: Any) -> dict[str, list[Any]]:
+def item_update(*, actor: Actor, item: PlanItem, **values: Any) -> dict[str, list[Any]]:
     """Change an item of a draft version; returns what changed."""
     plan = item.plan_version.plan
     _require_editor(actor, plan)
@@ -272,7 +273,7 @@ def item_update(*, actor: Any, item: PlanItem, **values: Any) -> dict[str, list[
 
 
 @transaction.atomic
-def item_remove(*, actor: Any, item: PlanItem) -> None:
+def item_remove(*, actor: Actor, item: PlanItem) -> None:
     """Take an item out of a draft version (earlier versions keep it)."""
     plan = item.plan_version.plan
     _require_editor(actor, plan)
@@ -282,7 +283,7 @@ def item_remove(*, actor: Any, item: PlanItem) -> None:
 
 
 @transaction.atomic
-def plan_copy_to_next_year(*, actor: Any, source: Plan, title: str = "") -> Plan:
+def plan_copy_to_next_year(*, actor: Actor, source: Plan, title: str = "") -> Plan:
     """Start next year's plan from this one: the version in force's items as a draft.
 
     Items keep their lineage, so next year's follow-up can compare with this year's.

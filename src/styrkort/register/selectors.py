@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from styrkort.core.actors import permitted
 from styrkort.core.errors import NotFound
 from styrkort.followup.models import FollowUpPeriod
 from styrkort.organisation.models import Organisation
@@ -27,7 +28,7 @@ from styrkort.register.permissions import can_see_secret
 
 
 def _member(user: Any, organisation: Organisation) -> None:
-    if user is not None and not is_member(user, organisation):
+    if not permitted(user, is_member, organisation):
         raise NotFound(organisation.pk)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
+from styrkort.core.actors import Actor, SystemActor, permitted
 from styrkort.core.audit import create_audited, update_audited
 from styrkort.core.diary import DiaryNumber
 from styrkort.organisation.models import Body, Organisation, Role
@@ -33,8 +34,8 @@ from styrkort.register.models import (
 from styrkort.register.permissions import can_edit_register
 
 
-def _require_registrar(actor: Any, organisation: Organisation) -> None:
-    if actor is not None and not can_edit_register(actor, organisation):
+def _require_registrar(actor: Actor, organisation: Organisation) -> None:
+    if not permitted(actor, can_edit_register, organisation):
         raise PermissionDenied("Bara registrator och administratör för diariet.")
 
 
@@ -59,7 +60,7 @@ def _locked_counter(organisation: Organisation, series: str, year: int) -> CaseC
 @transaction.atomic
 def case_register(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation,
     series: str,
     title: str,
@@ -142,7 +143,7 @@ def _assignment_for(decision: Decision, number: int, spec: PointSpec) -> PlanIte
     Written as the system: the registrar records the decision (audited with their name on
     the decision point), and the decision, not the registrar, is what changes the plan.
     """
-    actor = None
+    actor = SystemActor("decision")
     organisation = decision.case.organisation
     year = spec.follow_up_year or (spec.deadline or decision.decided_on).year
     plan = Plan.objects.filter(body=decision.body, year=year).first() or plan_create(
@@ -170,7 +171,7 @@ def _assignment_for(decision: Decision, number: int, spec: PointSpec) -> PlanIte
 @transaction.atomic
 def decision_record(
     *,
-    actor: Any,
+    actor: Actor,
     case: Case,
     body: Body,
     decided_on: dt.date,
@@ -218,25 +219,27 @@ def decision_record(
     return decision
 
 
-def _create(actor: Any, organisation: Organisation, instance: Any) -> Any:
+def _create(actor: Actor, organisation: Organisation, instance: Any) -> Any:
     _require_registrar(actor, organisation)
     return create_audited(actor=actor, organisation=organisation, instance=instance)
 
 
 @transaction.atomic
-def document_create(*, actor: Any, organisation: Organisation, **fields: Any) -> GoverningDocument:
+def document_create(
+    *, actor: Actor, organisation: Organisation, **fields: Any
+) -> GoverningDocument:
     return _create(actor, organisation, GoverningDocument(organisation=organisation, **fields))
 
 
 @transaction.atomic
-def agreement_create(*, actor: Any, organisation: Organisation, **fields: Any) -> Agreement:
+def agreement_create(*, actor: Actor, organisation: Organisation, **fields: Any) -> Agreement:
     return _create(actor, organisation, Agreement(organisation=organisation, **fields))
 
 
 @transaction.atomic
 def audit_create(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation,
     findings: Sequence[dict[str, Any]] = (),
     **fields: Any,
@@ -249,7 +252,7 @@ def audit_create(
 
 @transaction.atomic
 def finding_action_add(
-    *, actor: Any, finding: Finding, text: str, due: dt.date | None = None
+    *, actor: Actor, finding: Finding, text: str, due: dt.date | None = None
 ) -> FindingAction:
     return _create(
         actor, finding.audit.organisation, FindingAction(finding=finding, text=text, due=due)
@@ -257,7 +260,7 @@ def finding_action_add(
 
 
 @transaction.atomic
-def finding_action_set_status(*, actor: Any, action: FindingAction, status: str) -> FindingAction:
+def finding_action_set_status(*, actor: Actor, action: FindingAction, status: str) -> FindingAction:
     """Move an action on; when every action of a finding is done, the finding is answered."""
     organisation = action.finding.audit.organisation
     _require_registrar(actor, organisation)
@@ -280,7 +283,7 @@ def finding_action_set_status(*, actor: Any, action: FindingAction, status: str)
 
 @transaction.atomic
 def working_group_create(
-    *, actor: Any, organisation: Organisation, presidia_of: Sequence[Body] = (), **fields: Any
+    *, actor: Actor, organisation: Organisation, presidia_of: Sequence[Body] = (), **fields: Any
 ) -> WorkingGroup:
     group = _create(actor, organisation, WorkingGroup(organisation=organisation, **fields))
     group.presidia_of.set(presidia_of)
@@ -288,13 +291,13 @@ def working_group_create(
 
 
 @transaction.atomic
-def meeting_create(*, actor: Any, organisation: Organisation, **fields: Any) -> Meeting:
+def meeting_create(*, actor: Actor, organisation: Organisation, **fields: Any) -> Meeting:
     return _create(actor, organisation, Meeting(organisation=organisation, **fields))
 
 
 @transaction.atomic
 def agenda_item_create(
-    *, actor: Any, meeting: Meeting, number: int, title: str, case: Case | None = None
+    *, actor: Actor, meeting: Meeting, number: int, title: str, case: Case | None = None
 ) -> AgendaItem:
     if case is not None and case.organisation_id != meeting.organisation_id:
         raise ValidationError("Ärendet hör till en annan organisation.")
@@ -306,5 +309,5 @@ def agenda_item_create(
 
 
 @transaction.atomic
-def event_create(*, actor: Any, organisation: Organisation, **fields: Any) -> Event:
+def event_create(*, actor: Actor, organisation: Organisation, **fields: Any) -> Event:
     return _create(actor, organisation, Event(organisation=organisation, **fields))

@@ -19,6 +19,8 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
+from styrkort.core.actors import SYSTEM, permitted
+from styrkort.core.charts import BarChart, Series
 from styrkort.core.dates import MONTH_NAMES
 from styrkort.core.errors import NotFound
 from styrkort.core.money import format_sek
@@ -37,7 +39,6 @@ from styrkort.register.models import (
     Meeting,
     WorkingGroup,
 )
-from styrkort.reports.charts import BarChart, Series
 from styrkort.reports.models import BoardReport
 
 HORIZON_DAYS = 90  # upcoming dates shown, and how far back a first report looks
@@ -289,7 +290,7 @@ def build_board_deck(
     free_text: str = "",
 ) -> BoardDeck:
     """The board report of `body` given on `date`."""
-    if user is not None and not is_member(user, body.organisation):
+    if not permitted(user, is_member, body.organisation):
         raise NotFound(body.pk)
     unknown = sorted(set(omit) - set(SECTIONS))
     if unknown:
@@ -507,7 +508,7 @@ def _appropriation(a: Appropriation) -> str:
 
 
 def _frame_slide(title: str, frame: BudgetFrame) -> Slide:
-    overview = frame_overview(user=None, organisation=frame.organisation, pk=frame.pk)
+    overview = frame_overview(user=SYSTEM, organisation=frame.organisation, pk=frame.pk)
     scope = f" {frame.scope}" if frame.scope else ""
     bullets = [Bullet(f"Uppföljning sker per område inom {frame.unit.name}")]
     bullets += [Bullet(u.unit.name, 1) for u in overview.units]

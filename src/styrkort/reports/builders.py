@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from styrkort.core.charts import Segment, StackedBarChart
 from styrkort.core.models import Status
 from styrkort.core.status import contrast_text, default_scale
 from styrkort.core.text import without_control_characters
@@ -16,7 +17,6 @@ from styrkort.followup.selectors import followup_rows
 from styrkort.organisation.models import Body
 from styrkort.planning.models import PlanItem
 from styrkort.planning.receivers import format_marker
-from styrkort.reports.charts import Segment, StackedBarChart
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from styrkort.core.actors import Actor, permitted
 from styrkort.core.audit import create_audited, update_audited
 from styrkort.organisation.models import Body, Position
 from styrkort.reports.board import BoardDeck
@@ -16,7 +15,7 @@ from styrkort.reports.permissions import can_make_board_report
 
 def board_report_record(
     *,
-    actor: Any,
+    actor: Actor,
     body: Body,
     deck: BoardDeck,
     presenter: Position | None,
@@ -26,7 +25,7 @@ def board_report_record(
     """Remember that `deck` was given, so the next report counts "new" from it. Making the
     same body's report for the same date again updates the record instead of adding one."""
     organisation = body.organisation
-    if actor is not None and not can_make_board_report(actor, organisation):
+    if not permitted(actor, can_make_board_report, organisation):
         raise PermissionDenied("Bara controller och administratör får skapa styrelsens rapport.")
     values = {
         "since": deck.since,

@@ -1,19 +1,105 @@
-"""The board report page: preview the deck's outline, then make and download it."""
+"""Documents on the web: the follow-up as a paged report view and as downloads in every format,
+and the board report page (preview the deck's outline, then make and download it)."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.text import slugify
 
+from styrkort.followup import selectors as followup_selectors
+from styrkort.followup.filters import filters_from_request, period_or_404
 from styrkort.organisation.shortcuts import organisation_or_404
 from styrkort.reports import services
 from styrkort.reports.board import SECTIONS, build_board_deck, default_presenter
+from styrkort.reports.builders import ReportOptions, build_followup_report
 from styrkort.reports.forms import BoardReportForm
 from styrkort.reports.models import BoardReport
 from styrkort.reports.permissions import can_make_board_report, can_view_board_reports
-from styrkort.reports.renderers import BOARD_FORMATS
+from styrkort.reports.renderers import BOARD_FORMATS, FOLLOWUP_FORMATS
+
+# Items per page of the report view: a committee's whole follow-up fits; a region's 500 items
+# and 6 000 comments are read a page at a time (the documents hold everything).
+PAGE_SIZE = 50
+
+
+def _filter_query(request: HttpRequest) -> str:
+    """The request's filters as a query string, without the page number."""
+    query = request.GET.copy()
+    query.pop("sida", None)
+    return query.urlencode()
+
+
+@login_required
+def followup_view(request: HttpRequest, org: str, period: int) -> HttpResponse:
+    """The follow-up read as a report, a page at a time, with the downloads."""
+    organisation, the_period = period_or_404(request, org, period)
+    f = filters_from_request(request, organisation)
+    rows = followup_selectors.followup_rows(
+        user=request.user,
+        period=the_period,
+        body=f["body"],
+        status=f["status"],
+        kind=f["kind"],
+        text=f["text"],
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("sida"))
+    return render(
+        request,
+        "reports/followup_view.html",
+        {
+            "organisation": organisation,
+            "period": the_period,
+            "page": page,
+            "rows": page.object_list,
+            "total": len(rows),
+            "filters": f,
+            "formats": FOLLOWUP_FORMATS.values(),
+            "query": _filter_query(request),
+            "nav": "report",
+        },
+    )
+
+
+@login_required
+def followup_download(request: HttpRequest, org: str, period: int, fmt: str) -> HttpResponse:
+    """The period's follow-up, filtered as on the page, in one format."""
+    organisation, the_period = period_or_404(request, org, period)
+    chosen = next((f for f in FOLLOWUP_FORMATS.values() if f.extension == fmt), None)
+    if chosen is None:
+        raise Http404
+    f = filters_from_request(request, organisation)
+    report = build_followup_report(
+        user=request.user,
+        period=the_period,
+        body=f["body"],
+        status=f["status"],
+        kind=f["kind"],
+        text=f["text"],
+        options=ReportOptions(
+            cover=request.GET.get("cover") == "1",
+            contents=request.GET.get("contents") == "1",
+            chart=request.GET.get("chart") == "1",
+        ),
+    )
+    response = HttpResponse(chosen.render(report), content_type=chosen.content_type)
+    filename = f"uppfoljning-{slugify(the_period.name)}.{chosen.extension}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def followup_document(request: HttpRequest, org: str, period: int) -> HttpResponse:
+    """The publishing form's target: the chosen format with cover, contents and chart."""
+    chosen = next(
+        (f for f in FOLLOWUP_FORMATS.values() if f.extension == request.GET.get("format")), None
+    )
+    if chosen is None:
+        raise Http404
+    return followup_download(request, org, period, chosen.extension)
 
 
 @login_required

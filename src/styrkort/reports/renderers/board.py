@@ -11,9 +11,9 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from styrkort.core.charts import render_png, render_svg
 from styrkort.core.text import without_control_characters
 from styrkort.reports.board import BoardDeck, Bullet, Slide
-from styrkort.reports.charts import render_png, render_svg
 from styrkort.reports.renderers.html import data_uri, html_to_pdf
 
 LANGUAGE = "sv-SE"

@@ -10,8 +10,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from styrkort.core.charts import render_stacked_png
 from styrkort.reports.builders import FollowUpReport
-from styrkort.reports.charts import render_stacked_png
 
 
 def swedish_document() -> Any:

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from styrkort.core.charts import render_stacked_svg
 from styrkort.reports.builders import FollowUpReport
-from styrkort.reports.charts import render_stacked_svg
 
 
 def data_uri(data: bytes, content_type: str) -> str:

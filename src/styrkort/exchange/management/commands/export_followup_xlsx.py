@@ -7,12 +7,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from styrkort.core.actors import SystemActor
 from styrkort.core.errors import NotFound
 from styrkort.exchange.selectors import followup_sheet
 from styrkort.exchange.xlsx import render_sheet
 from styrkort.followup.selectors import period_for
 from styrkort.organisation.models import Body
 from styrkort.organisation.selectors import sole_organisation
+
+ACTOR = SystemActor("export_followup_xlsx")
 
 
 class Command(BaseCommand):
@@ -32,7 +35,7 @@ class Command(BaseCommand):
         try:
             organisation = sole_organisation(options.get("organisation"))
             period = period_for(
-                user=None, organisation=organisation, year=options["year"], name=options["period"]
+                user=ACTOR, organisation=organisation, year=options["year"], name=options["period"]
             )
         except NotFound as exc:
             raise CommandError(str(exc)) from exc
@@ -43,7 +46,7 @@ class Command(BaseCommand):
             ).first()
             if body is None:
                 raise CommandError(f"Nämnden {options['body']!r} finns inte i {organisation}.")
-        sheet = followup_sheet(user=None, period=period, body=body)
+        sheet = followup_sheet(user=ACTOR, period=period, body=body)
         data = render_sheet(sheet, exported_by="kommandoraden (export_followup_xlsx)")
         path = Path(options["output"])
         try:

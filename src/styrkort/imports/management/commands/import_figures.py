@@ -5,9 +5,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from styrkort.core.actors import SystemActor
 from styrkort.core.errors import NotFound
 from styrkort.imports.figures import import_figures
 from styrkort.organisation.selectors import sole_organisation
+
+ACTOR = SystemActor("import_figures")
 
 
 class Command(BaseCommand):
@@ -28,7 +31,7 @@ class Command(BaseCommand):
         except NotFound as exc:
             raise CommandError(str(exc)) from exc
         result = import_figures(
-            actor=None,
+            actor=ACTOR,
             organisation=organisation,
             name=path.name,
             data=data,

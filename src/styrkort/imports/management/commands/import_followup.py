@@ -6,12 +6,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from styrkort.core.actors import SystemActor
 from styrkort.core.errors import NotFound
 from styrkort.imports.followup_text import FollowUpImportError, import_followup
 from styrkort.imports.layouts import LAYOUTS
 from styrkort.imports.readers import MAX_BYTES
 from styrkort.organisation.models import Body, Organisation
 from styrkort.organisation.selectors import sole_organisation
+
+ACTOR = SystemActor("import_followup")
 
 
 def _body(organisation: Organisation, abbreviation: str, option: str) -> Body:
@@ -87,7 +90,7 @@ class Command(BaseCommand):
             if options.get("body"):
                 default_body = _body(organisation, options["body"], "--body")
             result = import_followup(
-                actor=None,
+                actor=ACTOR,
                 organisation=organisation,
                 data=data,
                 year=options["year"],

@@ -9,10 +9,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from styrkort.core.actors import SystemActor
 from styrkort.core.errors import NotFound
 from styrkort.kolada.client import KoladaClient, KoladaError
 from styrkort.kolada.services import kolada_sync
 from styrkort.organisation.selectors import sole_organisation
+
+ACTOR = SystemActor("kolada_sync")
 
 
 class _Bar:
@@ -78,7 +81,7 @@ class Command(BaseCommand):
                 transient=False,
             ) as progress:
                 result = kolada_sync(
-                    actor=None,
+                    actor=ACTOR,
                     organisation=organisation,
                     years=options.get("years"),
                     gender=options["gender"],

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from styrkort.core.actors import SystemActor
 from styrkort.core.errors import NotFound
 from styrkort.core.status import default_scale, status_by_word
 from styrkort.followup.selectors import period_for
@@ -16,6 +17,8 @@ from styrkort.reports.board import SECTIONS, build_board_deck, default_presenter
 from styrkort.reports.builders import Logo, ReportOptions, build_followup_report
 from styrkort.reports.renderers import BOARD_FORMATS, FOLLOWUP_FORMATS
 from styrkort.reports.services import board_report_record
+
+ACTOR = SystemActor("report")
 
 
 class Command(BaseCommand):
@@ -79,7 +82,7 @@ class Command(BaseCommand):
         try:
             organisation = sole_organisation(options.get("organisation"))
             period = period_for(
-                user=None, organisation=organisation, year=options["year"], name=options["period"]
+                user=ACTOR, organisation=organisation, year=options["year"], name=options["period"]
             )
         except NotFound as exc:
             raise CommandError(str(exc)) from exc
@@ -105,7 +108,7 @@ class Command(BaseCommand):
             except (OSError, ValueError) as exc:
                 raise CommandError(str(exc)) from exc
         report = build_followup_report(
-            user=None,
+            user=ACTOR,
             period=period,
             body=body,
             status=status,
@@ -161,7 +164,7 @@ class Command(BaseCommand):
             raise CommandError(f"--since: {since} måste ligga före rapportens datum ({date}).")
         try:
             deck = build_board_deck(
-                user=None,
+                user=ACTOR,
                 body=body,
                 date=date,
                 since=since,
@@ -177,7 +180,7 @@ class Command(BaseCommand):
         self._write(options["output"], data)
         if not options["no_record"]:
             board_report_record(
-                actor=None,
+                actor=ACTOR,
                 body=body,
                 deck=deck,
                 presenter=presenter or default_presenter(body),
