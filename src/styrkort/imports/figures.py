@@ -181,7 +181,8 @@ def import_figures(
             if kind == "nyckeltal":
                 value = _decimal(raw)
             else:
-                value = parse_sek(raw) if isinstance(raw, str) else _decimal(raw)
+                # The Värde column is in kronor unless a cell names its unit.
+                value = parse_sek(raw, unit="kr") if isinstance(raw, str) else _decimal(raw)
                 if value != value.quantize(Decimal("0.01")):
                     raise ValueError("fler än två decimaler (öre)")
         except MoneyParseError as exc:

@@ -193,12 +193,22 @@ def item_set_receivers(
 
 @transaction.atomic
 def target_set(
-    *, actor: Actor, indicator: PlanItem, year: int, value: Decimal, scope_note: str = ""
+    *,
+    actor: Actor,
+    indicator: PlanItem,
+    year: int,
+    value: Decimal,
+    scope_note: str = "",
+    allow_adopted: bool = False,
 ) -> Target:
-    """Set (or change) a key figure's target for a year."""
+    """Set (or change) a key figure's target for a year.
+
+    `allow_adopted` is for importers that rebuild a published plan from its follow-up.
+    """
     plan = indicator.plan_version.plan
     _require_editor(actor, plan)
-    _require_draft(indicator.plan_version)
+    if not allow_adopted:
+        _require_draft(indicator.plan_version)
     if indicator.kind != PlanItem.Kind.INDICATOR:
         raise ValidationError("Målvärden sätts bara på nyckeltal.")
     target = Target.objects.filter(indicator=indicator, year=year).first()

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 
 from styrkort.followup.selectors import period_list
 from styrkort.organisation.models import Organisation
+from styrkort.organisation.permissions import is_controller
 from styrkort.organisation.selectors import body_list, member_organisations
 from styrkort.organisation.shortcuts import organisation_or_404
 from styrkort.register.search import search
@@ -49,6 +50,7 @@ def organisation_overview(request: HttpRequest, org: str) -> HttpResponse:
             "periods": periods,
             "bodies": list(body_list(organisation=organisation)),
             "nav": "overview",
+            "can_import": is_controller(request.user, organisation),
         },
     )
 

@@ -130,7 +130,7 @@ def _amount(text: str) -> Decimal:
             if value.as_tuple().exponent < -2:  # type: ignore[operator]
                 raise ValidationError({"amount": "Beloppet kan ha högst två decimaler (öre)."})
             return value
-        return parse_sek(plain)
+        return parse_sek(plain, unit="kr")
     except (MoneyParseError, InvalidOperation, ValueError) as exc:
         raise ValidationError({"amount": f"Beloppet {text!r} kan inte läsas: {exc}"}) from exc
 

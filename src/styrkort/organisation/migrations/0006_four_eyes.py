@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organisation', '0004_kolada_id_four_digits'),
+        ('organisation', '0005_body_aliases'),
     ]
 
     operations = [
