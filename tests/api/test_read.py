@@ -251,6 +251,20 @@ def test_modified_since_needs_a_time_zone_and_says_so_in_swedish(demo, anonymous
     assert "tidszon" in error["message"]
 
 
+@pytest.mark.parametrize("value", ["0.5", "1700000000", "-1", "1e9"])
+def test_modified_since_is_a_date_and_time_never_a_bare_number(demo, anonymous, value):
+    response = anonymous.get(f"/organisations/{_slug(demo)}/cases", {"modified_since": value})
+    assert response.status_code == 422
+    error = response.json()["errors"][0]
+    assert error["field"] == "modified_since" and "ISO 8601" in error["message"]
+
+
+def test_the_api_docs_page_says_it_is_swedish(db, anonymous):
+    page = anonymous.get("/docs")
+    assert page.status_code == 200
+    assert '<html lang="sv">' in page.content.decode()
+
+
 def test_page_size_is_bounded_with_a_message_naming_the_parameter(demo, anonymous):
     response = anonymous.get(f"/organisations/{_slug(demo)}/bodies", {"page_size": 1000})
     assert response.status_code == 422

@@ -180,7 +180,7 @@ def test_controller_uploads_figures_and_sees_the_report(client, frame):
 
     from styrkort.economy.models import UnitFigure
 
-    url = reverse("economy:upload", args=[frame.organisation.slug])
+    url = reverse("imports:figures", args=[frame.organisation.slug])
     data = "Typ;Period;Namn;Värde\nutfall;Tertial 1 2025;Vårdval;12 mkr\nutfall;T9;Vårdval;1\n"
     response = _as(client, "controller").post(
         url, {"file": SimpleUploadedFile("t1.csv", data.encode())}

@@ -67,7 +67,7 @@ def test_text_converted_twice_is_refused_naming_the_line(region):
 
 def _published(demo, fmt: str) -> bytes:
     period = FollowUpPeriod.objects.get(organisation=demo.organisation, year=YEAR)
-    report = build_followup_report(user=SYSTEM, period=period)
+    report = build_followup_report(viewer=SYSTEM, period=period)
     return FOLLOWUP_FORMATS[fmt].render(report)
 
 

@@ -35,7 +35,7 @@ TYPST_MARKUP = (
 
 def _pdf(demo, **options) -> bytes:
     period = FollowUpPeriod.objects.get(organisation=demo.organisation, year=2024)
-    report = build_followup_report(user=SYSTEM, period=period, options=ReportOptions(**options))
+    report = build_followup_report(viewer=SYSTEM, period=period, options=ReportOptions(**options))
     return FOLLOWUP_FORMATS["pdf"].render(report)
 
 
@@ -46,7 +46,7 @@ def _flat(text: str) -> str:
 def test_typst_markup_in_comments_item_texts_and_body_names_prints_as_written(demo):
     Assessment.objects.filter(body__abbreviation="KTN").update(comment=TYPST_MARKUP)
     period = FollowUpPeriod.objects.get(organisation=demo.organisation, year=2024)
-    first = build_followup_report(user=SYSTEM, period=period).items[0]
+    first = build_followup_report(viewer=SYSTEM, period=period).items[0]
     PlanItem.objects.filter(text=first.text).update(text="Punkt med #strong[kod] och $y$")
     Body.objects.filter(abbreviation="KTN").update(name="Nämnden *#1*")
     data = _pdf(demo, contents=True)
@@ -148,7 +148,7 @@ def test_a_logo_that_does_not_decode_is_refused_in_swedish(demo, tmp_path):
 def test_a_slide_with_much_text_shrinks_to_stay_one_page(demo):
     sentence = "Presidiet redovisar arbetet med RS 2023/237 och 2\u00a0181,8 mkr i ramen. "
     deck = build_board_deck(
-        user=SYSTEM,
+        viewer=SYSTEM,
         body=Body.objects.get(abbreviation="RS"),
         date=dt.date(2025, 2, 11),
         free_title="Övrigt",
@@ -166,7 +166,7 @@ def test_board_pdf_is_pdf_ua_with_titled_pages(demo):
     from tests.reports.test_formats import claims_pdf_ua_1
 
     deck = build_board_deck(
-        user=SYSTEM, body=Body.objects.get(abbreviation="RS"), date=dt.date(2025, 2, 11)
+        viewer=SYSTEM, body=Body.objects.get(abbreviation="RS"), date=dt.date(2025, 2, 11)
     )
     reader = PdfReader(io.BytesIO(BOARD_FORMATS["pdf"].render(deck)))
     assert claims_pdf_ua_1(reader.xmp_metadata.stream.get_data())
@@ -185,7 +185,7 @@ def test_a_process_forked_after_making_a_pdf_refuses_instead_of_hanging(demo):
     from styrkort.reports.renderers.pdf import ForkedAfterCompile, compile_pdf, followup_data
 
     period = FollowUpPeriod.objects.get(organisation=demo.organisation, year=2024)
-    report = build_followup_report(user=SYSTEM, period=period)
+    report = build_followup_report(viewer=SYSTEM, period=period)
     assert FOLLOWUP_FORMATS["pdf"].render(report)[:5] == b"%PDF-"  # Typst's threads start
     data, files = followup_data(report)
     read, write = os.pipe()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any, TypeVar
 
@@ -13,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Schema
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
-from pydantic import AfterValidator, AwareDatetime, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, StringConstraints
 
 from styrkort.api.errors import InvalidToken, PreconditionFailed
 from styrkort.api.selectors import token_for_secret
@@ -62,7 +63,19 @@ def _sane_date(value: dt.date) -> dt.date:
 
 Text = Annotated[str, StringConstraints(pattern=NO_NUL), AfterValidator(_plain_text)]
 Day = Annotated[dt.date, AfterValidator(_sane_date)]
-Moment = Annotated[AwareDatetime, AfterValidator(_clamped_moment)]
+
+
+def _iso_moment(value: Any) -> Any:
+    """Only an ISO 8601 date and time: pydantic would also take a bare number ("0.5") as
+    seconds since 1970, which nobody means by "modified since"."""
+    if isinstance(value, int | float) or (
+        isinstance(value, str) and re.fullmatch(r"\s*[-+]?[0-9.eE]+\s*", value)
+    ):
+        raise ValueError("ska vara en tidpunkt i ISO 8601, t.ex. 2025-03-01T00:00:00+01:00")
+    return value
+
+
+Moment = Annotated[AwareDatetime, BeforeValidator(_iso_moment), AfterValidator(_clamped_moment)]
 
 
 def text_field(max_length: int, *, min_length: int = 0, **kwargs: Any) -> Any:

@@ -42,6 +42,8 @@ class BundledSwagger(Swagger):
     settings name. ninja itself picks these only when it is an installed app, which would
     import it (and pydantic) for every command; otherwise it links a CDN."""
 
+    template = "api/swagger.html"  # ninja's page, in Swedish (lang="sv")
+
     def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
         self.settings["url"] = self.get_openapi_url(api, kwargs)
         context = {

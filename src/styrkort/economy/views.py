@@ -153,33 +153,3 @@ def frame_detail(request: HttpRequest, org: str, frame: int) -> HttpResponse:
             "nav": "budget",
         },
     )
-
-
-@login_required
-def figures_upload(request: HttpRequest, org: str) -> HttpResponse:
-    """Controllers upload outcome, forecast and key-figure values (XLSX or CSV)."""
-    from styrkort.imports.figures import import_figures
-
-    organisation = _organisation(request, org)
-    if not can_manage_budget(request.user, organisation):
-        raise Http404
-    result = None
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            messages.error(request, "Välj en fil (XLSX eller CSV).")
-        elif upload.size > 5 * 1024 * 1024:
-            messages.error(request, "Filen är större än 5 MB.")
-        else:
-            result = import_figures(
-                actor=request.user,
-                organisation=organisation,
-                name=upload.name,
-                data=upload.read(),
-                dry_run="dry_run" in request.POST,
-            )
-    return render(
-        request,
-        "economy/upload.html",
-        {"organisation": organisation, "result": result, "nav": "budget"},
-    )

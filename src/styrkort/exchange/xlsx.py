@@ -28,6 +28,7 @@ from typing import Any
 
 from django.utils import timezone, translation
 
+from styrkort.core.text import normalise_comment
 from styrkort.followup.models import Assessment
 from styrkort.reports.renderers.tabular import inert
 
@@ -92,9 +93,7 @@ def unguard(text: str) -> str:
     return text
 
 
-def clean_comment(text: str) -> str:
-    """A comment as the services store it: Windows line ends made plain, blanks trimmed."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+clean_comment = normalise_comment  # a comment as the services store it (core/text.py)
 
 
 def fingerprint(status: str, comment: str, state: str) -> str:

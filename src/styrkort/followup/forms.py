@@ -3,6 +3,7 @@
 from django import forms
 
 from styrkort.core.models import Status
+from styrkort.core.text import plain_line_endings
 from styrkort.followup.models import COMMENT_MAX_LENGTH
 
 
@@ -17,7 +18,7 @@ class CommentField(forms.CharField):
 
     def to_python(self, value):
         value = super().to_python(value)
-        return value.replace("\r\n", "\n") if value else value
+        return plain_line_endings(value) if value else value
 
 
 class AssessmentForm(forms.Form):

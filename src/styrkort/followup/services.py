@@ -18,6 +18,7 @@ from styrkort.core.actors import Actor, is_system, permitted, person
 from styrkort.core.audit import create_audited, record, snapshot, update_audited
 from styrkort.core.errors import ConflictError
 from styrkort.core.models import Status
+from styrkort.core.text import normalise_comment
 from styrkort.followup.models import (
     COMMENT_MAX_LENGTH,
     Assessment,
@@ -79,7 +80,7 @@ def _check_status(period: FollowUpPeriod, status: Status | None) -> None:
 
 
 def _check_comment(comment: str) -> str:
-    comment = comment.replace("\r\n", "\n").strip()
+    comment = normalise_comment(comment)
     if len(comment) > COMMENT_MAX_LENGTH:
         raise ValidationError(
             f"Kommentaren är {len(comment)} tecken; högst {COMMENT_MAX_LENGTH} tecken får plats."
@@ -551,6 +552,25 @@ def indicator_value_set(
         values={"value": Decimal(value), "source": source, "note": note},
     )
     return existing, bool(changes)
+
+
+@transaction.atomic
+def indicator_value_record(
+    *,
+    actor: Actor,
+    indicator: PlanItem,
+    period: FollowUpPeriod,
+    value: Decimal,
+    note: str = "",
+    status: Status | None = None,
+    reason: str = "",
+) -> IndicatorValue:
+    """The key-figure page's form in one step: the value and, if given, the status set by hand
+    with its reason; if either is refused, nothing is saved."""
+    saved, _ = indicator_value_set(
+        actor=actor, indicator=indicator, period=period, value=value, note=note
+    )
+    return indicator_status_override(actor=actor, value=saved, status=status, reason=reason)
 
 
 @transaction.atomic

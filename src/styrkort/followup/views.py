@@ -12,7 +12,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -430,20 +429,15 @@ def indicators(request: HttpRequest, org: str, period: int) -> HttpResponse:
         forms_by_item[pk] = form
         if form.is_valid():
             try:
-                with transaction.atomic():
-                    value, _ = services.indicator_value_set(
-                        actor=request.user,
-                        indicator=row.indicator,
-                        period=the_period,
-                        value=form.cleaned_data["value"],
-                        note=form.cleaned_data["note"],
-                    )
-                    services.indicator_status_override(
-                        actor=request.user,
-                        value=value,
-                        status=form.cleaned_data["override_status"],
-                        reason=form.cleaned_data["override_reason"],
-                    )
+                services.indicator_value_record(
+                    actor=request.user,
+                    indicator=row.indicator,
+                    period=the_period,
+                    value=form.cleaned_data["value"],
+                    note=form.cleaned_data["note"],
+                    status=form.cleaned_data["override_status"],
+                    reason=form.cleaned_data["override_reason"],
+                )
                 messages.success(request, f"{row.indicator.text}: värdet är sparat.")
                 return redirect(request.path + f"#nyckeltal-{pk}")
             except ValidationError as exc:

@@ -26,6 +26,7 @@ from django.db import transaction
 from styrkort.core.actors import Actor
 from styrkort.core.models import Status
 from styrkort.core.status import default_scale
+from styrkort.core.text import match_key
 from styrkort.followup.models import Assessment, FollowUpPeriod, IndicatorValue, OverallStatus
 from styrkort.followup.services import (
     assessment_save,
@@ -151,8 +152,7 @@ class ImportResult:
         return "\n".join(out)
 
 
-def _norm_key(text: str) -> str:
-    return " ".join(text.split()).casefold()
+_norm_key = match_key
 
 
 def _resolve_period(

@@ -8,4 +8,5 @@ app_name = "imports"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("o/<slug:org>/las-in/uppfoljning/", views.followup_import_page, name="followup"),
     path("o/<slug:org>/las-in/uppfoljning/spara/", views.followup_import_apply, name="apply"),
+    path("o/<slug:org>/budget/import/", views.figures_upload, name="figures"),
 ]

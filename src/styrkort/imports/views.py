@@ -15,13 +15,16 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
+from styrkort.economy.permissions import can_manage_budget
 from styrkort.followup.models import FollowUpPeriod
+from styrkort.imports.figures import import_figures
 from styrkort.imports.followup_text import FollowUpImportError, ImportResult, import_followup
 from styrkort.imports.layouts import LAYOUTS
 from styrkort.imports.readers import MAX_BYTES
@@ -211,3 +214,31 @@ def followup_import_apply(request: HttpRequest, org: str) -> HttpResponse:
     if result is None:
         return _page(request, organisation, choices=choices, errors=[error], status=400)
     return _page(request, organisation, choices=choices, result=result, applied=True)
+
+
+@login_required
+def figures_upload(request: HttpRequest, org: str) -> HttpResponse:
+    """Controllers upload outcome, forecast and key-figure values (XLSX or CSV)."""
+    organisation = organisation_or_404(request, org)
+    if not can_manage_budget(request.user, organisation):
+        raise Http404
+    result = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "Välj en fil (XLSX eller CSV).")
+        elif upload.size > 5 * 1024 * 1024:
+            messages.error(request, "Filen är större än 5 MB.")
+        else:
+            result = import_figures(
+                actor=request.user,
+                organisation=organisation,
+                name=upload.name,
+                data=upload.read(),
+                dry_run="dry_run" in request.POST,
+            )
+    return render(
+        request,
+        "imports/figures_upload.html",
+        {"organisation": organisation, "result": result, "nav": "budget"},
+    )

@@ -340,3 +340,28 @@ def plan_copy_to_next_year(*, actor: Actor, source: Plan, title: str = "") -> Pl
         copy.receiving_roles.set(old.receiving_roles.all())
         copies[old.pk] = copy
     return plan
+
+
+@transaction.atomic
+def item_save(
+    *,
+    actor: Actor,
+    version: PlanVersion,
+    item: PlanItem | None,
+    receivers: Sequence[Body],
+    parent: PlanItem | None = None,
+    target: Decimal | None = None,
+    **fields: Any,
+) -> PlanItem:
+    """The plan page's form in one step: create or change an item, its receivers and this
+    year's target; if any part is refused, nothing is saved."""
+    if item is None:
+        item = item_create(
+            actor=actor, version=version, parent=parent, receivers=receivers, **fields
+        )
+    else:
+        item_update(actor=actor, item=item, **fields)
+        item_set_receivers(actor=actor, item=item, receivers=receivers)
+    if target is not None:
+        target_set(actor=actor, indicator=item, year=version.plan.year, value=target)
+    return item

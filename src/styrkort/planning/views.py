@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -178,28 +177,15 @@ def _save_item(
             "kolada_kpi",
         )
     }
-    with transaction.atomic():
-        if item is None:
-            item = services.item_create(
-                actor=request.user,
-                version=version,
-                parent=data["parent"],
-                receivers=list(data["receivers"]),
-                **fields,
-            )
-        else:
-            services.item_update(actor=request.user, item=item, **fields)
-            services.item_set_receivers(
-                actor=request.user, item=item, receivers=list(data["receivers"])
-            )
-        if data.get("target") is not None:
-            services.target_set(
-                actor=request.user,
-                indicator=item,
-                year=version.plan.year,
-                value=data["target"],
-            )
-    return item
+    return services.item_save(
+        actor=request.user,
+        version=version,
+        item=item,
+        receivers=list(data["receivers"]),
+        parent=data["parent"] if item is None else None,
+        target=data.get("target"),
+        **fields,
+    )
 
 
 @login_required

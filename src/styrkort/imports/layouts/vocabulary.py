@@ -8,10 +8,10 @@ import unicodedata
 from collections.abc import Sequence
 
 from styrkort.core.models import Status
+from styrkort.core.text import match_key
 from styrkort.imports.errors import FollowUpImportError
 from styrkort.organisation.models import Body, Organisation
 
-_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212"), "-")
 _INVISIBLE = dict.fromkeys(map(ord, "\ufe0e\ufe0f\u200b\u200c\u00ad"), None)
 # Alt texts of status icons that survived copying: "Illustration av en grön cirkel."
 _ALT_TEXT = re.compile(
@@ -28,10 +28,7 @@ _TERMINAL = tuple(".!?:;,)")
 _NEGATIONS = {"inte", "ej", "icke", "aldrig", "ännu", "ingen", "inga"}
 
 
-def key(text: str) -> str:
-    """How two spellings are compared: case, odd spaces, dashes and edge punctuation aside."""
-    text = unicodedata.normalize("NFC", text).translate(_DASHES).translate(_INVISIBLE)
-    return " ".join(text.split()).strip(" .:;,()[]*\"'").casefold()
+key = match_key  # how two spellings are compared (core/text.py)
 
 
 def symbol_key(text: str) -> str:

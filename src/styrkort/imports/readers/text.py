@@ -13,7 +13,7 @@ import codecs
 import re
 import unicodedata
 
-from styrkort.core.text import normalise_line
+from styrkort.core.text import normalise_line, plain_line_endings
 from styrkort.imports.errors import FollowUpImportError
 from styrkort.imports.records import SourceDocument, SourceLine
 
@@ -100,7 +100,7 @@ _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f\ufffd]")
 
 def read_text(text: str) -> SourceDocument:
     """Every line, numbered from 1 as an editor shows them; blanks kept (they separate)."""
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = plain_line_endings(text.lstrip("\ufeff"))
     text = text.replace("\x0b", "\n").replace("\x0c", "\n")
     control = _CONTROL.search(text)
     if control is not None:
