@@ -234,8 +234,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 FILE_UPLOAD_HANDLERS = [
-    "styrkort.web.uploads.LimitedMemoryUploadHandler",
-    "styrkort.web.uploads.LimitedTemporaryFileUploadHandler",
+    "styrkort.core.uploads.LimitedMemoryUploadHandler",
+    "styrkort.core.uploads.LimitedTemporaryFileUploadHandler",
 ]
 
 LOGIN_URL = "web:login"

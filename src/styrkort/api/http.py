@@ -18,6 +18,8 @@ from pydantic import AfterValidator, AwareDatetime, StringConstraints
 from styrkort.api.errors import InvalidToken, PreconditionFailed
 from styrkort.api.selectors import token_for_secret
 from styrkort.api.services import token_touch
+from styrkort.core.ratelimit import hit, who
+from styrkort.core.text import forbidden_character
 
 T = TypeVar("T", bound=Model)
 
@@ -31,11 +33,12 @@ NO_NUL = r"^[^\x00]*$"
 
 
 def _plain_text(value: str) -> str:
-    # A lone surrogate cannot be stored as UTF-8 by either database.
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise ValueError("innehåller tecken som inte är giltig Unicode-text") from exc
+    # A lone surrogate cannot be stored as UTF-8 by either database; NUL not by PostgreSQL;
+    # the other control characters come from binary data or a wrong encoding.
+    found = forbidden_character(value)
+    if found is not None:
+        position, name = found
+        raise ValueError(f"innehåller ett otillåtet styrtecken, {name}, vid tecken {position}")
     return value
 
 
@@ -213,11 +216,16 @@ class PersonalToken(HttpBearer):
     def __call__(self, request: HttpRequest) -> Any:
         header = request.headers.get("Authorization", "")
         if not header.strip():
-            return None if self.required else AnonymousUser()
+            if self.required:
+                return None
+            hit(scope="api", key=who(request))  # the public: counted per address
+            return AnonymousUser()
         scheme, _, secret = header.strip().partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():
             raise InvalidToken
-        return self.authenticate(request, secret.strip())
+        user = self.authenticate(request, secret.strip())
+        hit(scope="api", key=f"user:{user.pk}")
+        return user
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         found = token_for_secret(secret=token)

@@ -28,7 +28,7 @@ _FLAGS = {
     "false": False,
     "no": False,
     "off": False,
-}  # noqa: E501
+}
 _KNOWN_QUERY = {"tls", "ssl", "timeout"}
 
 

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from styrkort.core.audit import history_of
 from styrkort.core.charts import BarChart, Series, render_svg
 from styrkort.core.errors import NotFound
+from styrkort.core.uploads import refused
 from styrkort.economy import selectors, services
 from styrkort.economy.forms import ReallocationForm
 from styrkort.economy.models import BudgetAllocation, BudgetFrame, Reallocation
@@ -171,7 +172,9 @@ def figures_upload(request: HttpRequest, org: str) -> HttpResponse:
     result = None
     if request.method == "POST":
         upload = request.FILES.get("file")
-        if upload is None:
+        if refused(request):
+            messages.error(request, refused(request))
+        elif upload is None:
             messages.error(request, "Välj en fil (XLSX eller CSV).")
         elif upload.size > 5 * 1024 * 1024:
             messages.error(request, "Filen är större än 5 MB.")

@@ -38,7 +38,10 @@ class SlidingSessionMiddleware:
         if session is None or session.is_empty() or not session.get("_auth_user_id"):
             return response
         now = int(time.time())
-        touched = session.get(_TOUCHED, 0)
-        if not isinstance(touched, int) or now - touched >= settings.SESSION_SLIDE_SECONDS:
+        touched = session.get(_TOUCHED)
+        if session.modified:
+            # Written anyway (a login, a message): note the moment at no extra cost.
+            session[_TOUCHED] = now
+        elif isinstance(touched, int) and now - touched >= settings.SESSION_SLIDE_SECONDS:
             session[_TOUCHED] = now  # modified: SessionMiddleware saves it and renews the cookie
         return response
