@@ -1,7 +1,7 @@
 """styrkort serve [ADDR:PORT]: the production server (gunicorn), static files through WhiteNoise.
 
-Before it starts, the static files are collected into the data dir (hashed names, compressed
-copies), once, in this process; then gunicorn's workers fork from it with the application
+Before it starts, the static files are collected into the data dir (hashed names, a few
+seconds), once, in this process; then gunicorn's workers fork from it with the application
 already loaded. Workers and threads are sized from the processors this process may use:
 
     workers = WEB_CONCURRENCY, or processors + 1 (at least 2)
