@@ -78,11 +78,18 @@ from styrkort.api.services import token_create
 from django.contrib.auth import get_user_model
 org = Organisation.objects.get()
 def hsn_items(period):
-    return list(PlanItem.objects.filter(plan_version__plan__organisation=org, plan_version__plan__year=period.year, receivers__abbreviation="HSN").order_by("pk").values_list("pk", flat=True))
-period = next(p for p in FollowUpPeriod.objects.filter(organisation=org, is_closed=False).order_by("-ends_on") if hsn_items(p))
-items = hsn_items(period)
-_, secret = token_create(actor=get_user_model().objects.get(username="registrator"), name="live")
-print(json.dumps({"org": org.slug, "period": period.pk, "items": items, "registrator_token": secret}))
+    found = PlanItem.objects.filter(
+        plan_version__plan__organisation=org,
+        plan_version__plan__year=period.year,
+        receivers__abbreviation="HSN",
+    )
+    return list(found.order_by("pk").values_list("pk", flat=True))
+periods = FollowUpPeriod.objects.filter(organisation=org, is_closed=False).order_by("-ends_on")
+period = next(p for p in periods if hsn_items(p))
+registrator = get_user_model().objects.get(username="registrator")
+_, secret = token_create(actor=registrator, name="live")
+facts = {"org": org.slug, "period": period.pk, "items": hsn_items(period)}
+print(json.dumps({**facts, "registrator_token": secret}))
 """
 
 
