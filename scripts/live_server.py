@@ -93,16 +93,41 @@ print(json.dumps({**facts, "registrator_token": secret}))
 """
 
 
+SYNTHETIC = """
+import json
+from styrkort.core.actors import SystemActor
+from styrkort.demo.synthetic import build_synthetic_region
+from styrkort.organisation.services import membership_grant, user_create
+region = build_synthetic_region(items=500, bodies=12, periods=3)
+editors = []
+for body in region.bodies:
+    user = user_create(username=f"bench-{body.abbreviation.lower()}", password="demo")
+    membership_grant(
+        actor=SystemActor("bench"), organisation=region.organisation, user=user,
+        role="editor", body=body,
+    )
+    editors.append([user.username, body.abbreviation])
+print(json.dumps({
+    "org": region.organisation.slug,
+    "period": region.periods[-1].pk,
+    "items": [i.pk for i in region.items],
+    "editors": editors,
+    "reader": region.reader.username,
+}))
+"""
+
+
 @contextlib.contextmanager
 def live_server(
     *,
     postgres: bool,
-    workers: int = 2,
-    threads: int = 4,
+    workers: int | None = 2,
+    threads: int | None = 4,
     synthetic: bool = False,
     extra_env: dict[str, str] | None = None,
 ) -> Iterator[Live]:
-    """The demo region (or with `synthetic`, 500 items × 12 bodies) behind `styrkort serve`."""
+    """The demo region (or with `synthetic`, 500 items × 12 bodies) behind `styrkort serve`;
+    workers and threads None: as `serve` sizes them for the machine."""
     data_dir = Path(tempfile.mkdtemp(prefix="styrkort-live-"))
     name = f"styrkort_live_{uuid.uuid4().hex[:10]}"
     env = {
@@ -113,14 +138,17 @@ def live_server(
     env.update(
         STYRKORT_DATA_DIR=str(data_dir),
         SECRET_KEY="live-server-" + uuid.uuid4().hex,
-        WEB_CONCURRENCY=str(workers),
-        STYRKORT_THREADS=str(threads),
         RATE_LIMIT_SEARCH="0",
         RATE_LIMIT_DOCUMENTS="0",
         RATE_LIMIT_API="0",
         LOG_LEVEL="WARNING",
         **(extra_env or {}),
     )
+    for variable, value in (("WEB_CONCURRENCY", workers), ("STYRKORT_THREADS", threads)):
+        if value is None:
+            env.pop(variable, None)
+        else:
+            env[variable] = str(value)
     if postgres:
         _pg(f'CREATE DATABASE "{name}"')
         env["DATABASE_URL"] = f"{PG_SERVER}/{name}"
@@ -130,12 +158,7 @@ def live_server(
     try:
         if synthetic:
             live.styrkort("migrate", "--verbosity", "0")
-            live.styrkort(
-                "shell",
-                "-c",
-                "from styrkort.demo.synthetic import build_synthetic_region; "
-                "build_synthetic_region(items=500, bodies=12, periods=3)",
-            )
+            live.facts = live.python(SYNTHETIC)
         else:
             # The demo's loader, without the demo's DEBUG: the data only.
             demo_env = {**env, "STYRKORT_DEMO": "1"}
