@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Schema
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
-from pydantic import AfterValidator, AwareDatetime, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, StringConstraints
 
 from styrkort.api.errors import InvalidToken, PreconditionFailed
 from styrkort.api.selectors import token_for_secret
@@ -29,7 +29,9 @@ MAX_ID = 2**53 - 1
 MAX_PAGE = 100_000
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
-NO_NUL = r"^[^\x00]*$"
+# Text refuses NUL and the other control characters (core.text.forbidden_character) in the
+# schema itself, so a client (and the contract tests) can see it; the error names the character.
+NO_NUL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]*$"
 
 
 def _plain_text(value: str) -> str:
@@ -63,7 +65,12 @@ def _sane_date(value: dt.date) -> dt.date:
     return value
 
 
-Text = Annotated[str, StringConstraints(pattern=NO_NUL), AfterValidator(_plain_text)]
+def _clean_text(value: Any) -> Any:
+    # Before the pattern: the message then names the character and where it is.
+    return _plain_text(value) if isinstance(value, str) else value
+
+
+Text = Annotated[str, StringConstraints(pattern=NO_NUL), BeforeValidator(_clean_text)]
 Day = Annotated[dt.date, AfterValidator(_sane_date)]
 Moment = Annotated[AwareDatetime, AfterValidator(_clamped_moment)]
 
