@@ -72,6 +72,7 @@ def bench_exchange(console: Any, region: Any) -> None:
     """export_all/import_all and the XLSX round trip at the synthetic region's size."""
     from rich.table import Table
 
+    from styrkort.core.actors import SystemActor
     from styrkort.exchange.full import export_all
     from styrkort.exchange.selectors import followup_sheet
     from styrkort.exchange.services import followup_sheet_import
@@ -100,7 +101,7 @@ def bench_exchange(console: Any, region: Any) -> None:
 
     period = region.periods[-1]
     started = time.perf_counter()
-    sheet = followup_sheet(user=None, period=period)
+    sheet = followup_sheet(viewer=SystemActor("bench"), period=period)
     xlsx = render_sheet(sheet, exported_by="bench")
     table.add_row(
         f"XLSX-export, {len(sheet.rows)} rader",
@@ -110,7 +111,11 @@ def bench_exchange(console: Any, region: Any) -> None:
     )
     editor = user_create(username=f"bench-editor-{org.slug}"[:150], password="bench")
     membership_grant(
-        actor=None, organisation=org, user=editor, role="editor", body=region.bodies[0]
+        actor=SystemActor("bench"),
+        organisation=org,
+        user=editor,
+        role="editor",
+        body=region.bodies[0],
     )
     started = time.perf_counter()
     unchanged = followup_sheet_import(actor=editor, data=xlsx, dry_run=True)

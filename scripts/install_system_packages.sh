@@ -11,11 +11,10 @@ need pg_isready postgresql-client
 need chromium chromium fonts-dejavu-core   # browser tests: Playwright drives /usr/bin/chromium
 need npm nodejs npm                       # scripts/install_js.sh installs axe-core
 need pdftotext poppler-utils              # tests read generated PDFs as text
-# WeasyPrint renders PDFs through Pango (found by the dynamic loader, not as a command)
-ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0" \
-    || missing+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core)
+# Typst sets the PDFs in DejaVu Sans (reports/renderers/pdf.py looks for it here)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 if [ ${#missing[@]} -eq 0 ]; then
-    echo "system packages present (pg_isready, chromium, npm, pdftotext, Pango)"
+    echo "system packages present (pg_isready, chromium, npm, pdftotext, DejaVu Sans)"
     exit 0
 fi
 SUDO=""

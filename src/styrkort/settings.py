@@ -44,6 +44,7 @@ KOLADA_API_VERSION 2 or 3 when the base URL does not end in /v2 or /v3
 KOLADA_TIMEOUT     seconds to wait for each answer from Kolada (30)
 """
 
+import importlib.util
 import os
 import secrets
 from pathlib import Path
@@ -118,7 +119,6 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "csp",
-    "ninja",  # its bundled Swagger UI for /api/v1/docs, served as static files, not from a CDN
     "styrkort.core",
     "styrkort.organisation",
     "styrkort.planning",
@@ -159,10 +159,17 @@ AUTHENTICATION_BACKENDS = [
 ROOT_URLCONF = "styrkort.urls"
 WSGI_APPLICATION = "styrkort.wsgi.application"
 
+# django-ninja's bundled Swagger UI for /api/v1/docs (its templates and static files), served
+# from here, not a CDN. Found without importing the package: as an installed app, ninja (and
+# pydantic with it) was imported by every command, 0.15 s of each start (api/main.py renders
+# the page from these folders).
+_NINJA = Path(importlib.util.find_spec("ninja").origin).parent  # type: ignore[union-attr,arg-type]
+STATICFILES_DIRS = [_NINJA / "static"]
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [_NINJA / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

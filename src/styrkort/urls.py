@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("styrkort.reports.urls")),
     path("", include("styrkort.api.urls")),
     path("", include("styrkort.exchange.urls")),
+    path("", include("styrkort.imports.urls")),
 ]
 
 handler403 = "styrkort.web.views.forbidden"

@@ -32,7 +32,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from styrkort.core.actors import SYSTEM
 from styrkort.followup.models import Assessment, FollowUpPeriod
-from styrkort.followup.selectors import items_for_year
+from styrkort.planning.selectors import items_in_force
 from styrkort.register.services import PointSpec, case_register, decision_record
 from tests.api.conftest import token_of
 
@@ -228,7 +228,7 @@ def test_every_operation_answers_real_requests_as_documented(world):
     period = FollowUpPeriod.objects.get(organisation=org, name="Tertial 1 2025")
     item, body = next(
         (i, b)
-        for i in items_for_year(organisation=org, year=2025)
+        for i in items_in_force(viewer=SYSTEM, organisation=org, year=2025)
         for b in i.receivers.all()
         if not Assessment.objects.filter(period=period, item=i, body=b).exists()
     )

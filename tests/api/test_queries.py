@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from styrkort.economy.models import BudgetAllocation, BudgetFrame, Reallocation
 from styrkort.followup.models import Assessment, FollowUpPeriod
@@ -74,10 +75,11 @@ def grow(org, n):
         name=f"Extra {n}",
         starts_on=dt.date(2025, 5, 1),
         ends_on=dt.date(2025, 5, 31),
+        published_at=timezone.now(),  # the public reads published follow-ups
     )
     items = PlanItem.objects.filter(plan_version__plan__body__in=bodies)
     Assessment.objects.bulk_create(
-        Assessment(period=period, item=i, body=b, comment="x", state=state)
+        Assessment(period=period, item=i, lineage=i.lineage, body=b, comment="x", state=state)
         for i in items
         for b, state in zip(bodies[:3], ["approved", "draft", "approved"], strict=True)
     )

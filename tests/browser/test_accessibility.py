@@ -67,6 +67,7 @@ def test_every_page_type_is_accessible_for_role(site, page, role):
     }
     if role in ("controller", "admin"):
         pages["läs in utfall"] = site.path("economy:upload", org.slug)
+        pages["läs in uppföljning"] = site.path("imports:followup", org.slug)
         draft = org.plans.get(year=2024)  # the imported 2024 plan is an unadopted draft
         pages["plan i utkast"] = site.path("planning:plan", org.slug, draft.pk)
         pages["ändra planpunkt"] = site.path(

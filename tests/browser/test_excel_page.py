@@ -20,7 +20,7 @@ def _sheet_with_change(site, text: str) -> bytes:
 
     hsn = Body.objects.get(organisation=site.org, abbreviation="HSN")
     data = render_sheet(
-        followup_sheet(user=SYSTEM, period=site.period(), body=hsn), exported_by="t"
+        followup_sheet(viewer=SYSTEM, period=site.period(), body=hsn), exported_by="t"
     )
     book = load_workbook(io.BytesIO(data))
     book["Uppföljning"]["H2"] = text

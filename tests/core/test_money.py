@@ -5,7 +5,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from styrkort.core.money import UNITS, MoneyParseError, format_sek, parse_sek
+from styrkort.core.money import (
+    UNITS,
+    MoneyParseError,
+    find_amounts,
+    format_sek,
+    parse_sek,
+    unit_from_header,
+    unit_warning,
+)
 
 NBSP = "\u00a0"
 NARROW_NBSP = "\u202f"
@@ -19,7 +27,7 @@ EXAMPLES = [
     ("15 mkr", Decimal("15000000")),
     ("-494 miljoner kronor", Decimal("-494000000")),
     ("minus 63 miljoner kronor", Decimal("-63000000")),
-    ("\u2013 1 231", Decimal("-1231")),
+    ("\u2013 1 231 kr", Decimal("-1231")),
     ("-119,3 mkr", Decimal("-119300000")),
     ("+80 Mkr", Decimal("80000000")),
     ("3,4 mnkr", Decimal("3400000")),
@@ -59,8 +67,8 @@ def test_parsed_amounts_are_plain_decimals_without_exponent_or_trailing_zeros():
         ("12 kronor", Decimal("12")),
         (f"{MINUS}5 kr", Decimal("-5")),
         ("15mkr", Decimal("15000000")),
-        ("1234567", Decimal("1234567")),
-        ("1\u2009234", Decimal("1234")),
+        ("1234567 kr", Decimal("1234567")),
+        ("1\u2009234 kr", Decimal("1234")),
         ("1\t234\u2007kr", Decimal("1234")),
         ("  7,2  mkr ", Decimal("7200000")),
     ],
@@ -263,3 +271,109 @@ def test_formatting_never_puts_an_ordinary_space_in_an_amount(amount, unit, deci
     formatted = format_sek(amount, unit=unit, decimals=decimals)
     assert " " not in formatted
     assert not re.search(r"\d\s\d", formatted.replace(NBSP, ""))
+
+
+# --------------------------------------------------------------------------------------------
+# Amounts as real annual reports and follow-ups print them (issue 12)
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cell", ["1234567", "\u2013 1 231", "119,3", "-1 844", "0"])
+def test_a_bare_table_cell_is_never_taken_for_kronor(cell):
+    with pytest.raises(MoneyParseError, match="saknar enhet"):
+        parse_sek(cell)
+
+
+@pytest.mark.parametrize(
+    ("cell", "unit", "expected"),
+    [
+        ("1234567", "kr", Decimal("1234567")),
+        ("\u2013 1 231", "tkr", Decimal("-1231000")),
+        ("119,3", "mkr", Decimal("119300000")),
+        ("-1 844", "Mkr", Decimal("-1844000000")),
+        ("2,5 mkr", "tkr", Decimal("2500000")),  # the cell's own unit wins
+    ],
+)
+def test_a_bare_cell_is_read_in_the_unit_the_caller_gives(cell, unit, expected):
+    assert parse_sek(cell, unit=unit) == expected
+
+
+@pytest.mark.parametrize(
+    ("header", "unit"),
+    [
+        ("Budget (tkr)", "tkr"),
+        ("Utfall, Mkr", "mkr"),
+        ("Mkr", "mkr"),
+        ("Avvikelse mnkr", "mkr"),
+        ("Prognos [kr]", "kr"),
+        ("Belopp i tusentals kronor", "tkr"),
+        ("Värde", None),
+        ("Mål 2024", None),
+        ("Budget (tkr) och utfall (mkr)", None),
+    ],
+)
+def test_the_unit_of_a_column_is_read_from_its_header(header, unit):
+    assert unit_from_header(header) == unit
+
+
+@pytest.mark.parametrize(
+    "cells", ["-1844-62", "1 844-62", "2024-12", "12,5-3,1", "-1844 -62", "1 2345"], ids=str
+)
+def test_cells_run_together_are_refused(cells):
+    with pytest.raises(MoneyParseError):
+        parse_sek(cells, unit="tkr")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("negativ avvikelse med 119 miljoner kronor", Decimal("-119000000")),
+        ("Negativ avvikelse på 2,5 mkr", Decimal("-2500000")),
+        ("positiv avvikelse med 14 mkr", Decimal("14000000")),
+        ("underskott på 494 mkr", Decimal("-494000000")),
+        ("överskott om 3 tkr", Decimal("3000")),
+    ],
+)
+def test_a_sign_stated_in_words_is_read(text, expected):
+    assert parse_sek(text) == expected
+
+
+def test_amounts_are_found_in_prose_with_the_sign_their_words_give():
+    text = (
+        "Nämnden redovisar en negativ avvikelse med 119 miljoner kronor mot budget, vilket är "
+        "ett underskott på 2,5 mkr mer än i fjol. Kommunen har 64 000 invånare och 3 miljoner "
+        "besök; 2024 var ett år med 15 % fler ärenden. Anslaget är 175 tkr."
+    )
+    found = find_amounts(text)
+    assert [f.amount for f in found] == [
+        Decimal("-119000000"),
+        Decimal("-2500000"),
+        Decimal("175000"),
+    ]
+    assert found[0].text == "negativ avvikelse med 119 miljoner kronor"
+    assert text[found[2].start : found[2].end] == "175 tkr"
+
+
+@given(st.integers(min_value=0, max_value=10**9), st.sampled_from(["st", "%", "invånare", ""]))
+def test_a_count_or_percentage_in_prose_is_never_money(number, word):
+    assert find_amounts(f"Under året var det {number} {word} i kommunen.") == []
+
+
+@pytest.mark.parametrize(
+    ("cell", "column", "meant"),
+    [("-60,3 kr", "mkr", "\u221260,3\u00a0mkr"), ("12,5 kr", "tkr", "12,5\u00a0tkr")],
+)
+def test_a_unit_that_looks_mistyped_against_its_column_is_warned_about(cell, column, meant):
+    warning = unit_warning(cell, column_unit=column)
+    assert warning is not None
+    assert repr(cell) in warning
+    assert f"tabell i {column}" in warning
+    assert meant in warning
+
+
+@pytest.mark.parametrize(
+    ("cell", "column"),
+    [("-60,3 mkr", "mkr"), ("-60 300 000 kr", "mkr"), ("-60,3", "mkr"), ("450 tkr", "mkr")],
+)
+def test_a_cell_whose_unit_fits_its_column_gives_no_warning(cell, column):
+    assert unit_warning(cell, column_unit=column) is None

@@ -104,7 +104,7 @@ def test_demo_holds_seed_000s_plan_and_economy(demo):
 
     plan = Plan.objects.get(body__abbreviation="RS", year=2025)
     original, revised = plan.versions.order_by("number")
-    changes = version_diff(original, revised)
+    changes = version_diff(viewer=SYSTEM, old=original, new=revised)
     assert [c.change for c in changes] == ["changed", "changed", "added"]
     assert "egna lokaler" in changes[0].fields[0][2]
     assert "CIS" in changes[1].fields[0][2]
@@ -116,7 +116,7 @@ def test_demo_holds_seed_000s_plan_and_economy(demo):
         Decimal("2181800000"),
         "exkl förtroendevalda",
     )
-    overview = frame_overview(user=SYSTEM, organisation=demo.organisation, pk=frame.pk)
+    overview = frame_overview(viewer=SYSTEM, organisation=demo.organisation, pk=frame.pk)
     assert overview.unchanged and len(overview.units) == 7
     moves = [
         (r.from_unit.name, r.to_unit.name, r.amount, r.decision_reference)

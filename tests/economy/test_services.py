@@ -82,7 +82,7 @@ def test_reallocation_keeps_the_frame_total_and_moves_the_money(frame):
         Decimal(175_000),
         decision_reference="RS/102/2024",
     )
-    overview = frame_overview(user=region.reader, organisation=region.org, pk=made.pk)
+    overview = frame_overview(viewer=region.reader, organisation=region.org, pk=made.pk)
     current = {u.unit.name: u.current for u in overview.units}
     assert current["Vårdval"] == Decimal("37975000")
     assert current["Regiongemensamt"] == Decimal("57025000")
@@ -139,7 +139,7 @@ def test_going_below_zero_needs_the_controllers_explicit_permission(frame):
     region, made, units, _ = frame
     moved = _move(region, made, units, "HR-avdelningen", "Vårdval", 6 * MKR, allow_below_zero=True)
     assert moved.below_zero_allowed
-    overview = frame_overview(user=SYSTEM, organisation=region.org, pk=made.pk)
+    overview = frame_overview(viewer=SYSTEM, organisation=region.org, pk=made.pk)
     assert {u.unit.name: u.current for u in overview.units}["HR-avdelningen"] == -MKR
     assert overview.unchanged
 

@@ -138,7 +138,7 @@ def test_demo_export_import_export_is_byte_identical_and_serves_the_demo(demo):
     assert dump() == first
     # The restored database still serves the demo: the follow-up report is seed 004.
     period = FollowUpPeriod.objects.get(year=2024)
-    text = render_followup_text(build_followup_report(user=SYSTEM, period=period))
+    text = render_followup_text(build_followup_report(viewer=SYSTEM, period=period))
     assert normalise(text) == normalise(SEED_BYTES.decode("utf-8"))
     # History, authors and timestamps came back as they were.
     assessment = Assessment.objects.filter(period=period).order_by("pk").first()

@@ -84,14 +84,14 @@ def test_value_and_override_with_reason(indicator):
         actor=region.controller, indicator=figure, period=per, value=Decimal("171.5")
     )
     assert changed
-    assert indicator_rows(user=region.reader, period=per)[0].verdict.status.label == "Röd"
+    assert indicator_rows(viewer=region.reader, period=per)[0].verdict.status.label == "Röd"
     yellow = default_scale(region.org).statuses.get(code="yellow")
     with pytest.raises(ValidationError):
         indicator_status_override(actor=region.controller, value=value, status=yellow, reason="")
     indicator_status_override(
         actor=region.controller, value=value, status=yellow, reason="Kall vinter."
     )
-    row = indicator_rows(user=region.reader, period=per)[0]
+    row = indicator_rows(viewer=region.reader, period=per)[0]
     assert (row.verdict.status.label, row.verdict.overridden, row.verdict.explanation) == (
         "Gul",
         True,

@@ -38,7 +38,7 @@ def _assess(region, per, items):
 def _queries(region, per):
     reader = type(region.reader).objects.get(pk=region.reader.pk)  # no cached memberships
     with CaptureQueriesContext(connection) as ctx:
-        rows = followup_rows(user=reader, period=per)
+        rows = followup_rows(viewer=reader, period=per)
         for row in rows:
             [a.status.label for a in row.assessments]
             [b.abbreviation for b in row.receivers]
@@ -70,7 +70,7 @@ def test_query_count_is_the_same_at_10_and_500_items(region):
 
 def test_rows_hold_assessments_in_body_order_and_the_overall_status(region):
     _, items, per = _fill(region, 2)
-    rows = followup_rows(user=region.reader, period=per)
+    rows = followup_rows(viewer=region.reader, period=per)
     assert [r.item for r in rows] == items
     assert [a.body.abbreviation for a in rows[0].assessments] == ["HSN", "RUN"]
     assert rows[0].overall.status.label == "Gul"
@@ -80,19 +80,21 @@ def test_filters_by_body_kind_text_and_status(region):
     _, items, per = _fill(region, 3)
     version = items[0].plan_version
     goal = item_create(actor=SYSTEM, version=version, kind="goal", text="Minska klimatpåverkan.")
-    assert [r.item for r in followup_rows(user=SYSTEM, period=per, kind="goal")] == [goal]
-    rows = followup_rows(user=SYSTEM, period=per, body=region.bodies["RUN"])
+    assert [r.item for r in followup_rows(viewer=SYSTEM, period=per, kind="goal")] == [goal]
+    rows = followup_rows(viewer=SYSTEM, period=per, body=region.bodies["RUN"])
     assert all([a.body.abbreviation for a in r.assessments] == ["RUN"] for r in rows)
-    assert [r.item for r in followup_rows(user=SYSTEM, period=per, text="uppdrag 2")] == [items[1]]
-    rows = followup_rows(user=SYSTEM, period=per, status=status(region, "yellow"))
+    assert [r.item for r in followup_rows(viewer=SYSTEM, period=per, text="uppdrag 2")] == [
+        items[1]
+    ]
+    rows = followup_rows(viewer=SYSTEM, period=per, status=status(region, "yellow"))
     assert {r.item.kind for r in rows} == {PlanItem.Kind.ASSIGNMENT}
-    assert followup_rows(user=SYSTEM, period=per, status=status(region, "red")) == []
+    assert followup_rows(viewer=SYSTEM, period=per, status=status(region, "red")) == []
 
 
 def test_user_of_another_region_gets_not_found(region):
     _, _, per = _fill(region, 1)
     with pytest.raises(NotFound):
-        followup_rows(user=region.other_region_admin, period=per)
+        followup_rows(viewer=region.other_region_admin, period=per)
 
 
 def test_matrix_cells_counts_and_change_since_previous_period(region):
@@ -123,7 +125,7 @@ def test_matrix_cells_counts_and_change_since_previous_period(region):
         comment="Extra.",
     )
 
-    data = matrix(user=region.reader, period=t2)
+    data = matrix(viewer=region.reader, period=t2)
     assert data.previous == t1
     assert [b.abbreviation for b in data.bodies] == ["HSN", "RUN", "KTN"]
     assert [r.change for r in data.rows] == [Change.BETTER, Change.WORSE, Change.UNKNOWN]
@@ -138,9 +140,9 @@ def test_matrix_cells_counts_and_change_since_previous_period(region):
         ("Grön", 1),
         (None, 0),
     ]
-    only_red = matrix(user=region.reader, period=t2, status=red)
+    only_red = matrix(viewer=region.reader, period=t2, status=red)
     assert [r.item for r in only_red.rows] == [items[1]]
-    only_ktn = matrix(user=region.reader, period=t2, body=region.bodies["KTN"])
+    only_ktn = matrix(viewer=region.reader, period=t2, body=region.bodies["KTN"])
     assert [b.abbreviation for b in only_ktn.bodies] == ["KTN"]
     assert [r.item for r in only_ktn.rows] == [items[0]]
 
@@ -152,9 +154,9 @@ def test_not_assessed_filter_matches_the_not_assessed_count(region):
     per = period(region)
     overall_status_set(actor=SYSTEM, period=per, item=items[0], status=status(region, "no-data"))
     overall_status_set(actor=SYSTEM, period=per, item=items[1], status=status(region, "red"))
-    data = matrix(user=SYSTEM, period=per)
+    data = matrix(viewer=SYSTEM, period=per)
     assert data.counts[-1] == (None, 2)
-    filtered = matrix(user=SYSTEM, period=per, status=status(region, "no-data"))
+    filtered = matrix(viewer=SYSTEM, period=per, status=status(region, "no-data"))
     assert [r.item for r in filtered.rows] == [items[0], items[2]]
 
 
@@ -171,9 +173,11 @@ def test_text_filter_with_a_body_searches_only_that_bodys_comments(region):
         status=None,
         comment="Vi bygger om busshallen.",
     )
-    both = matrix(user=SYSTEM, period=per, text="busshallen")
+    both = matrix(viewer=SYSTEM, period=per, text="busshallen")
     assert [r.item for r in both.rows] == [items[0]]
-    assert matrix(user=SYSTEM, period=per, text="busshallen", body=region.bodies["HSN"]).rows == []
+    assert (
+        matrix(viewer=SYSTEM, period=per, text="busshallen", body=region.bodies["HSN"]).rows == []
+    )
 
 
 def test_item_page_history_shows_only_earlier_periods_of_the_organisation(region):
@@ -191,8 +195,8 @@ def test_item_page_history_shows_only_earlier_periods_of_the_organisation(region
             status=None,
             comment=text,
         )
-    assert [h.period for h in item_detail(user=SYSTEM, period=t2, pk=items[0].pk).history] == [t1]
-    assert item_detail(user=SYSTEM, period=t1, pk=items[0].pk).history == []
+    assert [h.period for h in item_detail(viewer=SYSTEM, period=t2, pk=items[0].pk).history] == [t1]
+    assert item_detail(viewer=SYSTEM, period=t1, pk=items[0].pk).history == []
 
 
 def test_items_of_a_version_not_in_force_are_not_found(region):
@@ -208,6 +212,6 @@ def test_items_of_a_version_not_in_force_are_not_found(region):
     per = period(region)
     from styrkort.followup.selectors import item_get
 
-    assert item_get(user=SYSTEM, period=per, pk=items[0].pk) == items[0]
+    assert item_get(viewer=SYSTEM, period=per, pk=items[0].pk) == items[0]
     with pytest.raises(NotFound):
-        item_get(user=SYSTEM, period=per, pk=hidden.pk)
+        item_get(viewer=SYSTEM, period=per, pk=hidden.pk)

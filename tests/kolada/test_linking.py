@@ -142,8 +142,8 @@ def test_a_revision_keeps_the_link_and_the_diff_reports_a_changed_one(region, dr
     copy = revision.items.get(lineage=item.lineage)
     assert copy.kolada_kpi == "N00945"
     # Unchanged link: no change to report.
-    assert version_diff(draft, revision) == []
+    assert version_diff(viewer=SYSTEM, old=draft, new=revision) == []
     item_update(actor=SYSTEM, item=copy, kolada_kpi="U07455")
-    (change,) = version_diff(draft, revision)
+    (change,) = version_diff(viewer=SYSTEM, old=draft, new=revision)
     assert change.change == "changed"
     assert change.fields == [("Kolada-nyckeltal", "N00945", "U07455")]

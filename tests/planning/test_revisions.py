@@ -31,7 +31,7 @@ def test_revision_copies_items_and_the_diff_lists_added_removed_changed(region):
     )
     item_remove(actor=region.controller, item=copies[items[1].lineage])
     item_create(actor=region.controller, version=revision, kind="assignment", text="Nytt uppdrag.")
-    changes = version_diff(original, revision)
+    changes = version_diff(viewer=SYSTEM, old=original, new=revision)
     assert [(c.change, c.text) for c in changes] == [
         ("changed", items[0].text),
         ("added", "Nytt uppdrag."),

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from styrkort.core.actors import SYSTEM
 from styrkort.planning.diff import version_diff
 from styrkort.planning.models import Plan, PlanItem
 
@@ -60,7 +61,7 @@ def test_controller_revises_adds_a_key_figure_with_target_and_adopts(client, rs_
     )
     removed = draft.items.get(text__startswith="Gå igenom hyreskontrakt")
     c.post(url, {"action": "remove", "item": removed.pk})
-    changes = version_diff(rs_plan.versions.get(number=2), draft)
+    changes = version_diff(viewer=SYSTEM, old=rs_plan.versions.get(number=2), new=draft)
     assert sorted(c.change for c in changes) == ["added", "changed", "removed"]
     c.post(
         url, {"action": "adopt", "adopted_on": "2025-06-17", "decision_reference": "RS/300/2025"}

@@ -14,17 +14,17 @@ def _reader():
 
 
 def test_ekonomi_i_balans_finds_the_ktn_comment_and_the_rs_assignment(demo):
-    hits = search(user=_reader(), organisation=demo.organisation, text="ekonomi i balans")
+    hits = search(viewer=_reader(), organisation=demo.organisation, text="ekonomi i balans")
     comments = {(a.body.abbreviation, a.item.order) for a in hits.comments}
     assert ("KTN", 1) in comments  # "Arbete enligt åtgärdsplan för en ekonomi i balans pågår."
     assert any("Långsiktig plan för en ekonomi i balans" in i.text for i in hits.items)
 
 
 def test_cases_and_decisions_are_found_by_their_words(demo):
-    hits = search(user=_reader(), organisation=demo.organisation, text="utvecklingsplan miljö")
+    hits = search(viewer=_reader(), organisation=demo.organisation, text="utvecklingsplan miljö")
     assert {c.number for c in hits.cases} >= {"RS/123/2019", "RS/516/2024"}
     assert {d.case.number for d in hits.decisions} >= {"RS/105/2024", "RS/516/2024"}
-    hits = search(user=_reader(), organisation=demo.organisation, text="dokumentstruktur")
+    hits = search(viewer=_reader(), organisation=demo.organisation, text="dokumentstruktur")
     assert [d.case.number for d in hits.decisions] == ["RS/105/2024"]
 
 
@@ -41,9 +41,9 @@ def test_secret_cases_are_not_found_by_readers(demo):
         secrecy_ground="OSL 19 kap. 1 §",
     )
     text = "hemlig utredning"
-    assert search(user=_reader(), organisation=demo.organisation, text=text).cases == []
+    assert search(viewer=_reader(), organisation=demo.organisation, text=text).cases == []
     registrar = get_user_model().objects.get(username="registrator")
-    assert len(search(user=registrar, organisation=demo.organisation, text=text).cases) == 1
+    assert len(search(viewer=registrar, organisation=demo.organisation, text=text).cases) == 1
 
 
 def test_search_page_lists_hits_by_kind(client, demo):

@@ -10,7 +10,7 @@ from django.db import connection
 
 from styrkort.core.actors import SYSTEM
 from styrkort.core.dates import deadline_from_text
-from styrkort.followup.selectors import items_for_year
+from styrkort.planning.selectors import items_in_force
 from styrkort.register.models import Case, Finding, GoverningDocument
 from styrkort.register.services import (
     PointSpec,
@@ -136,7 +136,7 @@ def test_decision_gives_an_assignment_that_appears_in_the_follow_up(registry):
         "RS/516/2024 p. 2",
     )
     assert list(points[2].assignment.receiving_roles.all()) == [rd]
-    followed = set(items_for_year(organisation=registry.org, year=2025))
+    followed = set(items_in_force(viewer=SYSTEM, organisation=registry.org, year=2025))
     assert {given, points[2].assignment} <= followed
 
 

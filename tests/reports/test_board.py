@@ -58,7 +58,7 @@ def _rs():
 
 
 def _deck(**kwargs):
-    return build_board_deck(user=SYSTEM, body=_rs(), date=kwargs.pop("date", DATE), **kwargs)
+    return build_board_deck(viewer=SYSTEM, body=_rs(), date=kwargs.pop("date", DATE), **kwargs)
 
 
 def _pptx_slides(data: bytes) -> list[list[str]]:
@@ -381,7 +381,7 @@ def test_a_section_left_out_last_time_counts_from_that_reports_start(demo):
 
 
 def test_a_committee_reports_its_own_records_not_the_regions(demo):
-    deck = build_board_deck(user=SYSTEM, body=Body.objects.get(abbreviation="KTN"), date=DATE)
+    deck = build_board_deck(viewer=SYSTEM, body=Body.objects.get(abbreviation="KTN"), date=DATE)
     assert {s.key for s in deck.sections} <= {"plan", "documents", "working_groups", "dates"}
     assert not any(s.key in ("economy", "agreements", "audits") for s in deck.sections)
     presentation = Presentation(io.BytesIO(BOARD_FORMATS["pptx"].render(deck)))
@@ -409,7 +409,7 @@ def test_control_characters_pasted_from_word_do_not_break_any_format(demo):
         comment="Rad ett\x0bRad två\x07 slut"
     )
     period = FollowUpPeriod.objects.get(organisation=_rs().organisation, year=2024)
-    report = build_followup_report(user=SYSTEM, period=period)
+    report = build_followup_report(viewer=SYSTEM, period=period)
     for fmt in FOLLOWUP_FORMATS.values():
         assert fmt.render(report)
     deck = _deck(free_title="Bell\x07", free_text="a\x0bb")
@@ -417,7 +417,7 @@ def test_control_characters_pasted_from_word_do_not_break_any_format(demo):
 
 
 def test_pdf_footer_has_the_title_as_written(demo):
-    deck = build_board_deck(user=SYSTEM, body=Body.objects.get(abbreviation="HSN"), date=DATE)
+    deck = build_board_deck(viewer=SYSTEM, body=Body.objects.get(abbreviation="HSN"), date=DATE)
     text = pdf_text(BOARD_FORMATS["pdf"].render(deck))
     assert "Hälso- och sjukvårdsnämndens rapport 250211" in text and "u002D" not in text
 
@@ -429,7 +429,7 @@ def test_the_benchmarks_busy_council_gives_every_section(db):
     region = build_synthetic_region(items=60, bodies=3, periods=1, name="Bänkregion")
     report_on = add_board_material(region, revised=10, decisions=5, audits=2, agreements=2)
     council = Body.objects.get(organisation=region.organisation, kind="council")
-    deck = build_board_deck(user=SYSTEM, body=council, date=report_on)
+    deck = build_board_deck(viewer=SYSTEM, body=council, date=report_on)
     assert {s.key for s in deck.sections} == {
         "economy",
         "plan",

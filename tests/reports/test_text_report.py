@@ -16,7 +16,7 @@ from tests.seed import SEED_BYTES, normalise, seed_items
 
 def _report_text(demo) -> str:
     period = FollowUpPeriod.objects.get(organisation=demo.organisation, year=2024)
-    return render_followup_text(build_followup_report(user=SYSTEM, period=period))
+    return render_followup_text(build_followup_report(viewer=SYSTEM, period=period))
 
 
 def test_seed_has_seven_items_and_nineteen_comments():

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from ninja import NinjaAPI
+from ninja.openapi.docs import Swagger
 from ninja.operation import Operation
 
 from styrkort.api import errors
@@ -34,11 +40,27 @@ class StyrkortAPI(NinjaAPI):
         return first + "".join(word.capitalize() for word in rest)
 
 
+class BundledSwagger(Swagger):
+    """The Swagger UI that django-ninja ships, from the template and static folders the
+    settings name. ninja itself picks these only when it is an installed app, which would
+    import it (and pydantic) for every command; otherwise it links a CDN."""
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {
+            "swagger_settings": json.dumps(self.settings, indent=1),
+            "api": api,
+            "add_csrf": False,  # bearer tokens or nothing: no cookie to protect
+        }
+        return render(request, self.template, context)
+
+
 api = StyrkortAPI(
     title="styrkort API",
     version="1",
     description=DESCRIPTION,
     urls_namespace="api-v1",
+    docs=BundledSwagger(),
 )
 errors.install(api)
 for module in (organisation, planning, followup, economy, register):

@@ -19,6 +19,20 @@ from styrkort.economy.models import BudgetFrame
 from styrkort.planning.services import version_in_force
 
 
+def is_secret(obj: Any) -> bool:
+    """Secret on its own or by inheritance, as the selector read it (core/secrecy.py)."""
+    return bool(getattr(obj, "_secret", getattr(obj, "secret", False)))
+
+
+def secrecy_ground(obj: Any) -> str:
+    """The legal ground shown for a secret record: its own, or its source's."""
+    if not is_secret(obj):
+        return ""
+    return str(
+        getattr(obj, "shown_ground", "") or getattr(obj, "_ground", "") or obj.secrecy_ground
+    )
+
+
 def amount(value: Decimal | None) -> str | None:
     return None if value is None else format(value, "f")
 
@@ -191,11 +205,20 @@ class ItemOut(Schema):
     origin: Literal["plan", "decision", "import"]
     origin_note: str
     deadline: dt.date | None
+    secret: bool = Field(
+        description="Uppdraget gavs av ett sekretessbelagt beslut: utan behörighet visas bara "
+        "att det finns och sekretessgrunden."
+    )
+    secrecy_ground: str
     updated_at: dt.datetime
 
     @staticmethod
     def resolve_lineage(obj: Any) -> str:
         return str(obj.lineage)
+
+    @staticmethod
+    def resolve_secrecy_ground(obj: Any) -> str:
+        return secrecy_ground(obj)
 
     @staticmethod
     def resolve_plan_id(obj: Any) -> int:
@@ -293,10 +316,6 @@ class AssessmentOut(Schema):
     approved_at: dt.datetime | None
     version: int = Field(description="Skicka med vid ändring: en äldre version ger 409.")
     updated_at: dt.datetime
-
-    @staticmethod
-    def resolve_return_reason(obj: Any) -> str:
-        return "" if getattr(obj, "api_public", False) else str(obj.return_reason)
 
 
 class AssessmentList(Page):
@@ -472,7 +491,15 @@ class CaseOut(Schema):
 
     @staticmethod
     def resolve_title(obj: Any) -> str | None:
-        return None if getattr(obj, "api_redacted", True) else str(obj.title)
+        return None if getattr(obj, "redacted", False) else str(obj.title)
+
+    @staticmethod
+    def resolve_secret(obj: Any) -> bool:
+        return is_secret(obj)
+
+    @staticmethod
+    def resolve_secrecy_ground(obj: Any) -> str:
+        return secrecy_ground(obj)
 
 
 class CaseList(Page):
@@ -513,18 +540,26 @@ class DecisionOut(Schema):
     decided_on: dt.date
     paragraph: int | None
     title: str | None = Field(description="null för ett sekretessbelagt beslut du inte får läsa.")
-    secret: bool
+    secret: bool = Field(description="Beslutet, eller ärendet det fattades i, är hemligt.")
     secrecy_ground: str
     points: list[PointOut]
     updated_at: dt.datetime
 
     @staticmethod
     def resolve_title(obj: Any) -> str | None:
-        return None if getattr(obj, "api_redacted", True) else str(obj.title)
+        return None if getattr(obj, "redacted", False) else str(obj.title)
+
+    @staticmethod
+    def resolve_secret(obj: Any) -> bool:
+        return is_secret(obj)
+
+    @staticmethod
+    def resolve_secrecy_ground(obj: Any) -> str:
+        return secrecy_ground(obj)
 
     @staticmethod
     def resolve_points(obj: Any) -> list[Any]:
-        return [] if getattr(obj, "api_redacted", True) else list(obj.points.all())
+        return [] if getattr(obj, "redacted", False) else list(obj.points.all())
 
 
 class DecisionList(Page):
@@ -564,7 +599,7 @@ class AgendaItemOut(Schema):
 
     @staticmethod
     def resolve_title(obj: Any) -> str | None:
-        return None if getattr(obj, "api_redacted", True) else str(obj.title)
+        return None if getattr(obj, "redacted", False) else str(obj.title)
 
 
 class MeetingOut(Schema):

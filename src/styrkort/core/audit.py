@@ -93,6 +93,13 @@ def _concrete_fields(instance: models.Model) -> list[str]:
     ]
 
 
+def _refuse_redacted(instance: models.Model) -> None:
+    """A secret record read for someone without the right holds placeholders, not its text:
+    saving it would overwrite the real text (core/secrecy.py)."""
+    if getattr(instance, "redacted", False):
+        raise ValueError(f"{instance._meta.label}: en sekretessmaskerad post kan inte sparas")
+
+
 def create_audited(
     *,
     actor: Actor,
@@ -101,6 +108,7 @@ def create_audited(
     action: str = "create",
 ) -> models.Model:
     """Validate, save a new record and log its fields as [None, value]. Call inside atomic()."""
+    _refuse_redacted(instance)
     instance.full_clean()
     instance.save()
     after = snapshot(instance, _concrete_fields(instance))
@@ -124,6 +132,7 @@ def update_audited(
     note: str = "",
 ) -> dict[str, list[Any]]:
     """Set fields, validate, save and log what changed. Returns the changes ({} = nothing)."""
+    _refuse_redacted(instance)
     fields = list(values)
     before = snapshot(instance, fields)
     for name, value in values.items():
@@ -159,6 +168,8 @@ ACTION_LABELS = {
     "remove": "Borttagen",
     "retire": "Upphör att gälla",
     "revoke": "Återkallad",
+    "publish": "Publicerad",
+    "unpublish": "Avpublicerad",
 }
 # Kept in the log, but not worth a line on screen: the actor and time already say them.
 _HIDDEN = {"version", "author", "set_by", "submitted_at", "approved_at", "approved_by", "lineage"}

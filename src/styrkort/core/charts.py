@@ -1,4 +1,6 @@
-"""Charts drawn on the server (matplotlib), shared by screens and documents.
+"""Charts drawn on the server (matplotlib), shared by screens and documents. The stacked
+chart (StackedBarChart) has no matplotlib drawing: the documents that use it draw it directly
+(SVG and PNG in milliseconds).
 
 Each chart comes with its text alternative; series differ by hatching as well as colour, so
 colour is never the only carrier of meaning. Amounts are converted to float only to place
@@ -120,62 +122,3 @@ class StackedBarChart:
             counts = [f"{s.values[i]} {s.label.lower()}" for s in self.segments if s.values[i]]
             parts.append(f"{category}: {', '.join(counts) if counts else 'inga'}")
         return f"Diagram, {self.title.lower()}. " + "; ".join(parts) + "."
-
-
-def render_stacked_svg(chart: StackedBarChart, *, width: float = 7.5) -> bytes:
-    return _render_stacked(chart, "svg", width)
-
-
-def render_stacked_png(chart: StackedBarChart, *, width: float = 7.5) -> bytes:
-    return _render_stacked(chart, "png", width)
-
-
-def _render_stacked(chart: StackedBarChart, fmt: str, width: float) -> bytes:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator
-
-    from styrkort.core.status import contrast_text
-
-    height = 1.2 + 0.42 * max(len(chart.categories), 1)
-    figure = Figure(figsize=(width, height), dpi=100)
-    axes = figure.subplots()
-    positions = list(range(len(chart.categories)))[::-1]  # first category on top
-    left = [0] * len(chart.categories)
-    for n, segment in enumerate(chart.segments):
-        bars = axes.barh(
-            positions,
-            segment.values,
-            left=left,
-            label=segment.label,
-            color=segment.colour,
-            hatch=HATCHES[n % len(HATCHES)],
-            edgecolor="#1b1b1b",
-            linewidth=0.6,
-        )
-        text_colour = contrast_text(segment.colour)
-        for bar, value in zip(bars, segment.values, strict=True):
-            if value:
-                axes.text(
-                    bar.get_x() + bar.get_width() / 2,
-                    bar.get_y() + bar.get_height() / 2,
-                    str(value),
-                    ha="center",
-                    va="center",
-                    color=text_colour,
-                    fontsize=8,
-                    bbox={"facecolor": segment.colour, "edgecolor": "none", "pad": 1},
-                )
-        left = [a + b for a, b in zip(left, segment.values, strict=True)]
-    axes.set_yticks(positions, chart.categories)
-    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.set_xlabel(f"Antal ({chart.unit})")
-    axes.set_title(chart.title)
-    axes.legend(frameon=False, loc="center left", bbox_to_anchor=(1.01, 0.5))
-    axes.spines[["top", "right"]].set_visible(False)
-    figure.tight_layout()
-    out = io.BytesIO()
-    figure.savefig(out, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
-    return out.getvalue()

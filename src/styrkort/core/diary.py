@@ -3,9 +3,10 @@
 How the three parts are written is each organisation's choice, so parsing and formatting live
 here, once, for every style in use: Region Jämtland Härjedalen writes `RS/673/2024`, many
 municipalities `RS 2023/237` (a document within the case: `RS 2022/713-1`), others
-`KSN-2013-0674`. Everything else (forms, imports, the register, the template filter that links
-numbers in free text) goes through `DiaryNumber.parse`, `find_diary_numbers` and
-`diary_number_re`, so a new style is added in one place.
+`KSN-2013-0674`, `RS2022/1000`, `KS/2018:4` or `RS 2017-04708`. Everything else (forms,
+imports, the register, the template filter that links numbers in free text) goes through
+`DiaryNumber.parse`, `find_diary_numbers` and `diary_number_re`, so a new style is added in
+one place.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ class DiaryStyle(StrEnum):
     SLASH = "slash"  # RS/673/2024
     SPACE_YEAR = "space-year"  # RS 2023/237, RS 2022/713-1
     DASH = "dash"  # KSN-2013-0674
+    COMPACT = "compact"  # RS2022/1000, LJ2013/154
+    COLON = "colon"  # KS/2018:4
+    SPACE_DASH = "space-dash"  # RS 2017-04708
 
     @property
     def label(self) -> str:
@@ -43,25 +47,36 @@ _LABELS = {
     DiaryStyle.SLASH: "RS/673/2024",
     DiaryStyle.SPACE_YEAR: "RS 2023/237",
     DiaryStyle.DASH: "KSN-2013-0674",
+    DiaryStyle.COMPACT: "RS2022/1000",
+    DiaryStyle.COLON: "KS/2018:4",
+    DiaryStyle.SPACE_DASH: "RS 2017-04708",
 }
 _SHAPES = {
     DiaryStyle.SLASH: "SERIE/LÖPNUMMER/ÅR",
     DiaryStyle.SPACE_YEAR: "SERIE ÅR/LÖPNUMMER",
     DiaryStyle.DASH: "SERIE-ÅR-LÖPNUMMER",
+    DiaryStyle.COMPACT: "SERIEÅR/LÖPNUMMER",
+    DiaryStyle.COLON: "SERIE/ÅR:LÖPNUMMER",
+    DiaryStyle.SPACE_DASH: "SERIE ÅR-LÖPNUMMER",
 }
 
 # The parts, shared by every style. Uppercase only: a lowercase "rs" is far more often an
 # ordinary word than a series. Years 1900–2099 keep dates and fractions out.
 _SERIES = r"[A-ZÅÄÖ]{1,10}"
+# In free text a lone capital is a word ("I 2022/23 års budget"), never a series.
+_FOUND_SERIES = r"[A-ZÅÄÖ]{2,10}"
 _YEAR = r"(?:19|20)\d{2}"
 _SERIAL = r"[1-9]\d{0,5}"  # no leading zeros: "RS/0673/2024" is a typo, not case 673
 # DASH pads to four digits, so exactly that form: 0674, 12345, never 674, 00674 or 0000.
 _PADDED_SERIAL = r"(?:[1-9]\d{4,5}|(?!0000)\d{4})"
+# SPACE_DASH pads to five: 04708, 123456; a four-digit year after a dash is a range
+# ("EU 2021-2027"), never a serial.
+_PADDED5_SERIAL = r"(?:[1-9]\d{5}|(?!00000)\d{5})"
 _DOCUMENT = r"[1-9]\d{0,3}"  # the -1 of RS 2022/713-1: 1–9999, no leading zeros
 # Between series and year, and after "Dnr": a space, also the no-break ones editors insert.
 _BLANK = "[ \u00a0\u202f]"
 # "Dnr RS 2022/1275", "dnr: RS/673/2024": the prefix says what follows but is not the number.
-_DNR = rf"(?i:dnr)\.?:?{_BLANK}+"
+_DNR = rf"(?i:dnr|diarienr|diarienummer)\.?:?{_BLANK}+"
 # Not inside a longer token: no letter, digit, slash or hyphen just before; just after, no
 # letter, digit or slash, and no hyphen, point or comma followed by a digit (amounts like
 # "RS 2023/1,5", serials that go on, "-12345"). "RS 2023/237-ärendet" is still found.
@@ -73,12 +88,12 @@ def _prefix(style: DiaryStyle) -> str:
     return f"{style.name.lower()}_"
 
 
-def _style_pattern(style: DiaryStyle) -> str:
+def _style_pattern(style: DiaryStyle, series_pattern: str = _SERIES) -> str:
     """One style's number, with groups named after the style ("slash_series") so styles can be
     combined into one pattern. The SLASH groups come in the order series, serial, year, so
     DIARY_NUMBER_RE still has them as groups 1, 2, 3, as it always did."""
     prefix = _prefix(style)
-    series = rf"(?P<{prefix}series>{_SERIES})"
+    series = rf"(?P<{prefix}series>{series_pattern})"
     year = rf"(?P<{prefix}year>{_YEAR})"
     document = rf"(?:-(?P<{prefix}document>{_DOCUMENT}))?"
     match style:
@@ -88,6 +103,12 @@ def _style_pattern(style: DiaryStyle) -> str:
             return rf"{series}{_BLANK}{year}/(?P<{prefix}serial>{_SERIAL}){document}"
         case DiaryStyle.DASH:
             return rf"{series}-{year}-(?P<{prefix}serial>{_PADDED_SERIAL}){document}"
+        case DiaryStyle.COMPACT:
+            return rf"{series}{year}/(?P<{prefix}serial>{_SERIAL}){document}"
+        case DiaryStyle.COLON:
+            return rf"{series}/{year}:(?P<{prefix}serial>{_SERIAL}){document}"
+        case DiaryStyle.SPACE_DASH:
+            return rf"{series}{_BLANK}{year}-(?P<{prefix}serial>{_PADDED5_SERIAL}){document}"
     raise AssertionError(style)  # pragma: no cover - every style is handled above
 
 
@@ -105,7 +126,7 @@ def _styles(styles: Iterable[DiaryStyle | str]) -> tuple[DiaryStyle, ...]:
 
 @cache
 def _compiled(styles: tuple[DiaryStyle, ...]) -> re.Pattern[str]:
-    body = "|".join(_style_pattern(style) for style in styles)
+    body = "|".join(_style_pattern(style, _FOUND_SERIES) for style in styles)
     return re.compile(rf"{_BEFORE}(?:{body}){_AFTER}")
 
 
@@ -169,6 +190,12 @@ class DiaryNumber:
                 return f"{self.series} {self.year}/{self.serial}{document}"
             case DiaryStyle.DASH:
                 return f"{self.series}-{self.year}-{self.serial:04d}{document}"
+            case DiaryStyle.COMPACT:
+                return f"{self.series}{self.year}/{self.serial}{document}"
+            case DiaryStyle.COLON:
+                return f"{self.series}/{self.year}:{self.serial}{document}"
+            case DiaryStyle.SPACE_DASH:
+                return f"{self.series} {self.year}-{self.serial:05d}{document}"
         raise AssertionError(style)  # pragma: no cover - every style is handled above
 
     @property

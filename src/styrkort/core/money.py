@@ -12,9 +12,21 @@ an audit finding.
 """
 
 import re
+from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 
-__all__ = ["MINUS_SIGN", "NO_BREAK_SPACE", "UNITS", "MoneyParseError", "format_sek", "parse_sek"]
+__all__ = [
+    "MINUS_SIGN",
+    "NO_BREAK_SPACE",
+    "UNITS",
+    "FoundAmount",
+    "MoneyParseError",
+    "find_amounts",
+    "format_sek",
+    "parse_sek",
+    "unit_from_header",
+    "unit_warning",
+]
 
 MINUS_SIGN = "\u2212"
 """The true minus sign: as wide as `+` and never read as a hyphen or a dash."""
@@ -28,10 +40,10 @@ UNITS = ("kr", "tkr", "mkr", "mdkr")
 # Power of ten per unit that format_sek writes.
 _UNIT_EXPONENT = {"kr": 0, "tkr": 3, "mkr": 6, "mdkr": 9}
 
-# Every spelling parse_sek reads, lower case, spaces single, a trailing full stop removed; no
-# unit at all means kronor.
+# Every spelling parse_sek reads, lower case, spaces single, a trailing full stop removed. No
+# unit at all is not kronor: a bare table cell may be in tkr or mkr, so the caller must say.
 _PARSE_EXPONENT = {
-    **dict.fromkeys(("", "kr", "kronor", "krona", "sek"), 0),
+    **dict.fromkeys(("kr", "kronor", "krona", "sek"), 0),
     **dict.fromkeys(("tkr", "tusen kronor", "tusen kr", "tusen", "tsek", "ksek"), 3),
     **dict.fromkeys(
         (
@@ -75,6 +87,13 @@ _SIGN_CHARS = "-\u2212\u2013+"
 # Hyphen-minus, true minus and en dash (each optionally followed by a space, as PDFs and Word
 # print "– 1 231"), the word "minus", or a plus for deviations.
 _SIGN_RE = re.compile(r"(?:(?P<word>minus) |(?P<char>[-\u2212\u2013+]) ?)", re.IGNORECASE)
+# How prose states a sign: "negativ avvikelse med 119 miljoner kronor" is −119 mkr.
+_SIGN_PHRASE = (
+    r"(?:(?P<neg>negativ(?:a)? avvikelse|underskott|minskning|försämring)"
+    r"|(?P<pos>positiv(?:a)? avvikelse|överskott|ökning|förbättring))"
+    r"(?: på| med| om)? "
+)
+_SIGN_PHRASE_RE = re.compile(_SIGN_PHRASE, re.IGNORECASE)
 # ASCII digits only: \d would also take Arabic-Indic and other digits that no Swedish report uses.
 _NUMBER_RE = re.compile(r"(?P<int>[0-9]+(?: [0-9]+)*)(?P<frac>,[0-9]*)?")
 _ANY_DIGIT_RE = re.compile(r"[0-9]")
@@ -93,8 +112,13 @@ class MoneyParseError(ValueError):
     """
 
 
-def parse_sek(text: str) -> Decimal:
+def parse_sek(text: str, *, unit: str | None = None) -> Decimal:
     """The amount in kronor that `text` states, e.g. `Decimal(2181800000)` for `2 181,8 mkr`.
+
+    A number without a unit is refused unless `unit` says what the caller knows it to be in
+    (a column headed "(tkr)", a form field in kronor): a bare table cell is never taken for
+    kronor on a guess. A unit written in `text` wins over `unit`; `unit_warning` says when the
+    two disagree in a way that looks like a typing error.
 
     Reads what reports print: a sign (`-`, `−`, `–`, `+` or the word `minus`), digits in groups of
     three separated by ordinary, no-break, narrow no-break or thin spaces, a decimal comma and a
@@ -113,7 +137,11 @@ def parse_sek(text: str) -> Decimal:
 
     negative = False
     rest = normalised
-    sign = _SIGN_RE.match(rest)
+    phrase = _SIGN_PHRASE_RE.match(rest)
+    if phrase:
+        negative = phrase.group("neg") is not None
+        rest = rest[phrase.end() :]
+    sign = None if phrase else _SIGN_RE.match(rest)
     if sign:
         negative = sign.group("word") is not None or sign.group("char") != "+"
         rest = rest[sign.end() :]
@@ -145,18 +173,28 @@ def parse_sek(text: str) -> Decimal:
             "svenska belopp har decimalkomma och mellanslag mellan tusental, inte punkt "
             "(skriv t.ex. 12,5 mkr eller 1 234 567 kr)",
         )
-    unit = rest.strip()
-    if _ANY_DIGIT_RE.search(unit):
+    written_unit = rest.strip()
+    if _ANY_DIGIT_RE.search(written_unit):
         raise _refuse(text, "det finns mer än ett tal (skriv ett belopp, t.ex. 12,5 mkr)")
-    if unit and unit[0] in _SIGN_CHARS:
+    if written_unit and written_unit[0] in _SIGN_CHARS:
         raise _refuse(text, "tecknet ska stå före talet (skriv t.ex. −5 mkr)")
-    exponent = _unit_exponent(unit)
-    if exponent is None:
+    if written_unit:
+        exponent = _unit_exponent(written_unit)
+        if exponent is None:
+            raise _refuse(
+                text,
+                f"okänd enhet {written_unit!r} (skriv kr, tkr, mkr, mdkr, tusen kronor, "
+                "miljoner kronor eller miljarder kronor)",
+            )
+    elif unit is None:
         raise _refuse(
             text,
-            f"okänd enhet {unit!r} (skriv kr, tkr, mkr, mdkr, tusen kronor, miljoner kronor "
-            "eller miljarder kronor)",
+            "talet saknar enhet; skriv t.ex. 15 mkr, eller ange kolumnens enhet (tkr, mkr)",
         )
+    else:
+        exponent = _unit_exponent(unit)
+        if exponent is None:
+            raise ValueError(f"Unknown unit {unit!r} given for {text!r}.")
 
     whole = "".join(groups)
     with localcontext() as context:
@@ -227,6 +265,107 @@ def format_sek(
     whole, _, fraction = format(rounded.copy_abs(), "f").partition(".")
     number = _group_thousands(whole) + (f",{fraction}" if fraction else "")
     return f"{sign}{number}{NO_BREAK_SPACE}{unit}"
+
+
+_HEADER_UNIT_RE = re.compile(
+    r"(?:\(|\[|,|\s|^)(?P<unit>mdkr|mkr|mnkr|msek|tkr|tsek|ksek|kr|sek|kronor|"
+    r"tusentals kronor|miljoner kronor|miljarder kronor)\.?(?:\)|\]|\s|$)",
+    re.IGNORECASE,
+)
+
+
+def unit_from_header(header: str) -> str | None:
+    """The unit a column header states: "Budget (tkr)" -> "tkr", "Utfall, Mkr" -> "mkr".
+
+    None when the header names no unit, or names two different ones (then nobody can tell).
+    """
+    found = {m.group("unit").lower() for m in _HEADER_UNIT_RE.finditer(" ".join(header.split()))}
+    exponents = {_unit_exponent("tusen kronor" if u == "tusentals kronor" else u) for u in found}
+    if len(exponents) != 1:
+        return None
+    exponent = exponents.pop()
+    return {0: "kr", 3: "tkr", 6: "mkr", 9: "mdkr"}.get(exponent) if exponent is not None else None
+
+
+def unit_warning(text: str, *, column_unit: str) -> str | None:
+    """A warning when a cell's own unit looks mistyped against its column's, else None.
+
+    In a table of mkr, "-60,3 kr" is sixty kronor and thirty öre: written with a tenth, as the
+    column's amounts are, it was almost certainly meant as −60,3 mkr. The amount is read as
+    written (the caller decides); this only says so, so that a person can look.
+    """
+    column = _unit_exponent(column_unit)
+    if column is None:
+        raise ValueError(f"Unknown unit {column_unit!r}.")
+    normalised = _SPACES_RE.sub(" ", text.strip())
+    number = re.search(
+        r"(?P<num>[0-9]+(?: [0-9]{3})*(?:,(?P<frac>[0-9]+))?) ?(?P<unit>\D*)$", normalised
+    )
+    if number is None or not number.group("unit").strip():
+        return None
+    written = _unit_exponent(number.group("unit").strip())
+    if written is None or written != 0 or column < 3:
+        return None
+    whole = int(number.group("num").split(",")[0].replace(" ", ""))
+    # Kronor are written whole or with öre, never with a single tenth; and a few hundred
+    # kronor are not a line in a table of mkr. Either way the unit, not the number, is off.
+    tenth = number.group("frac") is not None and len(number.group("frac")) == 1
+    if not (tenth or (column >= 6 and whole < 1000)):
+        return None
+    meant = parse_sek(number.group("num"), unit=column_unit)
+    if normalised.startswith(tuple(_SIGN_CHARS)) and normalised[0] != "+":
+        meant = -meant
+    return (
+        f"{text.strip()!r} står i {number.group('unit').strip()} i en tabell i {column_unit}; "
+        f"enheten ser felskriven ut (menades {format_sek(meant, unit=_unit_name(column))}?)"
+    )
+
+
+def _unit_name(exponent: int) -> str:
+    return {0: "kr", 3: "tkr", 6: "mkr", 9: "mdkr"}[exponent]
+
+
+@dataclass(frozen=True)
+class FoundAmount:
+    """An amount found in prose: its value in kronor and where it stands."""
+
+    amount: Decimal
+    text: str
+    start: int
+    end: int
+
+
+_UNIT_WORDS = sorted(
+    (u for u in _PARSE_EXPONENT if u), key=lambda u: (-len(u), u)
+)  # longest first, so "miljoner kronor" wins over "miljoner"
+_FIND_RE = re.compile(
+    r"(?<![\w,])(?:" + _SIGN_PHRASE + r"|(?P<minus>minus |[-\u2212\u2013] ?))?"
+    r"(?P<num>[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+(?:,[0-9]+)?|[0-9]+(?:,[0-9]+)?)"
+    r"[ \u00a0\u202f]?(?P<unit>" + "|".join(re.escape(u) for u in _UNIT_WORDS) + r")(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def find_amounts(text: str) -> list[FoundAmount]:
+    """Every amount with a unit in a text, with the sign its words give it.
+
+    "en negativ avvikelse med 119 miljoner kronor" gives −119 000 000; "underskott på 3 mkr"
+    gives −3 000 000. A number without a unit is never an amount here: in prose it is far more
+    often a count, a year or a percentage.
+    """
+    found = []
+    for match in _FIND_RE.finditer(text):
+        if match.group("unit").lower() in {"miljon", "miljoner", "miljard", "miljarder", "tusen"}:
+            # "3 miljoner invånare" is not money; only a currency word or an abbreviation is.
+            after = text[match.end() : match.end() + 12].lower()
+            if not after.lstrip().startswith(("kr", "sek")):
+                continue
+        try:
+            amount = parse_sek(match.group(0))
+        except MoneyParseError:
+            continue
+        found.append(FoundAmount(amount, match.group(0), match.start(), match.end()))
+    return found
 
 
 def _refuse(text: str, reason: str) -> MoneyParseError:

@@ -25,11 +25,16 @@ def paragraphs(text: str) -> list[str]:
     return [p for p in re.split(r"\n\s*\n", normalise_text(text)) if p.strip()]
 
 
+# Every C0 control character but tab and line feed goes; the vertical tab becomes a line break.
+_CONTROL_CHARACTERS = {n: None for n in range(32) if chr(n) not in "\t\n"} | {0x0B: "\n"}
+
+
 def without_control_characters(text: str) -> str:
     """`text` without the control characters that Office XML (Word, Excel, PowerPoint) cannot
-    hold; Word's soft line break (vertical tab), common in pasted text, becomes a line break."""
-    text = text.replace("\x0b", "\n")
-    return "".join(c for c in text if c in "\t\n" or ord(c) >= 32)
+    hold; Word's soft line break (vertical tab), common in pasted text, becomes a line break.
+    (str.translate: the whole region's 6 000 comments in milliseconds, not a tenth of a second
+    character by character.)"""
+    return text.translate(_CONTROL_CHARACTERS)
 
 
 # --- Input hygiene -------------------------------------------------------------------------

@@ -6,6 +6,7 @@ changes nothing when its document is already in, so a second load adds nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from importlib import resources
@@ -15,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from styrkort.core.actors import SystemActor
+from styrkort.followup.services import period_publish
 from styrkort.imports.followup_text import import_followup
 from styrkort.organisation.models import (
     Body,
@@ -35,6 +37,7 @@ from styrkort.organisation.services import (
     unit_create,
     user_create,
 )
+from styrkort.planning.services import plan_version_adopt
 
 ACTOR = SystemActor("demo")
 
@@ -166,6 +169,15 @@ def load_demo() -> LoadResult:
             plan_body=bodies[f["plan_body"]],
         )
         result.import_summaries.append(imported.summary(detail=False))
+        version = imported.plan.versions.order_by("-number").first()
+        if f.get("adopted_on") and version is not None and version.state == "draft":
+            # A published follow-up reports on an adopted plan (the date is illustrative).
+            plan_version_adopt(
+                actor=ACTOR, version=version, adopted_on=dt.date.fromisoformat(f["adopted_on"])
+            )
+        if f.get("publish") and imported.period.published_at is None:
+            # The seed is itself a published page: the year-end follow-up is public.
+            period_publish(actor=ACTOR, period=imported.period)
     load_economy(org, result)
     load_register(org, result)
     load_reallocations(org, result)  # they cite cases, so after the register

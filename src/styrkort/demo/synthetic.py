@@ -98,6 +98,7 @@ def build_synthetic_region(
             Assessment(
                 period=period,
                 item=i,
+                lineage=i.lineage,
                 body=b,
                 status=rng.choice(statuses),
                 comment=COMMENT,
@@ -107,7 +108,8 @@ def build_synthetic_region(
             for b in answering
         )
         OverallStatus.objects.bulk_create(
-            OverallStatus(period=period, item=i, status=rng.choice(statuses)) for i in created
+            OverallStatus(period=period, item=i, lineage=i.lineage, status=rng.choice(statuses))
+            for i in created
         )
     reader = user_create(username=f"läsare-{org.slug}"[:150], password="demo")
     Membership.objects.create(user=reader, organisation=org, role="reader")

@@ -11,7 +11,7 @@ class SekField(forms.CharField):
     def clean(self, value):
         value = super().clean(value)
         try:
-            return parse_sek(value)
+            return parse_sek(value, unit="kr")
         except MoneyParseError as exc:
             raise forms.ValidationError(str(exc)) from exc
 

@@ -1,4 +1,8 @@
-"""Reading the budget as the user may see it, in a fixed number of queries."""
+"""Reading the budget, in a fixed number of queries.
+
+The budget a council adopts, its reallocations (each citing its decision's diary number),
+appropriations, results, forecasts and outcome are public: every audience reads them.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from styrkort.core.actors import permitted
+from django.db.models import Prefetch, QuerySet
+
+from styrkort.core.audit import history_of
 from styrkort.core.errors import NotFound
+from styrkort.core.models import AuditEvent
 from styrkort.economy.models import (
     Appropriation,
     BudgetAllocation,
@@ -15,8 +22,8 @@ from styrkort.economy.models import (
     Reallocation,
     YearResult,
 )
+from styrkort.organisation.audience import Viewer
 from styrkort.organisation.models import Organisation, Unit
-from styrkort.organisation.permissions import is_member
 
 
 @dataclass
@@ -48,15 +55,41 @@ class FrameOverview:
         return self.current_total == self.frame.total
 
 
-def frame_list(*, user: Any, organisation: Organisation) -> list[BudgetFrame]:
-    if not permitted(user, is_member, organisation):
-        return []
+def frames(*, viewer: Viewer, organisation: Organisation) -> QuerySet[BudgetFrame]:
+    """Budget frames with their allocations and reallocations, newest year first."""
+    return (
+        BudgetFrame.objects.filter(organisation=organisation)
+        .select_related("unit__body")
+        .prefetch_related(
+            Prefetch(
+                "allocations",
+                queryset=BudgetAllocation.objects.select_related("unit").order_by(
+                    "unit__order", "unit__name", "pk"
+                ),
+            ),
+            Prefetch("reallocations", queryset=Reallocation.objects.order_by("decided_on", "pk")),
+        )
+        .order_by("-year", "unit__order", "pk")
+    )
+
+
+def frame_list(*, viewer: Viewer, organisation: Organisation) -> list[BudgetFrame]:
     return list(BudgetFrame.objects.filter(organisation=organisation).select_related("unit__body"))
 
 
-def frame_overview(*, user: Any, organisation: Organisation, pk: int) -> FrameOverview:
+def reallocation_list(*, viewer: Viewer, organisation: Organisation) -> QuerySet[Reallocation]:
+    return (
+        Reallocation.objects.filter(frame__organisation=organisation)
+        .select_related("frame", "from_unit", "to_unit")
+        .order_by("-frame__year", "frame_id", "decided_on", "pk")
+    )
+
+
+def frame_overview(*, viewer: Viewer, organisation: Organisation, pk: int) -> FrameOverview:
     """A frame with each unit's allocation, reallocations in and out, and current budget."""
-    frame = next((f for f in frame_list(user=user, organisation=organisation) if f.pk == pk), None)
+    frame = next(
+        (f for f in frame_list(viewer=viewer, organisation=organisation) if f.pk == pk), None
+    )
     if frame is None:
         raise NotFound(pk)
     allocations = list(
@@ -78,9 +111,7 @@ def frame_overview(*, user: Any, organisation: Organisation, pk: int) -> FrameOv
     return FrameOverview(frame, units, reallocations, appropriations)
 
 
-def year_results(*, user: Any, organisation: Organisation) -> list[YearResult]:
-    if not permitted(user, is_member, organisation):
-        return []
+def year_results(*, viewer: Viewer, organisation: Organisation) -> list[YearResult]:
     return list(YearResult.objects.filter(organisation=organisation).order_by("-year"))
 
 
@@ -114,3 +145,17 @@ def frame_period_figures(overview: FrameOverview, period: Any) -> list[UnitPerio
         )
         for u in overview.units
     ]
+
+
+def frame_history(*, overview: FrameOverview) -> list[AuditEvent]:
+    """The recorded changes of a frame, its allocations and its reallocations, oldest first."""
+    return list(
+        history_of(
+            (BudgetFrame, [overview.frame.pk]),
+            (
+                BudgetAllocation,
+                list(overview.frame.allocations.values_list("pk", flat=True)),
+            ),
+            (Reallocation, [r.pk for r in overview.reallocations]),
+        )
+    )

@@ -8,13 +8,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from styrkort.core.audit import history_of
 from styrkort.core.charts import BarChart, Series, render_svg
 from styrkort.core.errors import NotFound
 from styrkort.core.uploads import refused
 from styrkort.economy import selectors, services
 from styrkort.economy.forms import ReallocationForm
-from styrkort.economy.models import BudgetAllocation, BudgetFrame, Reallocation
 from styrkort.economy.permissions import can_manage_budget
 from styrkort.followup.models import FollowUpPeriod
 from styrkort.organisation.models import Organisation
@@ -54,14 +52,18 @@ def _svg(chart: BarChart) -> HttpResponse:
 @login_required
 def result_chart(request: HttpRequest, org: str) -> HttpResponse:
     organisation = _organisation(request, org)
-    return _svg(_result_chart(selectors.year_results(user=request.user, organisation=organisation)))
+    return _svg(
+        _result_chart(selectors.year_results(viewer=request.user, organisation=organisation))
+    )
 
 
 @login_required
 def frame_chart(request: HttpRequest, org: str, frame: int, period: int) -> HttpResponse:
     organisation = _organisation(request, org)
     try:
-        overview = selectors.frame_overview(user=request.user, organisation=organisation, pk=frame)
+        overview = selectors.frame_overview(
+            viewer=request.user, organisation=organisation, pk=frame
+        )
     except NotFound as exc:
         raise Http404 from exc
     chosen = FollowUpPeriod.objects.filter(organisation=organisation, pk=period).first()
@@ -78,13 +80,13 @@ def _organisation(request: HttpRequest, slug: str) -> Organisation:
 @login_required
 def budget_index(request: HttpRequest, org: str) -> HttpResponse:
     organisation = _organisation(request, org)
-    results = selectors.year_results(user=request.user, organisation=organisation)
+    results = selectors.year_results(viewer=request.user, organisation=organisation)
     return render(
         request,
         "economy/index.html",
         {
             "organisation": organisation,
-            "frames": selectors.frame_list(user=request.user, organisation=organisation),
+            "frames": selectors.frame_list(viewer=request.user, organisation=organisation),
             "results": results,
             "result_alt": _result_chart(results).text_alternative() if results else "",
             "may_manage": can_manage_budget(request.user, organisation),
@@ -97,7 +99,9 @@ def budget_index(request: HttpRequest, org: str) -> HttpResponse:
 def frame_detail(request: HttpRequest, org: str, frame: int) -> HttpResponse:
     organisation = _organisation(request, org)
     try:
-        overview = selectors.frame_overview(user=request.user, organisation=organisation, pk=frame)
+        overview = selectors.frame_overview(
+            viewer=request.user, organisation=organisation, pk=frame
+        )
     except NotFound as exc:
         raise Http404 from exc
     may_manage = can_manage_budget(request.user, organisation)
@@ -146,16 +150,7 @@ def frame_detail(request: HttpRequest, org: str, frame: int) -> HttpResponse:
             if chosen
             else "",
             "form": form,
-            "events": list(
-                history_of(
-                    (BudgetFrame, [overview.frame.pk]),
-                    (
-                        BudgetAllocation,
-                        list(overview.frame.allocations.values_list("pk", flat=True)),
-                    ),
-                    (Reallocation, [r.pk for r in overview.reallocations]),
-                )
-            ),
+            "events": selectors.frame_history(overview=overview),
             "nav": "budget",
         },
     )

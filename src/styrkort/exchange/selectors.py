@@ -6,12 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from styrkort.core.actors import permitted
 from styrkort.core.errors import NotFound
 from styrkort.core.models import Status
 from styrkort.followup.models import Assessment, FollowUpPeriod
-from styrkort.followup.permissions import can_view_period
-from styrkort.followup.selectors import items_for_year, scale_statuses
+from styrkort.followup.selectors import period_assessments, period_items, scale_statuses
+from styrkort.organisation.audience import Viewer, audience_of
 from styrkort.organisation.models import Body
 from styrkort.organisation.selectors import body_list
 from styrkort.planning.models import PlanItem
@@ -37,32 +36,34 @@ class FollowUpSheet:
     body: Body | None = None
 
 
-def followup_sheet(*, user: Any, period: FollowUpPeriod, body: Body | None = None) -> FollowUpSheet:
-    """The period's follow-up as one row per item × answering body.
+def followup_sheet(
+    *, viewer: Viewer, period: FollowUpPeriod, body: Body | None = None
+) -> FollowUpSheet:
+    """The period's follow-up as one row per item × answering body, as the viewer may read it.
 
     A row for every body the item is given to, and for every body that has an assessment of it
-    anyway (written before the receivers changed). `body` keeps that body's rows only. Seven
-    queries whatever the size: plans and versions, items, receivers, assessments, bodies,
-    statuses.
+    anyway (written before the receivers changed). `body` keeps that body's rows only. A fixed
+    number of queries whatever the size: plans and versions, items, receivers, assessments,
+    bodies, statuses.
     """
-    if not permitted(user, can_view_period, period):
+    if not audience_of(viewer, period.organisation_id).is_member:
         raise NotFound(period.pk)
     bodies = list(body_list(organisation=period.organisation))
     by_pk = {b.pk: b for b in bodies}
-    items = list(items_for_year(organisation=period.organisation, year=period.year))
-    assessments = Assessment.objects.filter(period=period, item__in=[i.pk for i in items])
+    items = list(period_items(viewer=viewer, period=period))
+    assessments = period_assessments(viewer=viewer, period=period)
     if body is not None:
         assessments = assessments.filter(body=body)
-    written: dict[tuple[int, int], Assessment] = {}
-    writers: dict[int, set[int]] = {}
+    written: dict[tuple[Any, int], Assessment] = {}
+    writers: dict[Any, set[int]] = {}
     for a in assessments.select_related("status"):
         a.body = by_pk[a.body_id]
-        written[(a.item_id, a.body_id)] = a
-        writers.setdefault(a.item_id, set()).add(a.body_id)
+        written[(a.lineage, a.body_id)] = a
+        writers.setdefault(a.lineage, set()).add(a.body_id)
     rows: list[SheetRow] = []
     for number, item in enumerate(items, start=1):
         receivers = {b.pk for b in item.receivers.all()}
-        answering = receivers | writers.get(item.pk, set())
+        answering = receivers | writers.get(item.lineage, set())
         for b in bodies:
             if b.pk not in answering or (body is not None and b.pk != body.pk):
                 continue
@@ -71,7 +72,7 @@ def followup_sheet(*, user: Any, period: FollowUpPeriod, body: Body | None = Non
                     number=number,
                     item=item,
                     body=b,
-                    assessment=written.get((item.pk, b.pk)),
+                    assessment=written.get((item.lineage, b.pk)),
                     is_receiver=b.pk in receivers,
                 )
             )

@@ -354,7 +354,7 @@ def followup_sheet_import(
         return result
     result.period = found
     try:
-        sheet = followup_sheet(user=actor, period=found)
+        sheet = followup_sheet(viewer=actor, period=found)
     except NotFound:
         result.problems.append(SheetProblem(None, "", "du får inte se perioden."))
         return result

@@ -45,7 +45,7 @@ _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 def _context(request: HttpRequest, org: str, period: int) -> tuple[Organisation, FollowUpPeriod]:
     organisation = organisation_or_404(request, org)
     try:
-        return organisation, period_get(user=request.user, organisation=organisation, pk=period)
+        return organisation, period_get(viewer=request.user, organisation=organisation, pk=period)
     except NotFound as exc:
         raise Http404 from exc
 
@@ -193,7 +193,7 @@ def sheet_download(request: HttpRequest, org: str, period: int) -> HttpResponse:
         if body is None:
             raise Http404
     try:
-        sheet = followup_sheet(user=request.user, period=the_period, body=body)
+        sheet = followup_sheet(viewer=request.user, period=the_period, body=body)
     except NotFound as exc:
         raise Http404 from exc
     data = render_sheet(sheet, exported_by=actor_label(request.user))

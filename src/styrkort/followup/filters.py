@@ -24,7 +24,7 @@ def period_or_404(
     organisation = organisation_or_404(request, org)
     try:
         return organisation, selectors.period_get(
-            user=request.user, organisation=organisation, pk=period
+            viewer=request.user, organisation=organisation, pk=period
         )
     except NotFound as exc:
         raise Http404 from exc

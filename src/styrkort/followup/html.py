@@ -9,7 +9,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from styrkort.core.models import Status
 from styrkort.followup.models import Assessment
-from styrkort.followup.selectors import MISSING, Matrix, MatrixCell
+from styrkort.followup.selectors import MISSING, SECRET, Matrix, MatrixCell
 from styrkort.planning.models import PlanItem
 
 _STATE_LABELS = {
@@ -18,6 +18,7 @@ _STATE_LABELS = {
     Assessment.State.RETURNED: "återskickad",
 }
 _MISSING_CELL = '<td class="missing">Saknas</td>'
+_SECRET_CELL = '<td class="na">Sekretess</td>'
 _NOT_ASKED_CELL = (
     '<td class="na"><span aria-hidden="true">–</span>'
     '<span class="visually-hidden">Ej mottagare</span></td>'
@@ -49,14 +50,19 @@ def matrix_body(matrix: Matrix, item_base: str) -> SafeString:
                     html = f"<td>{status_badge(cell.status, 'Utan status')}{suffix}</td>"
                     cell_html[key] = html
                 cells.append(html)
+            elif cell == SECRET:
+                cells.append(_SECRET_CELL)
             else:
                 cells.append(_MISSING_CELL if cell == MISSING else _NOT_ASKED_CELL)
         overall_key = row.overall.pk if row.overall else None
         if overall_key not in overall_html:
             overall_html[overall_key] = status_badge(row.overall)
         change = f'<span aria-hidden="true">{row.change_symbol}</span> {row.change_label}'
+        text = escape(item.text)
+        if getattr(item, "redacted", False):
+            text += f" ({escape(item.shown_ground)})"  # type: ignore[attr-defined]
         out.append(
-            f'<tr><th scope="row"><a href="{item_base}{item.pk}/">{escape(item.text)}</a>'
+            f'<tr><th scope="row"><a href="{item_base}{item.pk}/">{text}</a>'
             f' <span class="kind">{kinds[item.kind]}</span></th>'
             f"<td>{overall_html[overall_key]}</td>"
             f'<td class="change change-{row.change}">{change}</td>'

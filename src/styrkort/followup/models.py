@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from styrkort.core.models import TimeStampedModel
+from styrkort.core.secrecy import SecretManager, secrecy
 
 COMMENT_MAX_LENGTH = 10_000
 
@@ -32,6 +33,16 @@ class FollowUpPeriod(TimeStampedModel):
     ends_on = models.DateField(_("ends on"))
     deadline = models.DateField(_("deadline for comments"), null=True, blank=True)
     is_closed = models.BooleanField(_("closed"), default=False)
+    # Published: anyone may read the period's follow-up (its approved texts) without logging in.
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
 
     class Meta:
         verbose_name = _("follow-up period")
@@ -48,6 +59,14 @@ class FollowUpPeriod(TimeStampedModel):
         return self.name
 
 
+SECRET_COMMENT = "Kommentaren omfattas av sekretess."
+
+
+@secrecy(
+    redacted={"comment": SECRET_COMMENT, "return_reason": ""},
+    sources=("item",),
+    internal=("return_reason",),
+)
 class Assessment(TimeStampedModel):
     """Bedömning: a body's status and comment on one item for one period."""
 
@@ -69,6 +88,9 @@ class Assessment(TimeStampedModel):
         related_name="assessments",
         verbose_name=_("item"),
     )
+    # The item's lineage (PlanItem.lineage): the same item across plan versions. A revision
+    # adopted during the year gives the item a new row; the assessment still belongs to it.
+    lineage = models.UUIDField(_("lineage"), editable=False)
     body = models.ForeignKey(
         "organisation.Body",
         on_delete=models.PROTECT,
@@ -106,13 +128,15 @@ class Assessment(TimeStampedModel):
     )
     version = models.PositiveIntegerField(_("version"), default=1)
 
+    objects = SecretManager()
+
     class Meta:
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
         ordering = ["period", "item", "body__order"]
         constraints = [
             models.UniqueConstraint(
-                fields=["period", "item", "body"], name="one_assessment_per_item_body_period"
+                fields=["period", "lineage", "body"], name="one_assessment_per_item_body_period"
             ),
         ]
 
@@ -120,6 +144,7 @@ class Assessment(TimeStampedModel):
         return f"{self.body.abbreviation}: {self.item} ({self.period})"
 
 
+@secrecy(redacted={"comment": ""}, sources=("item",))
 class OverallStatus(TimeStampedModel):
     """The item's overall status for a period, set by the issuing side (the controller)."""
 
@@ -135,6 +160,7 @@ class OverallStatus(TimeStampedModel):
         related_name="overall_statuses",
         verbose_name=_("item"),
     )
+    lineage = models.UUIDField(_("lineage"), editable=False)
     status = models.ForeignKey(
         "core.Status",
         null=True,
@@ -154,17 +180,20 @@ class OverallStatus(TimeStampedModel):
     )
     version = models.PositiveIntegerField(_("version"), default=1)
 
+    objects = SecretManager()
+
     class Meta:
         verbose_name = _("overall status")
         verbose_name_plural = _("overall statuses")
         constraints = [
-            models.UniqueConstraint(fields=["period", "item"], name="one_overall_status"),
+            models.UniqueConstraint(fields=["period", "lineage"], name="one_overall_status"),
         ]
 
     def __str__(self) -> str:
         return f"{self.item} ({self.period}): {self.status or '–'}"
 
 
+@secrecy(redacted={"note": "", "override_reason": ""}, sources=("indicator",))
 class IndicatorValue(TimeStampedModel):
     """A key figure's value for a period, and, if the controller overrode it, its status."""
 
@@ -179,6 +208,7 @@ class IndicatorValue(TimeStampedModel):
         related_name="values",
         verbose_name=_("key figure"),
     )
+    lineage = models.UUIDField(_("lineage"), editable=False)
     period = models.ForeignKey(
         FollowUpPeriod,
         on_delete=models.CASCADE,
@@ -200,13 +230,15 @@ class IndicatorValue(TimeStampedModel):
     )
     override_reason = models.TextField(_("reason for the status set by hand"), blank=True)
 
+    objects = SecretManager()
+
     class Meta:
         verbose_name = _("key figure value")
         verbose_name_plural = _("key figure values")
         ordering = ["period", "indicator__order"]
         constraints = [
             models.UniqueConstraint(
-                fields=["indicator", "period"], name="one_value_per_indicator_and_period"
+                fields=["lineage", "period"], name="one_value_per_indicator_and_period"
             ),
             models.CheckConstraint(
                 condition=Q(override_status__isnull=True) | ~Q(override_reason=""),

@@ -1,43 +1,54 @@
-"""Reading the follow-up as the user may see it, in a fixed number of queries."""
+"""Reading the follow-up for an audience, in a fixed number of queries.
+
+The public reads published periods only, with their approved texts; members read every period
+and every state. An assignment given by a secret decision shows only that it exists and its
+legal ground to those without the right, and so do the bodies' texts on it (core/secrecy.py).
+
+A period shows each of the year's plans as it stood when the period ended: the version adopted
+last on or before that day (a plan adopted only later shows its first adopted version; for
+members, a plan never adopted shows its newest draft). Assessments, overall statuses and
+key-figure values belong to an item's lineage, the same item across versions, so a revision
+adopted during the year hides none of them; an item a revision removed still shows in a period
+where it was assessed.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 
-from styrkort.core.actors import permitted
 from styrkort.core.errors import NotFound
 from styrkort.core.models import AuditEvent, Status
+from styrkort.core.secrecy import SecretQuerySet
 from styrkort.core.status import worst
 from styrkort.followup.models import Assessment, FollowUpPeriod, OverallStatus
-from styrkort.followup.permissions import can_view_period
+from styrkort.organisation.audience import Audience, Viewer, audience_of
 from styrkort.organisation.models import Body, Organisation
-from styrkort.organisation.permissions import is_member
-from styrkort.planning.models import Plan, PlanItem
-from styrkort.planning.services import version_in_force
+from styrkort.planning.models import Plan, PlanItem, PlanVersion
 
 
-def period_list(*, user: Any, organisation: Organisation) -> QuerySet[FollowUpPeriod]:
-    """The organisation's periods, newest first; none for a user outside it."""
-    if not permitted(user, is_member, organisation):
-        return FollowUpPeriod.objects.none()
-    return FollowUpPeriod.objects.filter(organisation=organisation).order_by("-ends_on", "-pk")
+def period_list(*, viewer: Viewer, organisation: Organisation) -> QuerySet[FollowUpPeriod]:
+    """The organisation's periods, newest first: for the public, the published ones."""
+    aud = audience_of(viewer, organisation)
+    periods = FollowUpPeriod.objects.filter(organisation=organisation).order_by("-ends_on", "-pk")
+    return periods if aud.is_member else periods.filter(published_at__isnull=False)
 
 
-def period_get(*, user: Any, organisation: Organisation, pk: int) -> FollowUpPeriod:
-    period = period_list(user=user, organisation=organisation).filter(pk=pk).first()
+def period_get(*, viewer: Viewer, organisation: Organisation, pk: int) -> FollowUpPeriod:
+    period = period_list(viewer=viewer, organisation=organisation).filter(pk=pk).first()
     if period is None:
         raise NotFound(pk)
     return period
 
 
 def period_for(
-    *, user: Any, organisation: Organisation, year: int, name: str | None = None
+    *, viewer: Viewer, organisation: Organisation, year: int, name: str | None = None
 ) -> FollowUpPeriod:
     """The named period of a year, or the year's latest. NotFound names what exists."""
-    periods = period_list(user=user, organisation=organisation).filter(year=year)
+    periods = period_list(viewer=viewer, organisation=organisation).filter(year=year)
     if name:
         found = periods.filter(name__iexact=name.strip()).first()
         if found is None:
@@ -50,24 +61,91 @@ def period_for(
     return latest
 
 
-def versions_for_year(*, organisation: Organisation, year: int) -> list[int]:
-    """The version in force of each of the year's plans."""
-    plans = Plan.objects.filter(organisation=organisation, year=year).prefetch_related("versions")
-    return [v.pk for v in (version_in_force(p) for p in plans) if v is not None]
+def version_at(plan: Plan, day: dt.date, *, drafts: bool) -> PlanVersion | None:
+    """The plan as it stood on `day`: the version adopted last on or before it; else the first
+    adopted one (adopted later); else, when drafts may be read, the newest draft."""
+    versions = sorted(plan.versions.all(), key=lambda v: v.number)
+    adopted = [v for v in versions if v.state == PlanVersion.State.ADOPTED]
+    by_then = [v for v in adopted if v.adopted_on is not None and v.adopted_on <= day]
+    if by_then:
+        return by_then[-1]
+    if adopted:
+        return adopted[0]
+    return versions[-1] if drafts and versions else None
 
 
-def items_for_year(
-    *, organisation: Organisation, year: int, version_ids: list[int] | None = None
-) -> QuerySet[PlanItem]:
-    """The items of the version in force of each of the year's plans, in plan and item order."""
+def period_versions(*, viewer: Viewer, period: FollowUpPeriod) -> list[int]:
+    """The version of each of the year's plans that the period follows up (one query)."""
+    aud = audience_of(viewer, period.organisation_id)
+    plans = Plan.objects.filter(
+        organisation_id=period.organisation_id, year=period.year
+    ).prefetch_related("versions")
+    found = (version_at(p, period.ends_on, drafts=aud.is_member) for p in plans)
+    return [v.pk for v in found if v is not None]
+
+
+def _assessed_elsewhere(period: FollowUpPeriod, version_ids: list[int], aud: Audience) -> list[int]:
+    """Items whose lineage has an assessment or overall status in the period but is not in the
+    followed versions (a revision removed it): one item a lineage, its newest. One query."""
+    followed = PlanItem.objects.filter(plan_version__in=version_ids).values("lineage")
+    rows = []
+    for model in (Assessment, OverallStatus):
+        found = model.objects.filter(period=period).exclude(lineage__in=followed)
+        if not aud.is_member:
+            found = found.filter(item__plan_version__state=PlanVersion.State.ADOPTED)
+            if model is Assessment:
+                found = found.filter(state=Assessment.State.APPROVED)
+        rows.append(found.order_by().values("lineage").annotate(newest=Max("item_id")))
+    return sorted(
+        {newest for _lineage, newest in rows[0].union(rows[1]).values_list("lineage", "newest")}
+    )
+
+
+def period_items(
+    *, viewer: Viewer, period: FollowUpPeriod, version_ids: list[int] | None = None
+) -> SecretQuerySet[PlanItem]:
+    """The items the period follows up, as the audience may see them, in plan and item order."""
+    aud = audience_of(viewer, period.organisation_id)
     if version_ids is None:
-        version_ids = versions_for_year(organisation=organisation, year=year)
+        version_ids = period_versions(viewer=aud, period=period)
+    removed = _assessed_elsewhere(period, version_ids, aud)
+    chosen = Q(plan_version__in=version_ids)
+    if removed:
+        chosen |= Q(pk__in=removed)
     return (
-        PlanItem.objects.filter(plan_version__in=version_ids)
+        PlanItem.objects.shown_to(aud)
+        .filter(chosen)
         .select_related("plan_version__plan__body")
         .prefetch_related("receivers")
         .order_by("plan_version__plan__body__order", "order", "pk")
     )
+
+
+def period_assessments(*, viewer: Viewer, period: FollowUpPeriod) -> SecretQuerySet[Assessment]:
+    """The period's assessments the audience may read: for the public, the approved ones."""
+    aud = audience_of(viewer, period.organisation_id)
+    found = Assessment.objects.shown_to(aud).filter(period=period)
+    return found if aud.is_member else found.filter(state=Assessment.State.APPROVED)
+
+
+def assessment_list(*, viewer: Viewer, organisation: Organisation) -> SecretQuerySet[Assessment]:
+    """Every assessment the audience may read: members every state; the public the approved
+    ones of published periods. In a stable order a deep page reads as cheaply as the first."""
+    aud = audience_of(viewer, organisation)
+    found = (
+        Assessment.objects.shown_to(aud)
+        .filter(period__organisation=organisation)
+        .select_related("period", "item", "body", "status")
+        # The unique (period, lineage, body) index gives most of this order without a sort.
+        .order_by("period_id", "item_id", "body_id")
+    )
+    if not aud.is_member:
+        found = found.filter(
+            state=Assessment.State.APPROVED,
+            period__published_at__isnull=False,
+            item__plan_version__state=PlanVersion.State.ADOPTED,
+        )
+    return found
 
 
 @dataclass
@@ -85,39 +163,49 @@ class FollowUpRow:
 
 def followup_rows(
     *,
-    user: Any,
+    viewer: Viewer,
     period: FollowUpPeriod,
     body: Body | None = None,
     status: Status | None = None,
     kind: str | None = None,
     text: str | None = None,
 ) -> list[FollowUpRow]:
-    """The period's follow-up, filtered by answering body, overall status, kind and text.
-
-    Six queries whatever the number of items and bodies.
-    """
-    if not permitted(user, can_view_period, period):
-        raise NotFound(period.pk)
-    items = _filtered_items(period=period, body=body, status=status, kind=kind, text=text)
-    item_list = list(items)
-    by_item: dict[int, list[Assessment]] = {i.pk: [] for i in item_list}
+    """The period's follow-up as the audience may read it, filtered by answering body, overall
+    status, kind and text. A fixed number of queries whatever the number of items and bodies."""
+    aud = _reader(viewer, period)
+    items = list(
+        _filtered_items(aud=aud, period=period, body=body, status=status, kind=kind, text=text)
+    )
+    by_lineage: dict[Any, list[Assessment]] = {i.lineage: [] for i in items}
     assessments = (
-        Assessment.objects.filter(period=period, item__in=by_item.keys())
+        period_assessments(viewer=aud, period=period)
         .select_related("status", "body")
         .order_by("body__order", "body__name")
     )
+    if body is not None:
+        assessments = assessments.filter(body=body)
     for a in assessments:
-        if body is None or a.body_id == body.pk:
-            by_item[a.item_id].append(a)
+        if a.lineage in by_lineage:
+            by_lineage[a.lineage].append(a)
     overall = {
-        o.item_id: o
-        for o in OverallStatus.objects.filter(
-            period=period, item__in=by_item.keys()
-        ).select_related("status")
+        o.lineage: o
+        for o in OverallStatus.objects.shown_to(aud).filter(period=period).select_related("status")
     }
+    # A secret item shows only that it exists: not its status, nor the bodies' texts on it.
     return [
-        FollowUpRow(item=i, overall=overall.get(i.pk), assessments=by_item[i.pk]) for i in item_list
+        FollowUpRow(item=i, overall=None, assessments=[])
+        if getattr(i, "redacted", False)
+        else FollowUpRow(item=i, overall=overall.get(i.lineage), assessments=by_lineage[i.lineage])
+        for i in items
     ]
+
+
+def _reader(viewer: Viewer, period: FollowUpPeriod) -> Audience:
+    """The viewer's audience, if it may read the period at all (else NotFound)."""
+    aud = audience_of(viewer, period.organisation_id)
+    if not aud.is_member and period.published_at is None:
+        raise NotFound(period.pk)
+    return aud
 
 
 def previous_period(period: FollowUpPeriod) -> FollowUpPeriod | None:
@@ -157,10 +245,12 @@ def _change(now: Status | None, before: Status | None) -> str:
     return Change.SAME
 
 
-# A matrix cell: the body's assessment, MISSING when the body should answer and has not, and
-# NOT_ASKED when the item was not given to the body.
+# A matrix cell: the body's assessment, MISSING when the body should answer and has not,
+# NOT_ASKED when the item was not given to the body, SECRET when the item is secret and the
+# viewer may not read it (not even its status).
 MISSING = "missing"
 NOT_ASKED = "not-asked"
+SECRET = "secret"
 
 
 @dataclass(frozen=True)
@@ -201,42 +291,42 @@ class Matrix:
 
 def _filtered_items(
     *,
+    aud: Audience,
     period: FollowUpPeriod,
     body: Body | None,
     status: Status | None,
     kind: str | None,
     text: str | None,
     version_ids: list[int] | None = None,
-) -> QuerySet[PlanItem]:
-    items = items_for_year(
-        organisation=period.organisation, year=period.year, version_ids=version_ids
-    )
+) -> SecretQuerySet[PlanItem]:
+    items = period_items(viewer=aud, period=period, version_ids=version_ids)
     if kind:
         items = items.filter(kind=kind)
+    overall = OverallStatus.objects.filter(period=period, lineage=OuterRef("lineage"))
     if status is not None and status.is_assessed:
-        items = items.filter(overall_statuses__period=period, overall_statuses__status=status)
+        items = items.filter(Exists(overall.filter(status=status)))
     elif status is not None:
         # "Not assessed" covers items marked "Inga data" and items with no overall status yet,
         # as the counts do.
-        items = items.exclude(
-            overall_statuses__period=period, overall_statuses__status__is_assessed=True
-        )
+        items = items.exclude(Exists(overall.filter(status__is_assessed=True)))
+    written = period_assessments(viewer=aud, period=period).filter(lineage=OuterRef("lineage"))
     if body is not None:
-        items = items.filter(
-            Q(receivers=body) | Q(assessments__period=period, assessments__body=body)
-        ).distinct()
+        items = items.filter(Q(receivers=body) | Exists(written.filter(body=body))).distinct()
     if text:
-        # With a body chosen, only that body's comments are searched.
-        in_comment = Q(assessments__period=period, assessments__comment__icontains=text)
+        # With a body chosen, only that body's comments are searched. A secret item is never
+        # found by its text or its comments by someone who may not read them.
+        comments = written.filter(comment__icontains=text)
         if body is not None:
-            in_comment &= Q(assessments__body=body)
-        items = items.filter(Q(text__icontains=text) | in_comment).distinct()
+            comments = comments.filter(body=body)
+        items = items.filter(Q(text__icontains=text) | Exists(comments))
+        if not aud.sees_secret:
+            items = items.without_secret()
     return items
 
 
 def matrix(
     *,
-    user: Any,
+    viewer: Viewer,
     period: FollowUpPeriod,
     body: Body | None = None,
     status: Status | None = None,
@@ -248,13 +338,13 @@ def matrix(
     A fixed number of queries whatever the number of items, bodies and periods; the cells are
     read as tuples, not model instances.
     """
-    if not permitted(user, can_view_period, period):
-        raise NotFound(period.pk)
+    aud = _reader(viewer, period)
     statuses = scale_statuses(period.organisation)
     by_pk = {s.pk: s for s in statuses}
-    version_ids = versions_for_year(organisation=period.organisation, year=period.year)
+    version_ids = period_versions(viewer=aud, period=period)
     items = list(
         _filtered_items(
+            aud=aud,
             period=period,
             body=body,
             status=status,
@@ -264,33 +354,38 @@ def matrix(
         )
         .select_related(None)
         .prefetch_related(None)
-        .only("pk", "text", "kind", "lineage", "order")
+        .only("pk", "text", "kind", "lineage", "order", "secret", "secrecy_ground")
     )
-    ids = [i.pk for i in items]
+    ids = {i.pk for i in items}
+    lineages = {i.lineage for i in items}
     # The cell queries select by period and plan version, not by a list of every item id:
     # rows of items that a filter left out are skipped here, which is cheaper than a
     # 500-parameter IN clause.
     receivers: dict[int, set[int]] = {pk: set() for pk in ids}
-    through = PlanItem.receivers.through.objects.filter(planitem__plan_version_id__in=version_ids)
+    through = PlanItem.receivers.through.objects.filter(
+        Q(planitem__plan_version_id__in=version_ids) | Q(planitem_id__in=ids)
+    )
     assessments = Assessment.objects.filter(period=period)
+    if not aud.is_member:
+        assessments = assessments.filter(state=Assessment.State.APPROVED)
     if body is not None:
         through = through.filter(body=body)
         assessments = assessments.filter(body=body)
     for item_id, body_id in through.values_list("planitem_id", "body_id"):
         if item_id in receivers:
             receivers[item_id].add(body_id)
-    cells: dict[int, dict[int, MatrixCell]] = {pk: {} for pk in ids}
+    cells: dict[Any, dict[int, MatrixCell]] = {lineage: {} for lineage in lineages}
     # One MatrixCell per (status, state): thousands of cells share a handful of values.
     interned: dict[tuple[int | None, str], MatrixCell] = {}
-    for item_id, body_id, status_id, state in assessments.values_list(
-        "item_id", "body_id", "status_id", "state"
+    for lineage, body_id, status_id, state in assessments.values_list(
+        "lineage", "body_id", "status_id", "state"
     ):
-        if item_id in cells:
+        if lineage in cells:
             cell = interned.get((status_id, state))
             if cell is None:
                 cell = interned[(status_id, state)] = MatrixCell(by_pk.get(status_id), state)
-            cells[item_id][body_id] = cell
-    overall = dict(OverallStatus.objects.filter(period=period).values_list("item_id", "status_id"))
+            cells[lineage][body_id] = cell
+    overall = dict(OverallStatus.objects.filter(period=period).values_list("lineage", "status_id"))
 
     asked = set().union(*receivers.values(), *(c.keys() for c in cells.values())) if ids else set()
     all_bodies = list(Body.objects.filter(organisation=period.organisation).order_by("order"))
@@ -300,20 +395,29 @@ def matrix(
     before: dict[Any, int | None] = {}
     if previous is not None and items:
         before = dict(
-            OverallStatus.objects.filter(period=previous).values_list("item__lineage", "status_id")
+            OverallStatus.objects.filter(period=previous).values_list("lineage", "status_id")
         )
 
     rows: list[MatrixRow] = []
     counts: dict[int | None, int] = {}
     column_ids = [(b, b.pk) for b in columns]
     for item in items:
-        pk = item.pk
-        mine, asked_of = cells[pk], receivers[pk]
-        row_cells: list[tuple[Body, MatrixCell | str]] = [
+        asked_of = receivers[item.pk]
+        if getattr(item, "redacted", False):
+            # Not even the statuses of a secret item show to those who may not read it.
+            row_cells: list[tuple[Body, MatrixCell | str]] = [
+                (b, SECRET if bid in asked_of or bid in cells[item.lineage] else NOT_ASKED)
+                for b, bid in column_ids
+            ]
+            rows.append(MatrixRow(item, None, row_cells, Change.UNKNOWN, None))
+            counts[None] = counts.get(None, 0) + 1
+            continue
+        mine = cells[item.lineage]
+        row_cells = [
             (b, mine.get(bid) or (MISSING if bid in asked_of else NOT_ASKED))
             for b, bid in column_ids
         ]
-        now = by_pk.get(overall.get(pk))  # type: ignore[arg-type]
+        now = by_pk.get(overall.get(item.lineage))  # type: ignore[arg-type]
         prior = by_pk.get(before.get(item.lineage))  # type: ignore[arg-type]
         change = _change(now, prior)
         rows.append(MatrixRow(item, now, row_cells, change, prior))
@@ -344,24 +448,26 @@ class BodyProgress:
         return round(100 * self.approved / self.expected) if self.expected else 100
 
 
-def progress(*, user: Any, period: FollowUpPeriod) -> list[BodyProgress]:
-    """Per answering body: what is missing, in draft, submitted and approved."""
-    if not permitted(user, can_view_period, period):
+def progress(*, viewer: Viewer, period: FollowUpPeriod) -> list[BodyProgress]:
+    """Per answering body: what is missing, in draft, submitted and approved (members only)."""
+    aud = audience_of(viewer, period.organisation_id)
+    if not aud.is_member:
         raise NotFound(period.pk)
     items = {
         i.pk: i
-        for i in items_for_year(organisation=period.organisation, year=period.year)
+        for i in period_items(viewer=aud, period=period)
         .select_related(None)
         .prefetch_related(None)
-        .only("pk", "text", "order")
+        .only("pk", "text", "order", "lineage", "secret", "secrecy_ground")
     }
+    by_lineage = {i.lineage: i.pk for i in items.values()}
     bodies = {b.pk: b for b in Body.objects.filter(organisation=period.organisation)}
-    written: dict[tuple[int, int], str] = {
-        (item_id, body_id): state
-        for item_id, body_id, state in Assessment.objects.filter(
-            period=period, item_id__in=items.keys()
-        ).values_list("item_id", "body_id", "state")
-    }
+    written: dict[tuple[int, int], str] = {}
+    for lineage, body_id, state in Assessment.objects.filter(period=period).values_list(
+        "lineage", "body_id", "state"
+    ):
+        if lineage in by_lineage:
+            written[(by_lineage[lineage], body_id)] = state
     result: dict[int, BodyProgress] = {}
 
     def entry(body_id: int) -> BodyProgress:
@@ -418,17 +524,10 @@ class ItemDetail:
     statuses: list[Status]
 
 
-def item_get(*, user: Any, period: FollowUpPeriod, pk: int) -> PlanItem:
-    """An item followed up in the period; NotFound for anything the user may not see."""
-    if not permitted(user, can_view_period, period):
-        raise NotFound(pk)
-    versions = versions_for_year(organisation=period.organisation, year=period.year)
-    item = (
-        PlanItem.objects.filter(pk=pk, plan_version__in=versions)
-        .select_related("plan_version__plan__body")
-        .prefetch_related("receivers")
-        .first()
-    )
+def item_get(*, viewer: Viewer, period: FollowUpPeriod, pk: int) -> PlanItem:
+    """An item followed up in the period; NotFound for anything the viewer may not see."""
+    aud = _reader(viewer, period)
+    item = period_items(viewer=aud, period=period).filter(pk=pk).first()
     if item is None:
         raise NotFound(pk)
     return item
@@ -444,24 +543,33 @@ def _events_by_object(model: str, ids: list[int]) -> dict[str, list[AuditEvent]]
     return grouped
 
 
-def item_detail(*, user: Any, period: FollowUpPeriod, pk: int) -> ItemDetail:
-    """Everything the item page shows, in a fixed number of queries."""
-    item = item_get(user=user, period=period, pk=pk)
+def item_detail(*, viewer: Viewer, period: FollowUpPeriod, pk: int) -> ItemDetail:
+    """Everything the item page shows, in a fixed number of queries.
+
+    The change history shows to members only, and not for a secret item to those who may not
+    read it: its records hold the texts.
+    """
+    aud = _reader(viewer, period)
+    item = item_get(viewer=aud, period=period, pk=pk)
     statuses = scale_statuses(period.organisation)
     assessments = list(
-        Assessment.objects.filter(period=period, item=item).select_related(
-            "status", "body", "author", "approved_by"
-        )
+        period_assessments(viewer=aud, period=period)
+        .filter(lineage=item.lineage)
+        .select_related("status", "body", "author", "approved_by")
     )
-    events = _events_by_object("followup.assessment", [a.pk for a in assessments])
+    show_history = aud.is_member and not getattr(item, "redacted", False)
+    events = _events_by_object(
+        "followup.assessment", [a.pk for a in assessments] if show_history else []
+    )
     overall = (
-        OverallStatus.objects.filter(period=period, item=item)
+        OverallStatus.objects.shown_to(aud)
+        .filter(period=period, lineage=item.lineage)
         .select_related("status", "set_by")
         .first()
     )
     overall_events = (
         _events_by_object("followup.overallstatus", [overall.pk])[str(overall.pk)]
-        if overall
+        if overall and show_history
         else []
     )
     receivers = sorted(item.receivers.all(), key=lambda b: (b.order, b.name))
@@ -470,32 +578,34 @@ def item_detail(*, user: Any, period: FollowUpPeriod, pk: int) -> ItemDetail:
         BodyAssessment(
             body=b,
             assessment=by_body.get(b.pk),
-            events=events[str(by_body[b.pk].pk)] if b.pk in by_body else [],
+            events=events.get(str(by_body[b.pk].pk), []) if b.pk in by_body else [],
             is_receiver=True,
         )
         for b in receivers
     ]
     bodies += [
-        BodyAssessment(a.body, a, events[str(a.pk)], False)
+        BodyAssessment(a.body, a, events.get(str(a.pk), []), False)
         for a in assessments
         if a.body_id not in {b.pk for b in receivers}
     ]
     suggestion = worst(a.status for a in assessments)
 
-    earlier = {
-        "period__organisation": period.organisation,
-        "period__ends_on__lt": period.ends_on,
-        "item__lineage": item.lineage,
-    }
+    earlier = Q(
+        period__organisation=period.organisation,
+        period__ends_on__lt=period.ends_on,
+        lineage=item.lineage,
+    )
     past = (
-        Assessment.objects.filter(**earlier)
+        Assessment.objects.shown_to(aud)
+        .filter(earlier)
         .select_related("period", "status", "body")
         .order_by("-period__ends_on", "body__order")
     )
-    past_overall = {
-        o.period_id: o.status
-        for o in OverallStatus.objects.filter(**earlier).select_related("status")
-    }
+    past_overall_rows = OverallStatus.objects.filter(earlier)
+    if not aud.is_member:
+        past = past.filter(state=Assessment.State.APPROVED, period__published_at__isnull=False)
+        past_overall_rows = past_overall_rows.filter(period__published_at__isnull=False)
+    past_overall = {o.period_id: o.status for o in past_overall_rows.select_related("status")}
     history: dict[int, PeriodHistory] = {}
     for a in past:
         entry = history.setdefault(
@@ -515,11 +625,13 @@ def item_detail(*, user: Any, period: FollowUpPeriod, pk: int) -> ItemDetail:
 
 
 def assessment_for_edit(
-    *, user: Any, period: FollowUpPeriod, item: PlanItem, body: Body
+    *, viewer: Viewer, period: FollowUpPeriod, item: PlanItem, body: Body
 ) -> tuple[Assessment | None, Assessment | None]:
-    """The body's current assessment and its assessment of the same item last period."""
+    """The body's current assessment of the item and its assessment last period."""
+    aud = _reader(viewer, period)
     current = (
-        Assessment.objects.filter(period=period, item=item, body=body)
+        Assessment.objects.shown_to(aud)
+        .filter(period=period, lineage=item.lineage, body=body)
         .select_related("status")
         .first()
     )
@@ -527,7 +639,8 @@ def assessment_for_edit(
     earlier = None
     if previous is not None:
         earlier = (
-            Assessment.objects.filter(period=previous, item__lineage=item.lineage, body=body)
+            Assessment.objects.shown_to(aud)
+            .filter(period=previous, lineage=item.lineage, body=body)
             .select_related("status")
             .first()
         )
@@ -550,29 +663,28 @@ class IndicatorRow:
     verdict: Any
 
 
-def indicator_rows(*, user: Any, period: FollowUpPeriod) -> list[IndicatorRow]:
-    """The year's key figures with target, the period's value and the status it gives."""
+def indicator_rows(*, viewer: Viewer, period: FollowUpPeriod) -> list[IndicatorRow]:
+    """The period's key figures with target, the period's value and the status it gives."""
     from styrkort.followup.indicators import Verdict, computed_status
     from styrkort.followup.models import IndicatorValue
 
-    if not permitted(user, can_view_period, period):
-        raise NotFound(period.pk)
+    aud = _reader(viewer, period)
     statuses = scale_statuses(period.organisation)
     indicators = list(
-        items_for_year(organisation=period.organisation, year=period.year)
+        period_items(viewer=aud, period=period)
         .filter(kind=PlanItem.Kind.INDICATOR)
         .prefetch_related("targets")
     )
     values = {
-        v.indicator_id: v
-        for v in IndicatorValue.objects.filter(
-            period=period, indicator__in=[i.pk for i in indicators]
-        ).select_related("override_status")
+        v.lineage: v
+        for v in IndicatorValue.objects.shown_to(aud)
+        .filter(period=period, lineage__in=[i.lineage for i in indicators])
+        .select_related("override_status")
     }
     rows = []
     for indicator in indicators:
         target = next((t for t in indicator.targets.all() if t.year == period.year), None)
-        value = values.get(indicator.pk)
+        value = values.get(indicator.lineage)
         if value is not None and value.override_status is not None:
             verdict = Verdict(value.override_status, value.override_reason, overridden=True)
         else:

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from styrkort.core.actors import Actor, is_system, permitted, person
@@ -33,14 +33,42 @@ from styrkort.followup.permissions import (
     can_set_overall_status,
 )
 from styrkort.organisation.models import Body, Organisation
+from styrkort.organisation.permissions import can_see_secret
 from styrkort.planning.models import PlanItem
 
 _ASSESSMENT_FIELDS = ["status", "comment", "state", "return_reason"]
 
 
-def _require_open(period: FollowUpPeriod) -> None:
-    if period.is_closed:
+def _lock_open(period: FollowUpPeriod) -> None:
+    """Refuse a write to a closed period, under a lock that closing the period waits for.
+
+    Every write takes a shared lock on the period's row and reads `is_closed` under it; closing
+    takes an exclusive lock. So a close waits for the writes in flight, and a write that waited
+    on the close (or on another row behind it) sees the period closed and is refused: nothing
+    lands after the close. On SQLite writes are serialised by immediate transactions, and the
+    fresh read is enough.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT is_closed FROM followup_followupperiod WHERE id = %s FOR SHARE",
+                [period.pk],
+            )
+            row = cursor.fetchone()
+        closed = bool(row and row[0])
+    else:
+        closed = FollowUpPeriod.objects.filter(pk=period.pk, is_closed=True).exists()
+    if closed:
+        period.is_closed = True
         raise ValidationError(f"Perioden {period} är stängd och kan inte ändras.")
+
+
+def _require_readable(actor: Actor, item: PlanItem) -> None:
+    """Writing on a secret item needs the right to read it (the registrar, the admin)."""
+    if item.secret and not permitted(actor, can_see_secret, item.plan_version.plan.organisation_id):
+        raise PermissionDenied(
+            "Uppdraget är sekretessbelagt; bara den som får läsa det kan skriva om det."
+        )
 
 
 def _check_status(period: FollowUpPeriod, status: Status | None) -> None:
@@ -119,6 +147,8 @@ def period_close(*, actor: Actor, period: FollowUpPeriod) -> FollowUpPeriod:
     """Close a period: from now on it is read-only."""
     if not permitted(actor, can_manage_periods, period.organisation):
         raise PermissionDenied("Bara controller och administratör får stänga perioder.")
+    # The exclusive lock waits for writes in flight; writes after it see the period closed.
+    period = FollowUpPeriod.objects.select_for_update().get(pk=period.pk)
     if period.is_closed:
         raise ValidationError(f"Perioden {period} är redan stängd.")
     update_audited(
@@ -136,6 +166,7 @@ def period_reopen(*, actor: Actor, period: FollowUpPeriod, reason: str) -> Follo
     """Reopen a closed period (admins only); the reason is kept in the audit log."""
     if not permitted(actor, can_reopen_period, period):
         raise PermissionDenied("Bara administratören får öppna en stängd period igen.")
+    period = FollowUpPeriod.objects.select_for_update().get(pk=period.pk)
     if not period.is_closed:
         raise ValidationError(f"Perioden {period} är redan öppen.")
     if not reason.strip():
@@ -190,15 +221,18 @@ def assessment_save(
     elif not permitted(actor, can_edit_assessment_of, body):
         raise PermissionDenied(f"Du får bara skriva bedömningar för din egen nämnd, inte {body}.")
     state = Assessment.State.APPROVED if published else None
-    _require_open(period)
+    _require_readable(actor, item)
+    _lock_open(period)
     _assessment_target_checks(period, item, body)
     if not is_system(actor) and not published and body not in item.receivers.all():
         raise ValidationError(f"Punkten är inte given till {body}; den kan inte bedömas av den.")
     _check_status(period, status)
     comment = _check_comment(comment)
+    # The body's assessment of the item's lineage: written against this version of the item
+    # or an earlier one (a revision adopted since); saving moves it to the item shown.
     assessment = (
         Assessment.objects.select_for_update(of=("self",))
-        .filter(period=period, item=item, body=body)
+        .filter(period=period, lineage=item.lineage, body=body)
         .select_related("status")
         .first()
     )
@@ -210,6 +244,7 @@ def assessment_save(
         assessment = Assessment(
             period=period,
             item=item,
+            lineage=item.lineage,
             body=body,
             status=status,
             comment=comment,
@@ -230,6 +265,7 @@ def assessment_save(
             values["state"] = Assessment.State.DRAFT
     before_version = assessment.version
     assessment.version = before_version + 1
+    assessment.item = item
     if not is_system(actor):
         assessment.author = person(actor)
     changes = update_audited(
@@ -254,7 +290,8 @@ def _transition(
     expected_version: int | None = None,
     **extra: Any,
 ) -> Assessment:
-    _require_open(assessment.period)
+    _require_readable(actor, assessment.item)
+    _lock_open(assessment.period)
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     _check_version(locked.version, expected_version, locked)
     if locked.state not in allowed_from:
@@ -301,6 +338,15 @@ def assessment_approve(
     """The body's approver approves a submitted assessment."""
     if not permitted(actor, can_approve_assessment, assessment):
         raise PermissionDenied("Bara nämndens godkännare får godkänna dess bedömningar.")
+    approver = person(actor)
+    organisation = assessment.period.organisation
+    if organisation.four_eyes and approver is not None:
+        author_id = Assessment.objects.filter(pk=assessment.pk).values_list("author_id", flat=True)
+        if approver.pk in author_id:
+            raise PermissionDenied(
+                "Fyra ögon: du skrev texten och kan inte själv godkänna den; "
+                "en annan godkännare i nämnden måste göra det."
+            )
     return _transition(
         actor=actor,
         assessment=assessment,
@@ -348,13 +394,23 @@ def overall_status_set(
     """The issuing side sets the item's overall status for the period."""
     if not permitted(actor, can_set_overall_status, period):
         raise PermissionDenied("Bara controller och administratör sätter den samlade statusen.")
-    _require_open(period)
+    _require_readable(actor, item)
+    _lock_open(period)
     _check_status(period, status)
     comment = _check_comment(comment)
-    overall = OverallStatus.objects.select_for_update().filter(period=period, item=item).first()
+    overall = (
+        OverallStatus.objects.select_for_update()
+        .filter(period=period, lineage=item.lineage)
+        .first()
+    )
     if overall is None:
         overall = OverallStatus(
-            period=period, item=item, status=status, comment=comment, set_by=person(actor)
+            period=period,
+            item=item,
+            lineage=item.lineage,
+            status=status,
+            comment=comment,
+            set_by=person(actor),
         )
         if expected_version:
             raise ConflictError("Den samlade statusen du utgick från finns inte längre.")
@@ -363,6 +419,7 @@ def overall_status_set(
     _check_version(overall.version, expected_version, overall)
     before_version = overall.version
     overall.version += 1
+    overall.item = item
     overall.set_by = person(actor)
     changes = update_audited(
         actor=actor,
@@ -387,34 +444,35 @@ def assessments_start_from_previous(*, actor: Actor, period: FollowUpPeriod, bod
     Only where the body has not yet written anything this period; returns how many drafts
     were made. The editor then revises each draft and submits it.
     """
-    from styrkort.followup.selectors import items_for_year, previous_period
+    from styrkort.followup.selectors import period_items, previous_period
 
     if not permitted(actor, can_edit_assessment_of, body):
         raise PermissionDenied(f"Du får bara skriva bedömningar för din egen nämnd, inte {body}.")
-    _require_open(period)
+    _lock_open(period)
     previous = previous_period(period)
     if previous is None:
         raise ValidationError("Det finns ingen tidigare period att utgå från.")
+    # Secret items the editor may not read are left alone (their texts cannot be copied blind).
     items = {
         i.lineage: i
-        for i in items_for_year(organisation=period.organisation, year=period.year).filter(
-            receivers=body
-        )
+        for i in period_items(viewer=actor, period=period).filter(receivers=body)
+        if not getattr(i, "redacted", False)
     }
     written = set(
-        Assessment.objects.filter(period=period, body=body).values_list("item_id", flat=True)
+        Assessment.objects.filter(period=period, body=body).values_list("lineage", flat=True)
     )
     earlier = Assessment.objects.filter(
-        period=previous, body=body, item__lineage__in=items.keys()
-    ).select_related("item", "status")
+        period=previous, body=body, lineage__in=items.keys()
+    ).select_related("status")
     made = 0
     for old in earlier:
-        item = items[old.item.lineage]
-        if item.pk in written or not old.comment.strip():
+        item = items[old.lineage]
+        if old.lineage in written or not old.comment.strip():
             continue
         assessment = Assessment(
             period=period,
             item=item,
+            lineage=item.lineage,
             body=body,
             status=old.status,
             comment=old.comment,
@@ -471,15 +529,21 @@ def indicator_value_set(
         raise PermissionDenied("Bara controller och administratör registrerar nyckeltalsvärden.")
     if isinstance(value, float) or not isinstance(value, Decimal | int):
         raise ValidationError({"value": "Värdet ska anges exakt, aldrig som flyttal."})
-    _require_open(period)
+    _lock_open(period)
     _require_indicator(indicator, period)
-    existing = IndicatorValue.objects.filter(indicator=indicator, period=period).first()
+    existing = IndicatorValue.objects.filter(lineage=indicator.lineage, period=period).first()
     if existing is None:
         existing = IndicatorValue(
-            indicator=indicator, period=period, value=Decimal(value), source=source, note=note
+            indicator=indicator,
+            lineage=indicator.lineage,
+            period=period,
+            value=Decimal(value),
+            source=source,
+            note=note,
         )
         create_audited(actor=actor, organisation=period.organisation, instance=existing)
         return existing, True
+    existing.indicator = indicator
     changes = update_audited(
         actor=actor,
         organisation=period.organisation,
@@ -497,7 +561,7 @@ def indicator_status_override(
     period = value.period
     if not permitted(actor, can_set_overall_status, period):
         raise PermissionDenied("Bara controller och administratör ändrar nyckeltalens status.")
-    _require_open(period)
+    _lock_open(period)
     _check_status(period, status)
     if status is not None and not reason.strip():
         raise ValidationError({"override_reason": "Ange varför statusen sätts för hand."})
@@ -512,3 +576,41 @@ def indicator_status_override(
         action="override" if status is not None else "update",
     )
     return value
+
+
+@transaction.atomic
+def period_publish(*, actor: Actor, period: FollowUpPeriod) -> FollowUpPeriod:
+    """Publish the period's follow-up: from now on anyone may read it without logging in, with
+    the approved texts only (what is not approved shows as missing, what is secret as secret)."""
+    if not permitted(actor, can_manage_periods, period.organisation):
+        raise PermissionDenied("Bara controller och administratör publicerar uppföljningar.")
+    period = FollowUpPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.published_at is not None:
+        raise ValidationError(f"Perioden {period} är redan publicerad.")
+    update_audited(
+        actor=actor,
+        organisation=period.organisation,
+        instance=period,
+        values={"published_at": timezone.now(), "published_by": person(actor)},
+        action="publish",
+    )
+    return period
+
+
+@transaction.atomic
+def period_unpublish(*, actor: Actor, period: FollowUpPeriod, reason: str = "") -> FollowUpPeriod:
+    """Take the period's follow-up off the public pages (the reason is kept in the log)."""
+    if not permitted(actor, can_manage_periods, period.organisation):
+        raise PermissionDenied("Bara controller och administratör publicerar uppföljningar.")
+    period = FollowUpPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.published_at is None:
+        raise ValidationError(f"Perioden {period} är inte publicerad.")
+    update_audited(
+        actor=actor,
+        organisation=period.organisation,
+        instance=period,
+        values={"published_at": None, "published_by": None},
+        action="unpublish",
+        note=reason.strip(),
+    )
+    return period

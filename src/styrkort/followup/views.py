@@ -47,7 +47,7 @@ def _message(exc: ValidationError) -> str:
 
 def _item(request: HttpRequest, period: FollowUpPeriod, item: int) -> PlanItem:
     try:
-        return selectors.item_get(user=request.user, period=period, pk=item)
+        return selectors.item_get(viewer=request.user, period=period, pk=item)
     except NotFound as exc:
         raise Http404 from exc
 
@@ -69,7 +69,7 @@ def matrix(request: HttpRequest, org: str, period: int) -> HttpResponse:
     organisation, the_period = period_or_404(request, org, period)
     f = filters_from_request(request, organisation)
     data = selectors.matrix(
-        user=request.user,
+        viewer=request.user,
         period=the_period,
         body=f["body"],
         status=f["status"],
@@ -87,7 +87,7 @@ def matrix(request: HttpRequest, org: str, period: int) -> HttpResponse:
             "tbody": matrix_body(data, item_base),
             "filters": f,
             "query": request.GET.urlencode(),
-            "periods": list(selectors.period_list(user=request.user, organisation=organisation)),
+            "periods": list(selectors.period_list(viewer=request.user, organisation=organisation)),
             "may_manage": can_manage_periods(request.user, organisation),
             "may_reopen": can_reopen_period(request.user, the_period),
             "nav": "matrix",
@@ -99,7 +99,7 @@ def matrix(request: HttpRequest, org: str, period: int) -> HttpResponse:
 def item(request: HttpRequest, org: str, period: int, item: int) -> HttpResponse:
     organisation, the_period = period_or_404(request, org, period)
     try:
-        detail = selectors.item_detail(user=request.user, period=the_period, pk=item)
+        detail = selectors.item_detail(viewer=request.user, period=the_period, pk=item)
     except NotFound as exc:
         raise Http404 from exc
     user = request.user
@@ -153,7 +153,7 @@ def assessment_edit(
     the_body = _body(organisation, body)
     statuses = [s for s in selectors.scale_statuses(organisation)]
     current, earlier = selectors.assessment_for_edit(
-        user=request.user, period=the_period, item=the_item, body=the_body
+        viewer=request.user, period=the_period, item=the_item, body=the_body
     )
     item_url = _item_url(organisation, the_period, the_item)
     context: dict[str, Any] = {
@@ -200,7 +200,7 @@ def assessment_edit(
                 return redirect(f"{item_url}#nämnd-{the_body.abbreviation}")
             except ConflictError:
                 fresh, _ = selectors.assessment_for_edit(
-                    user=request.user, period=the_period, item=the_item, body=the_body
+                    viewer=request.user, period=the_period, item=the_item, body=the_body
                 )
                 form = AssessmentForm(
                     initial={
@@ -356,7 +356,7 @@ def period_state(request: HttpRequest, org: str, period: int, action: str) -> Ht
 @login_required
 def progress(request: HttpRequest, org: str, period: int) -> HttpResponse:
     organisation, the_period = period_or_404(request, org, period)
-    rows = selectors.progress(user=request.user, period=the_period)
+    rows = selectors.progress(viewer=request.user, period=the_period)
     editable = {
         b.pk
         for b in body_list(organisation=organisation)
@@ -402,7 +402,7 @@ def indicators(request: HttpRequest, org: str, period: int) -> HttpResponse:
     from styrkort.followup.indicators import RULE_TEXT
 
     organisation, the_period = period_or_404(request, org, period)
-    rows = selectors.indicator_rows(user=request.user, period=the_period)
+    rows = selectors.indicator_rows(viewer=request.user, period=the_period)
     may_edit = not the_period.is_closed and can_set_overall_status(request.user, the_period)
     statuses = selectors.scale_statuses(organisation)
     forms_by_item = {}

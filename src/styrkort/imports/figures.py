@@ -36,7 +36,7 @@ from styrkort.core.text import UndecodableText, control_character_message, decod
 from styrkort.economy.models import UnitFigure
 from styrkort.economy.services import unit_figure_set
 from styrkort.followup.models import FollowUpPeriod
-from styrkort.followup.selectors import items_for_year
+from styrkort.followup.selectors import period_items
 from styrkort.followup.services import indicator_value_set
 from styrkort.organisation.models import Organisation, Unit
 from styrkort.planning.models import PlanItem
@@ -218,14 +218,14 @@ def import_figures(
         name_cell = str(cells["namn"] or "").strip()
         target: Unit | PlanItem | None
         if kind == "nyckeltal":
-            if period.year not in indicators:
-                indicators[period.year] = {
+            if period.pk not in indicators:
+                indicators[period.pk] = {
                     i.text.casefold(): i
-                    for i in items_for_year(organisation=organisation, year=period.year).filter(
+                    for i in period_items(viewer=actor, period=period).filter(
                         kind=PlanItem.Kind.INDICATOR
                     )
                 }
-            target = indicators[period.year].get(name_cell.casefold())
+            target = indicators[period.pk].get(name_cell.casefold())
             missing = f"{name_cell!r} är inget nyckeltal i planerna för {period.year}"
         else:
             target = units.get(name_cell.casefold())
@@ -240,7 +240,8 @@ def import_figures(
             if kind == "nyckeltal":
                 value = _decimal(raw)
             else:
-                value = parse_sek(raw) if isinstance(raw, str) else _decimal(raw)
+                # The Värde column is in kronor unless a cell names its unit.
+                value = parse_sek(raw, unit="kr") if isinstance(raw, str) else _decimal(raw)
                 if value != value.quantize(Decimal("0.01")):
                     raise ValueError("fler än två decimaler (öre)")
         except MoneyParseError as exc:

@@ -32,10 +32,9 @@ from typing import Protocol
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from styrkort.core.actors import Actor, permitted
+from styrkort.core.actors import SYSTEM, Actor, permitted
 from styrkort.core.audit import record
 from styrkort.followup.models import FollowUpPeriod, IndicatorValue
-from styrkort.followup.selectors import items_for_year
 from styrkort.followup.services import indicator_value_set
 from styrkort.kolada.client import (
     GENDERS,
@@ -47,6 +46,7 @@ from styrkort.kolada.client import (
 from styrkort.kolada.permissions import can_sync_kolada
 from styrkort.organisation.models import Organisation
 from styrkort.planning.models import Plan, PlanItem
+from styrkort.planning.selectors import items_in_force
 
 _PLACES = Decimal("0.0001")
 # IndicatorValue.value holds 20 digits, four of them decimals.
@@ -155,7 +155,7 @@ def linked_indicators(
     found: dict[int, list[PlanItem]] = {}
     for year in sorted(set(years)):
         items = list(
-            items_for_year(organisation=organisation, year=year)
+            items_in_force(viewer=SYSTEM, organisation=organisation, year=year)
             .filter(kind=PlanItem.Kind.INDICATOR)
             .exclude(kolada_kpi="")
         )

@@ -42,6 +42,11 @@ class Organisation(TimeStampedModel):
         ],
         default="slash",
     )
+    four_eyes = models.BooleanField(
+        _("four eyes"),
+        default=True,
+        help_text=_("The approver of a body's text may not be the person who wrote it."),
+    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -71,6 +76,14 @@ class Body(TimeStampedModel):
     abbreviation = models.CharField(_("abbreviation"), max_length=20)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    aliases = models.CharField(
+        _("other names"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Comma-separated names that importers accept for this body, e.g. an earlier name."
+        ),
+    )
 
     class Meta:
         verbose_name = _("body")
@@ -85,6 +98,20 @@ class Body(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def names(self) -> list[str]:
+        """Every name an importer accepts: the name, the abbreviation and the aliases."""
+        return [self.name, self.abbreviation, *split_aliases(self.aliases)]
+
+
+def split_aliases(text: str) -> list[str]:
+    """ "Tekniska nämnden, TN 2019" -> ["Tekniska nämnden", "TN 2019"]: blanks and repeats go."""
+    seen: dict[str, str] = {}
+    for part in text.split(","):
+        name = " ".join(part.split())
+        if name and name.casefold() not in seen:
+            seen[name.casefold()] = name
+    return list(seen.values())
 
 
 class Unit(TimeStampedModel):

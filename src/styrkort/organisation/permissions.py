@@ -80,6 +80,16 @@ def is_controller(user: Any, organisation: Organisation) -> bool:
     return bool({"admin", "controller"} & roles_in(user, organisation))
 
 
+# The roles that read secret records (OSL) in full; everyone else sees only that they exist.
+SECRET_ROLES = frozenset({"admin", "registrar"})
+
+
+@rules.predicate
+def can_see_secret(user: Any, organisation: Organisation | int) -> bool:
+    """The registrar and the admin read secret records in full."""
+    return bool(SECRET_ROLES & roles_in(user, organisation))
+
+
 @rules.predicate
 def is_editor_of(user: Any, body: Body) -> bool:
     return body.pk in bodies_for_role(user, body.organisation_id, "editor")

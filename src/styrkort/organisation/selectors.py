@@ -1,31 +1,56 @@
-"""Reading organisations and their bodies, as the user may see them."""
+"""Reading organisations, their bodies and units.
+
+That a public authority exists, its bodies and its administrative units are public. The
+workspace is for members: `member_organisation` answers NotFound to anyone else, the same as for
+an organisation that does not exist.
+"""
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.db.models import QuerySet
 
 from styrkort.core.errors import NotFound
-from styrkort.organisation.models import Body, Organisation
+from styrkort.organisation.audience import Viewer, audience_of
+from styrkort.organisation.models import Body, Organisation, Unit
 from styrkort.organisation.permissions import organisations_of
 
 
-def organisation_list(*, user: Any) -> QuerySet[Organisation]:
-    """The organisations the user is a member of."""
-    return Organisation.objects.filter(pk__in=organisations_of(user)).order_by("name")
+def organisation_list() -> QuerySet[Organisation]:
+    """Every organisation, by name (for the public pages and the API)."""
+    return Organisation.objects.order_by("name", "pk")
 
 
-def organisation_get(*, user: Any, slug: str) -> Organisation:
-    """One organisation by slug; NotFound when it does not exist or the user is not a member."""
-    org = organisation_list(user=user).filter(slug=slug).first()
-    if org is None:
+def member_organisations(*, viewer: Viewer) -> QuerySet[Organisation]:
+    """The organisations the viewer has a role in."""
+    return Organisation.objects.filter(pk__in=organisations_of(viewer)).order_by("name")
+
+
+def organisation_get(*, slug: str) -> Organisation:
+    """Any organisation by slug; NotFound when there is none."""
+    found = Organisation.objects.filter(slug=slug).first()
+    if found is None:
+        raise NotFound(slug)
+    return found
+
+
+def member_organisation(*, viewer: Viewer, slug: str) -> Organisation:
+    """One organisation by slug for its workspace; NotFound unless the viewer is a member."""
+    org = organisation_get(slug=slug)
+    if not audience_of(viewer, org).is_member:
         raise NotFound(slug)
     return org
 
 
 def body_list(*, organisation: Organisation) -> QuerySet[Body]:
-    return Body.objects.filter(organisation=organisation).order_by("order", "name")
+    return Body.objects.filter(organisation=organisation).order_by("order", "name", "pk")
+
+
+def unit_list(*, organisation: Organisation) -> QuerySet[Unit]:
+    return (
+        Unit.objects.filter(organisation=organisation)
+        .select_related("body")
+        .order_by("body__order", "order", "name", "pk")
+    )
 
 
 def sole_organisation(name: str | None = None) -> Organisation:

@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from styrkort.core.actors import Actor, permitted
-from styrkort.core.audit import create_audited
+from styrkort.core.audit import create_audited, update_audited
+from styrkort.core.models import Status
 from styrkort.organisation.models import (
     Body,
     Membership,
@@ -19,6 +20,7 @@ from styrkort.organisation.models import (
     Position,
     Role,
     Unit,
+    split_aliases,
 )
 from styrkort.organisation.permissions import (
     can_manage_organisation,
@@ -69,6 +71,61 @@ def body_create(
     )
     create_audited(actor=actor, organisation=organisation, instance=body)
     return body
+
+
+@transaction.atomic
+def body_set_aliases(*, actor: Actor, body: Body, aliases: str | list[str]) -> dict[str, list[Any]]:
+    """Set the other names that importers accept for a body ("Tekniska nämnden, TN").
+
+    An alias that is another body's name, abbreviation or alias would make an imported heading
+    mean two bodies, so it is refused naming both. Returns what changed ({} = nothing).
+    """
+    organisation = body.organisation
+    _require_admin(actor, organisation)
+    names = split_aliases(aliases if isinstance(aliases, str) else ",".join(aliases))
+    own = {body.name.casefold(), body.abbreviation.casefold()}
+    names = [n for n in names if n.casefold() not in own]
+    taken: dict[str, Body] = {}
+    for other in Body.objects.filter(organisation=organisation).exclude(pk=body.pk):
+        for name in other.names():
+            taken.setdefault(name.casefold(), other)
+    for name in names:
+        if name.casefold() in taken:
+            raise ValidationError(
+                {"aliases": f"{name!r} är redan ett namn på {taken[name.casefold()].name}."}
+            )
+    return update_audited(
+        actor=actor, organisation=organisation, instance=body, values={"aliases": ", ".join(names)}
+    )
+
+
+@transaction.atomic
+def status_set_synonyms(*, actor: Actor, status: Status, synonyms: str | list[str]) -> bool:
+    """Set the other words importers accept for a status ("Ja", "AVSLUTAT", "😊").
+
+    A word that is already another status's label or synonym in the same scale would make an
+    imported status mean two things, so it is refused naming both. Returns whether it changed.
+    """
+    organisation = status.scale.organisation
+    _require_admin(actor, organisation)
+    words = [synonyms] if isinstance(synonyms, str) else list(synonyms)
+    cleaned: dict[str, str] = {}
+    for word in (w.strip() for part in words for w in part.split(",")):
+        if word and word.casefold() != status.label.casefold():
+            cleaned.setdefault(word.casefold(), word)
+    for other in Status.objects.filter(scale=status.scale).exclude(pk=status.pk):
+        for word in other.words():
+            if word.casefold() in cleaned:
+                raise ValidationError(
+                    {"synonyms": f"{word!r} är redan ett ord för statusen {other.label}."}
+                )
+    changes = update_audited(
+        actor=actor,
+        organisation=organisation,
+        instance=status,
+        values={"synonyms": ",".join(cleaned.values())},
+    )
+    return bool(changes)
 
 
 @transaction.atomic

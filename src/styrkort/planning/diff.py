@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from styrkort.organisation.audience import Viewer, audience_of
 from styrkort.planning.models import PlanItem, PlanVersion
 
 # (field, Swedish label) in the order a reader expects them.
@@ -52,14 +53,18 @@ def _targets(item: PlanItem) -> str:
     )
 
 
-def version_diff(old: PlanVersion, new: PlanVersion) -> list[ItemChange]:
-    """Added, removed and changed items from `old` to `new`, in the new version's order."""
+def version_diff(*, viewer: Viewer, old: PlanVersion, new: PlanVersion) -> list[ItemChange]:
+    """Added, removed and changed items from `old` to `new`, in the new version's order, as
+    the viewer may read them."""
+    aud = audience_of(viewer, new.plan.organisation_id)
 
     def items(version: PlanVersion) -> dict[Any, PlanItem]:
         # Assignments given by decisions join the follow-up but are not the plan's own text.
         return {
             i.lineage: i
-            for i in version.items.exclude(origin=PlanItem.Origin.DECISION)
+            for i in PlanItem.objects.shown_to(aud)
+            .filter(plan_version=version)
+            .exclude(origin=PlanItem.Origin.DECISION)
             .prefetch_related("receivers", "targets")
             .order_by("order")
         }

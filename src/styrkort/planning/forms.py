@@ -61,7 +61,8 @@ class ItemForm(Form):
     def __init__(self, *args, version=None, **kwargs):
         super().__init__(*args, **kwargs)
         plan = version.plan
-        self.fields["parent"].queryset = version.items.filter(kind=PlanItem.Kind.GOAL)
+        # Goals only; a secret item is never offered (its text would show in the list).
+        self.fields["parent"].queryset = version.items.filter(kind=PlanItem.Kind.GOAL, secret=False)
         self.fields["receivers"].queryset = Body.objects.filter(
             organisation=plan.organisation
         ).order_by("order")

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from styrkort.core.models import TimeStampedModel
+from styrkort.core.secrecy import Secrecy, SecretManager, SecretQuerySet, secrecy
 
 
 class Plan(TimeStampedModel):
@@ -79,8 +80,16 @@ class PlanVersion(TimeStampedModel):
         return f"{self.plan}, version {self.number}"
 
 
-class PlanItem(TimeStampedModel):
-    """What a plan asks for and the follow-up reports on: a goal, key figure or assignment."""
+SECRET_ITEM = "Uppdrag enligt sekretessbelagt beslut"
+
+
+@secrecy(redacted={"text": SECRET_ITEM, "description": "", "origin_note": "", "scope_note": ""})
+class PlanItem(TimeStampedModel, Secrecy):
+    """What a plan asks for and the follow-up reports on: a goal, key figure or assignment.
+
+    An assignment given by a point of a secret decision is secret too (`secret`, with the
+    decision's legal ground), set when the decision creates it: it shows only that it exists.
+    """
 
     class Kind(models.TextChoices):
         GOAL = "goal", _("goal")
@@ -150,6 +159,8 @@ class PlanItem(TimeStampedModel):
         ],
     )
 
+    objects = SecretManager()
+
     class Meta:
         verbose_name = _("plan item")
         verbose_name_plural = _("plan items")
@@ -166,6 +177,9 @@ class PlanItem(TimeStampedModel):
                 condition=Q(kind="indicator") | Q(kolada_kpi=""),
                 name="kolada_kpi_only_on_indicators",
             ),
+            models.CheckConstraint(
+                condition=Q(secret=False) | ~Q(secrecy_ground=""), name="secret_item_has_ground"
+            ),
         ]
         indexes = [models.Index(fields=["lineage"])]
 
@@ -173,18 +187,18 @@ class PlanItem(TimeStampedModel):
         return self.text if len(self.text) <= 80 else self.text[:79] + "…"
 
 
-class GoalManager(models.Manager["PlanItem"]):
-    def get_queryset(self) -> models.QuerySet["PlanItem"]:
+class GoalManager(SecretManager["PlanItem"]):
+    def get_queryset(self) -> SecretQuerySet["PlanItem"]:
         return super().get_queryset().filter(kind=PlanItem.Kind.GOAL)
 
 
-class IndicatorManager(models.Manager["PlanItem"]):
-    def get_queryset(self) -> models.QuerySet["PlanItem"]:
+class IndicatorManager(SecretManager["PlanItem"]):
+    def get_queryset(self) -> SecretQuerySet["PlanItem"]:
         return super().get_queryset().filter(kind=PlanItem.Kind.INDICATOR)
 
 
-class AssignmentManager(models.Manager["PlanItem"]):
-    def get_queryset(self) -> models.QuerySet["PlanItem"]:
+class AssignmentManager(SecretManager["PlanItem"]):
+    def get_queryset(self) -> SecretQuerySet["PlanItem"]:
         return super().get_queryset().filter(kind=PlanItem.Kind.ASSIGNMENT)
 
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from styrkort.core.actors import Actor, permitted
 from styrkort.core.audit import create_audited, record, update_audited
 from styrkort.organisation.models import Body, Organisation, Role
+from styrkort.organisation.permissions import can_see_secret
 from styrkort.planning.models import Plan, PlanItem, PlanVersion, Target
 from styrkort.planning.permissions import can_edit_plan
 
@@ -20,6 +21,14 @@ from styrkort.planning.permissions import can_edit_plan
 def _require_editor(actor: Actor, plan: Plan) -> None:
     if not permitted(actor, can_edit_plan, plan):
         raise PermissionDenied("Bara controller och administratör får ändra planer.")
+
+
+def _require_readable(actor: Actor, item: PlanItem) -> None:
+    """A secret item is changed only by someone who may read it (the registrar, the admin)."""
+    if item.secret and not permitted(actor, can_see_secret, item.plan_version.plan.organisation):
+        raise PermissionDenied(
+            "Punkten är sekretessbelagd; bara den som får läsa den kan ändra den."
+        )
 
 
 def _require_draft(version: PlanVersion) -> None:
@@ -102,10 +111,14 @@ def item_create(
     scope_note: str = "",
     kolada_kpi: str = "",
     allow_adopted: bool = False,
+    secret: bool = False,
+    secrecy_ground: str = "",
 ) -> PlanItem:
     """Add a goal, key figure or assignment to a draft version.
 
-    `allow_adopted` is for importers that rebuild a published plan from its follow-up.
+    `allow_adopted` is for importers that rebuild a published plan from its follow-up, and for
+    decisions that give assignments. `secret` with its legal ground is for an assignment given
+    by a secret decision: it inherits the decision's secrecy.
     """
     plan = version.plan
     _require_editor(actor, plan)
@@ -131,6 +144,8 @@ def item_create(
         direction=direction,
         scope_note=scope_note,
         kolada_kpi=kolada_kpi,
+        secret=secret,
+        secrecy_ground=secrecy_ground,
     )
     create_audited(actor=actor, organisation=plan.organisation, instance=item)
     if receivers:
@@ -158,6 +173,7 @@ def item_set_receivers(
     """Replace the answering bodies; returns whether anything changed."""
     plan = item.plan_version.plan
     _require_editor(actor, plan)
+    _require_readable(actor, item)
     if not allow_adopted:
         _require_draft(item.plan_version)
     before = sorted(b.abbreviation for b in item.receivers.all())
@@ -177,12 +193,22 @@ def item_set_receivers(
 
 @transaction.atomic
 def target_set(
-    *, actor: Actor, indicator: PlanItem, year: int, value: Decimal, scope_note: str = ""
+    *,
+    actor: Actor,
+    indicator: PlanItem,
+    year: int,
+    value: Decimal,
+    scope_note: str = "",
+    allow_adopted: bool = False,
 ) -> Target:
-    """Set (or change) a key figure's target for a year."""
+    """Set (or change) a key figure's target for a year.
+
+    `allow_adopted` is for importers that rebuild a published plan from its follow-up.
+    """
     plan = indicator.plan_version.plan
     _require_editor(actor, plan)
-    _require_draft(indicator.plan_version)
+    if not allow_adopted:
+        _require_draft(indicator.plan_version)
     if indicator.kind != PlanItem.Kind.INDICATOR:
         raise ValidationError("Målvärden sätts bara på nyckeltal.")
     target = Target.objects.filter(indicator=indicator, year=year).first()
@@ -213,6 +239,8 @@ _ITEM_FIELDS = [
     "scope_note",
     "kolada_kpi",
 ]
+# A copy (revision, next year) keeps the item's secrecy, which no edit of the plan changes.
+_COPIED_FIELDS = [*_ITEM_FIELDS, "secret", "secrecy_ground"]
 
 
 @transaction.atomic
@@ -236,7 +264,7 @@ def plan_revision_create(*, actor: Actor, plan: Plan, label: str = "Revidering")
             plan_version=new,
             lineage=old.lineage,
             parent=copies.get(old.parent_id) if old.parent_id else None,
-            **{f: getattr(old, f) for f in _ITEM_FIELDS},
+            **{f: getattr(old, f) for f in _COPIED_FIELDS},
         )
         copy.full_clean()
         copy.save()
@@ -255,6 +283,7 @@ def item_update(*, actor: Actor, item: PlanItem, **values: Any) -> dict[str, lis
     """Change an item of a draft version; returns what changed."""
     plan = item.plan_version.plan
     _require_editor(actor, plan)
+    _require_readable(actor, item)
     _require_draft(item.plan_version)
     unknown = set(values) - set(_ITEM_FIELDS)
     if unknown:
@@ -267,6 +296,7 @@ def item_remove(*, actor: Actor, item: PlanItem) -> None:
     """Take an item out of a draft version (earlier versions keep it)."""
     plan = item.plan_version.plan
     _require_editor(actor, plan)
+    _require_readable(actor, item)
     _require_draft(item.plan_version)
     record(actor=actor, organisation=plan.organisation, action="remove", instance=item)
     item.delete()
@@ -302,7 +332,7 @@ def plan_copy_to_next_year(*, actor: Actor, source: Plan, title: str = "") -> Pl
             plan_version=version,
             lineage=old.lineage,
             parent=copies.get(old.parent_id) if old.parent_id else None,
-            **{f: getattr(old, f) for f in _ITEM_FIELDS},
+            **{f: getattr(old, f) for f in _COPIED_FIELDS},
         )
         copy.deadline = None if old.deadline and old.deadline.year < year else old.deadline
         create_audited(actor=actor, organisation=plan.organisation, instance=copy)

@@ -14,7 +14,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from styrkort.core.audit import history_of
 from styrkort.core.errors import NotFound
 from styrkort.organisation.models import Organisation
 from styrkort.organisation.shortcuts import organisation_or_404
@@ -41,7 +40,7 @@ def _errors(form: Any, exc: ValidationError) -> None:
 @login_required
 def plan_index(request: HttpRequest, org: str) -> HttpResponse:
     organisation = _organisation(request, org)
-    plans = selectors.plan_list(user=request.user, organisation=organisation)
+    plans = selectors.plan_list(viewer=request.user, organisation=organisation)
     probe = Plan(organisation=organisation)
     may_edit = can_edit_plan(request.user, probe)
     form = PlanForm(request.POST or None, organisation=organisation) if may_edit else None
@@ -81,7 +80,7 @@ def plan_index(request: HttpRequest, org: str) -> HttpResponse:
 def plan_detail(request: HttpRequest, org: str, plan: int) -> HttpResponse:
     organisation = _organisation(request, org)
     try:
-        the_plan = selectors.plan_get(user=request.user, organisation=organisation, pk=plan)
+        the_plan = selectors.plan_get(viewer=request.user, organisation=organisation, pk=plan)
     except NotFound as exc:
         raise Http404 from exc
     versions = sorted(the_plan.versions.all(), key=lambda v: v.number)
@@ -149,27 +148,16 @@ def plan_detail(request: HttpRequest, org: str, plan: int) -> HttpResponse:
             "in_force": in_force,
             "shown": shown,
             "draft": draft,
-            "items": selectors.version_items(shown) if shown else [],
+            "items": selectors.version_items(viewer=request.user, version=shown) if shown else [],
             "old": old,
             "new": new,
-            "changes": version_diff(old, new) if old and new and old != new else [],
+            "changes": version_diff(viewer=request.user, old=old, new=new)
+            if old and new and old != new
+            else [],
             "may_edit": may_edit,
             "item_form": item_form,
             "adopt_form": adopt_form,
-            "events": list(
-                history_of(
-                    (Plan, [the_plan.pk]),
-                    (PlanVersion, [v.pk for v in versions]),
-                    (
-                        PlanItem,
-                        list(
-                            PlanItem.objects.filter(plan_version__plan=the_plan).values_list(
-                                "pk", flat=True
-                            )
-                        ),
-                    ),
-                )
-            ),
+            "events": selectors.plan_history(viewer=request.user, plan=the_plan),
             "nav": "plans",
         },
     )
@@ -218,15 +206,14 @@ def _save_item(
 def item_edit(request: HttpRequest, org: str, plan: int, item: int) -> HttpResponse:
     organisation = _organisation(request, org)
     try:
-        the_plan = selectors.plan_get(user=request.user, organisation=organisation, pk=plan)
+        the_plan = selectors.plan_get(viewer=request.user, organisation=organisation, pk=plan)
     except NotFound as exc:
         raise Http404 from exc
-    the_item = (
-        PlanItem.objects.filter(pk=item, plan_version__plan=the_plan)
-        .select_related("plan_version")
-        .first()
-    )
-    if the_item is None or not can_edit_plan(request.user, the_plan):
+    try:
+        the_item = selectors.plan_item_get(viewer=request.user, plan=the_plan, pk=item)
+    except NotFound as exc:
+        raise Http404 from exc
+    if not can_edit_plan(request.user, the_plan):
         raise Http404
     version = the_item.plan_version
     target = the_item.targets.filter(year=the_plan.year).first()

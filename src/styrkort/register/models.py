@@ -8,22 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from styrkort.core.models import TimeStampedModel
-
-
-class Secrecy(models.Model):
-    """What may be shown of a record: a secret one names its legal ground (OSL)."""
-
-    secret = models.BooleanField(_("secret"), default=False)
-    secrecy_ground = models.CharField(
-        _("legal ground for secrecy"),
-        max_length=200,
-        blank=True,
-        help_text=_("E.g. OSL 21 kap. 7 §."),
-    )
-
-    class Meta:
-        abstract = True
-        constraints = []
+from styrkort.core.secrecy import Secrecy, SecretManager, secrecy
 
 
 class CaseCounter(models.Model):
@@ -48,6 +33,7 @@ class CaseCounter(models.Model):
         return f"{self.series} {self.year}: {self.last_serial}"
 
 
+@secrecy(redacted={"title": "Sekretessbelagt ärende"})
 class Case(TimeStampedModel, Secrecy):
     """Ärende, with its diary number: series (the body's abbreviation), serial and year."""
 
@@ -71,6 +57,8 @@ class Case(TimeStampedModel, Secrecy):
     )
     opened_on = models.DateField(_("opened on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    objects = SecretManager()
 
     class Meta:
         verbose_name = _("case")
@@ -97,6 +85,7 @@ class Case(TimeStampedModel, Secrecy):
         return str(DiaryNumber(self.series, self.serial, self.year, style=style))
 
 
+@secrecy(redacted={"title": "Sekretessbelagt beslut"}, sources=("case",))
 class Decision(TimeStampedModel, Secrecy):
     """Beslut: a body's decision in a case, at a meeting paragraph, with numbered points."""
 
@@ -113,6 +102,8 @@ class Decision(TimeStampedModel, Secrecy):
     paragraph = models.PositiveIntegerField(_("paragraph (§)"), null=True, blank=True)
     title = models.CharField(_("title"), max_length=300)
 
+    objects = SecretManager()
+
     class Meta:
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
@@ -128,6 +119,7 @@ class Decision(TimeStampedModel, Secrecy):
         return f"{self.case.number}: {self.title}"
 
 
+@secrecy(redacted={"title": "Sekretessbelagt styrdokument"})
 class GoverningDocument(TimeStampedModel, Secrecy):
     """Styrdokument: a plan, policy or guideline, valid for a time, retired by a decision."""
 
@@ -165,6 +157,8 @@ class GoverningDocument(TimeStampedModel, Secrecy):
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     review_due = models.DateField(_("review due"), null=True, blank=True)
 
+    objects = SecretManager()
+
     class Meta:
         verbose_name = _("governing document")
         verbose_name_plural = _("governing documents")
@@ -178,6 +172,7 @@ class GoverningDocument(TimeStampedModel, Secrecy):
         return started and (self.valid_to is None or day < self.valid_to)
 
 
+@secrecy(redacted={"text": "Sekretessbelagd beslutspunkt"}, sources=("decision", "decision__case"))
 class DecisionPoint(TimeStampedModel):
     """Beslutspunkt: one numbered point; it may give an assignment or retire a document."""
 
@@ -203,6 +198,8 @@ class DecisionPoint(TimeStampedModel):
         verbose_name=_("retires"),
     )
 
+    objects = SecretManager()
+
     class Meta:
         verbose_name = _("decision point")
         verbose_name_plural = _("decision points")
@@ -215,6 +212,9 @@ class DecisionPoint(TimeStampedModel):
         return f"{self.decision.case.number} p. {self.number}"
 
 
+@secrecy(
+    redacted={"title": "Sekretessbelagt avtal", "parties": "", "terminated_by": "", "note": ""}
+)
 class Agreement(TimeStampedModel, Secrecy):
     """Avtal: parties, dates, termination and when a successor is due."""
 
@@ -235,6 +235,8 @@ class Agreement(TimeStampedModel, Secrecy):
     successor_due = models.DateField(_("successor due"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
 
+    objects = SecretManager()
+
     class Meta:
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
@@ -248,6 +250,7 @@ class Agreement(TimeStampedModel, Secrecy):
         return [p.strip() for p in self.parties.splitlines() if p.strip()]
 
 
+@secrecy(redacted={"title": "Sekretessbelagd revision", "auditor": "", "scope": "", "summary": ""})
 class Audit(TimeStampedModel, Secrecy):
     """Revision: an external or internal audit with its findings."""
 
@@ -264,6 +267,8 @@ class Audit(TimeStampedModel, Secrecy):
     certification_kept = models.BooleanField(_("certification kept"), null=True, blank=True)
     summary = models.TextField(_("summary"), blank=True)
 
+    objects = SecretManager()
+
     class Meta:
         verbose_name = _("audit")
         verbose_name_plural = _("audits")
@@ -273,6 +278,7 @@ class Audit(TimeStampedModel, Secrecy):
         return self.title
 
 
+@secrecy(redacted={"text": "", "count_text": ""}, sources=("audit",))
 class Finding(TimeStampedModel):
     """Iakttagelse: a nonconformity, an improvement suggestion or a positive observation."""
 
@@ -296,6 +302,8 @@ class Finding(TimeStampedModel):
     text = models.TextField(_("text"), blank=True)
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
 
+    objects = SecretManager()
+
     class Meta:
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
@@ -310,6 +318,7 @@ class Finding(TimeStampedModel):
         return self.audit.performed_on + dt.timedelta(weeks=weeks) if weeks else None
 
 
+@secrecy(redacted={"text": "Sekretessbelagd åtgärd"}, sources=("finding__audit",))
 class FindingAction(TimeStampedModel):
     """Åtgärd: what is done about a finding, and how far it has come."""
 
@@ -326,6 +335,8 @@ class FindingAction(TimeStampedModel):
         _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
     )
     due = models.DateField(_("due"), null=True, blank=True)
+
+    objects = SecretManager()
 
     class Meta:
         verbose_name = _("action")
@@ -406,6 +417,7 @@ class Meeting(TimeStampedModel):
         return self.title or f"{self.body.abbreviation} sammanträde"
 
 
+@secrecy(redacted={"title": "Sekretessbelagt ärende"}, sources=("case",))
 class AgendaItem(TimeStampedModel):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="agenda", verbose_name=_("meeting")
@@ -420,6 +432,8 @@ class AgendaItem(TimeStampedModel):
         related_name="agenda_items",
         verbose_name=_("case"),
     )
+
+    objects = SecretManager()
 
     class Meta:
         verbose_name = _("agenda item")

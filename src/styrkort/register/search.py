@@ -13,38 +13,47 @@ from typing import Any
 
 from django.db import connection
 
-from styrkort.followup.models import Assessment
+from styrkort.followup.selectors import assessment_list
+from styrkort.organisation.audience import Viewer, audience_of
 from styrkort.organisation.models import Organisation
 from styrkort.planning.models import PlanItem
-from styrkort.register.models import Case, Decision
-from styrkort.register.permissions import can_see_secret
+from styrkort.planning.selectors import item_list
+from styrkort.register.selectors import case_list, decision_list
 
 LIMIT = 100
 
 
 @dataclass
 class SearchHits:
-    cases: list[Case] = field(default_factory=list)
-    decisions: list[Decision] = field(default_factory=list)
+    cases: list[Any] = field(default_factory=list)
+    decisions: list[Any] = field(default_factory=list)
     items: list[PlanItem] = field(default_factory=list)
-    comments: list[Assessment] = field(default_factory=list)
+    comments: list[Any] = field(default_factory=list)
 
     @property
     def count(self) -> int:
         return len(self.cases) + len(self.decisions) + len(self.items) + len(self.comments)
 
 
-def _sources(user: Any, organisation: Organisation) -> dict[str, tuple[Any, list[str]]]:
-    cases = Case.objects.filter(organisation=organisation)
-    decisions = Decision.objects.filter(case__organisation=organisation)
-    if not can_see_secret(user, organisation):
-        cases = cases.filter(secret=False)
-        decisions = decisions.filter(secret=False, case__secret=False)
+def _sources(viewer: Viewer, organisation: Organisation) -> dict[str, tuple[Any, list[str]]]:
+    """What the audience may read, through the domain's selectors; for anyone but the
+    registrar and the admin, without the secret records, whose words must not be found."""
+    aud = audience_of(viewer, organisation)
+    sources: dict[str, tuple[Any, list[str]]] = {
+        "cases": (case_list(viewer=aud, organisation=organisation), ["title"]),
+        "decisions": (
+            decision_list(viewer=aud, organisation=organisation),
+            ["title", "points__text"],
+        ),
+        "items": (item_list(viewer=aud, organisation=organisation), ["text"]),
+        "comments": (assessment_list(viewer=aud, organisation=organisation), ["comment"]),
+    }
+    if not aud.sees_secret:
+        sources = {name: (qs.without_secret(), fields) for name, (qs, fields) in sources.items()}
+    # Plain querysets (no paging order, no prefetches) for the text index.
     return {
-        "cases": (cases, ["title"]),
-        "decisions": (decisions, ["title", "points__text"]),
-        "items": (PlanItem.objects.filter(plan_version__plan__organisation=organisation), ["text"]),
-        "comments": (Assessment.objects.filter(period__organisation=organisation), ["comment"]),
+        name: (qs.order_by().prefetch_related(None).select_related(None), fields)
+        for name, (qs, fields) in sources.items()
     }
 
 
@@ -52,12 +61,12 @@ def _words(text: str) -> list[str]:
     return [w for w in re.findall(r"\w+", text.casefold()) if w]
 
 
-def search(*, user: Any, organisation: Organisation, text: str) -> SearchHits:
-    """Everything the user may see whose text holds the query's words."""
+def search(*, viewer: Viewer, organisation: Organisation, text: str) -> SearchHits:
+    """Everything the viewer may read whose text holds the query's words."""
     hits = SearchHits()
     if not _words(text):
         return hits
-    sources = _sources(user, organisation)
+    sources = _sources(viewer, organisation)
     ids = (
         _postgres_ids(sources, text)
         if connection.vendor == "postgresql"

@@ -1,4 +1,12 @@
-"""Reading the register as the user may see it: secret records show only what may be shown."""
+"""Reading the register for an audience.
+
+Every record of the register is public (offentlighetsprincipen) except what is secret (OSL): a
+secret case, decision, governing document, agreement or audit, and what inherits its secrecy
+(a decision's points, an audit's findings, an agenda item of a secret case), shows only that it
+exists and its legal ground to everyone but the registrar and the admin (core/secrecy.py). A
+secret record is never found by the words of its text. Lists read their relations in a fixed
+number of queries.
+"""
 
 from __future__ import annotations
 
@@ -6,46 +14,48 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
-from styrkort.core.actors import permitted
+from styrkort.core.diary import DiaryNumber
 from styrkort.core.errors import NotFound
+from styrkort.core.secrecy import SecretQuerySet
 from styrkort.followup.models import FollowUpPeriod
+from styrkort.organisation.audience import Audience, Viewer, audience_of
 from styrkort.organisation.models import Organisation
-from styrkort.organisation.permissions import is_member
 from styrkort.planning.models import PlanItem
 from styrkort.register.models import (
+    AgendaItem,
     Agreement,
     Audit,
     Case,
+    Decision,
+    DecisionPoint,
     Event,
     Finding,
+    FindingAction,
     GoverningDocument,
     Meeting,
     WorkingGroup,
 )
-from styrkort.register.permissions import can_see_secret
 
 
-def _member(user: Any, organisation: Organisation) -> None:
-    if not permitted(user, is_member, organisation):
-        raise NotFound(organisation.pk)
-
-
-def case_list(*, user: Any, organisation: Organisation, text: str = "") -> QuerySet[Case]:
-    _member(user, organisation)
+def case_list(
+    *, viewer: Viewer, organisation: Organisation, text: str = ""
+) -> SecretQuerySet[Case]:
+    """Cases, newest first; `text` matches a diary number or words of a title the audience
+    may read."""
+    aud = audience_of(viewer, organisation)
     cases = (
-        Case.objects.filter(organisation=organisation)
+        Case.objects.shown_to(aud)
+        .filter(organisation=organisation)
         .select_related("body", "organisation")
         .annotate(decision_count=Count("decisions"))
-        .order_by("-year", "series", "-serial")
+        .order_by("-year", "series", "-serial", "pk")
     )
     if text:
-        from styrkort.core.diary import DiaryNumber
-
         by_title = Q(title__icontains=text)
-        if not can_see_secret(user, organisation):
-            by_title &= Q(secret=False)  # a secret case must not be found by its title's words
+        if not aud.sees_secret:
+            by_title &= Q(_secret=False)  # a secret case is not found by its title's words
         query = by_title
         try:
             number = DiaryNumber.parse(text)
@@ -56,11 +66,21 @@ def case_list(*, user: Any, organisation: Organisation, text: str = "") -> Query
     return cases
 
 
-def case_get(*, user: Any, organisation: Organisation, series: str, year: int, serial: int) -> Case:
-    _member(user, organisation)
+def case_by_number(queryset: QuerySet[Case], number: str) -> QuerySet[Case]:
+    """Narrow to one diary number; a number that does not parse matches nothing."""
+    try:
+        parsed = DiaryNumber.parse(number)
+    except ValueError:
+        return queryset.none()
+    return queryset.filter(series=parsed.series, serial=parsed.serial, year=parsed.year)
+
+
+def case_get(
+    *, viewer: Viewer, organisation: Organisation, series: str, year: int, serial: int
+) -> Case:
     case = (
-        Case.objects.filter(organisation=organisation, series=series, year=year, serial=serial)
-        .select_related("body", "organisation")
+        case_list(viewer=viewer, organisation=organisation)
+        .filter(series=series, year=year, serial=serial)
         .first()
     )
     if case is None:
@@ -68,16 +88,50 @@ def case_get(*, user: Any, organisation: Organisation, series: str, year: int, s
     return case
 
 
-def case_decisions(case: Case) -> list[Any]:
-    return list(
-        case.decisions.select_related("body").prefetch_related(
-            "points__assignment__plan_version__plan", "points__retires"
+def _points(aud: Audience) -> Prefetch:
+    return Prefetch(
+        "points",
+        queryset=DecisionPoint.objects.shown_to(aud)
+        .select_related("assignment__plan_version__plan")
+        .prefetch_related(
+            Prefetch("retires", queryset=GoverningDocument.objects.shown_to(aud)),
         )
+        .order_by("number", "pk"),
+    )
+
+
+def decision_list(*, viewer: Viewer, organisation: Organisation) -> SecretQuerySet[Decision]:
+    """Decisions with their points, newest first."""
+    aud = audience_of(viewer, organisation)
+    return (
+        Decision.objects.shown_to(aud)
+        .filter(case__organisation=organisation)
+        .select_related("case__organisation", "body")
+        .prefetch_related(_points(aud))
+        .order_by("-decided_on", "case_id", "pk")
+    )
+
+
+def case_decisions(*, viewer: Viewer, case: Case) -> list[Decision]:
+    """A case's decisions with their points, what each point gave and what it retired."""
+    return list(
+        decision_list(viewer=viewer, organisation=case.organisation)
+        .filter(case=case)
+        .order_by("decided_on", "pk")
+    )
+
+
+def case_agenda(*, viewer: Viewer, case: Case) -> list[AgendaItem]:
+    """Where the case was on a meeting's agenda."""
+    aud = audience_of(viewer, case.organisation_id)
+    return list(
+        AgendaItem.objects.shown_to(aud).filter(case=case).select_related("meeting__body", "case")
     )
 
 
 def known_case_numbers(organisation: Organisation) -> set[tuple[str, int, int]]:
-    """(series, serial, year) of every case, read once per request by the link filter."""
+    """(series, serial, year) of every case, read once per request by the link filter. That a
+    case exists is public, secret or not."""
     cached = getattr(organisation, "_styrkort_case_numbers", None)
     if cached is None:
         cached = set(
@@ -87,35 +141,64 @@ def known_case_numbers(organisation: Organisation) -> set[tuple[str, int, int]]:
     return cached
 
 
-def documents(*, user: Any, organisation: Organisation) -> list[GoverningDocument]:
-    _member(user, organisation)
+def documents(*, viewer: Viewer, organisation: Organisation) -> list[GoverningDocument]:
+    aud = audience_of(viewer, organisation)
     return list(
-        GoverningDocument.objects.filter(organisation=organisation)
+        GoverningDocument.objects.shown_to(aud)
+        .filter(organisation=organisation)
         .select_related("case__organisation", "adopted_by")
-        .prefetch_related("retired_by_points__decision__case__organisation")
+        .prefetch_related(
+            Prefetch(
+                "retired_by_points",
+                queryset=DecisionPoint.objects.shown_to(aud).select_related(
+                    "decision__case__organisation"
+                ),
+            )
+        )
     )
 
 
-def agreements(*, user: Any, organisation: Organisation) -> list[Agreement]:
-    _member(user, organisation)
+def agreements(*, viewer: Viewer, organisation: Organisation) -> list[Agreement]:
+    aud = audience_of(viewer, organisation)
     return list(
-        Agreement.objects.filter(organisation=organisation).select_related("case__organisation")
+        Agreement.objects.shown_to(aud)
+        .filter(organisation=organisation)
+        .select_related("case__organisation")
     )
 
 
-def audits(*, user: Any, organisation: Organisation) -> list[Audit]:
-    _member(user, organisation)
+def audits(*, viewer: Viewer, organisation: Organisation) -> list[Audit]:
+    aud = audience_of(viewer, organisation)
+    actions = FindingAction.objects.shown_to(aud)
+    findings = Finding.objects.shown_to(aud).prefetch_related(Prefetch("actions", actions))
     return list(
-        Audit.objects.filter(organisation=organisation).prefetch_related("findings__actions")
+        Audit.objects.shown_to(aud)
+        .filter(organisation=organisation)
+        .prefetch_related(Prefetch("findings", findings))
     )
 
 
-def working_groups(*, user: Any, organisation: Organisation) -> list[WorkingGroup]:
-    _member(user, organisation)
+def working_groups(*, viewer: Viewer, organisation: Organisation) -> list[WorkingGroup]:
     return list(
         WorkingGroup.objects.filter(organisation=organisation)
         .select_related("decided_by")
         .prefetch_related("presidia_of__positions__person")
+    )
+
+
+def meeting_list(*, viewer: Viewer, organisation: Organisation) -> QuerySet[Meeting]:
+    """Meetings with their agenda (an agenda item of a secret case shows only that)."""
+    aud = audience_of(viewer, organisation)
+    agenda = (
+        AgendaItem.objects.shown_to(aud)
+        .select_related("case__organisation")
+        .order_by("number", "pk")
+    )
+    return (
+        Meeting.objects.filter(organisation=organisation)
+        .select_related("body")
+        .prefetch_related(Prefetch("agenda", queryset=agenda))
+        .order_by("starts_on", "body__order", "pk")
     )
 
 
@@ -130,9 +213,11 @@ class CalendarEntry:
     description: str = ""
 
 
-def calendar(*, user: Any, organisation: Organisation, body: Any = None) -> list[CalendarEntry]:
-    """Meetings, events and milestones in date order (for one body, or all)."""
-    _member(user, organisation)
+def calendar(
+    *, viewer: Viewer, organisation: Organisation, body: Any = None
+) -> list[CalendarEntry]:
+    """Meetings, events and milestones in date order (for one body, or all). All of it is
+    public: when a body meets and what the organisation plans."""
     meetings = Meeting.objects.filter(organisation=organisation).select_related("body")
     events = Event.objects.filter(organisation=organisation).select_related("body")
     if body is not None:
@@ -172,19 +257,23 @@ class Deadline:
         return "soon" if (self.due - today).days <= soon_days else "later"
 
 
-def deadlines(*, user: Any, organisation: Organisation, body: Any = None) -> list[Deadline]:
+def deadlines(*, viewer: Viewer, organisation: Organisation, body: Any = None) -> list[Deadline]:
     """Assignments' deadlines, audit answers, document reviews, comment deadlines of open
-    periods and successor agreements: one list in date order."""
-    _member(user, organisation)
+    periods and successor agreements: one list in date order (members only)."""
+    aud = audience_of(viewer, organisation)
+    if not aud.is_member:
+        raise NotFound(organisation.pk)
     result: list[Deadline] = []
     items = (
-        PlanItem.objects.filter(
+        PlanItem.objects.shown_to(aud)
+        .filter(
             plan_version__plan__organisation=organisation,
             kind=PlanItem.Kind.ASSIGNMENT,
             deadline__isnull=False,
         )
         .prefetch_related("receivers")
         .select_related("plan_version__plan__body")
+        .order_by("-plan_version__number", "pk")  # the newest version's text of each item
     )
     if body is not None:
         items = items.filter(receivers=body)
@@ -196,13 +285,12 @@ def deadlines(*, user: Any, organisation: Organisation, body: Any = None) -> lis
         receivers = ", ".join(b.abbreviation for b in item.receivers.all())
         result.append(Deadline(item.deadline, item.text, "Uppdrag", receivers or None))  # type: ignore[arg-type]
     if body is None:
-        hidden = Q() if can_see_secret(user, organisation) else Q(secret=True)
-        findings = Finding.objects.filter(
-            audit__organisation=organisation, answered_on__isnull=True
+        findings = (
+            Finding.objects.shown_to(aud)
+            .filter(audit__organisation=organisation, answered_on__isnull=True)
+            .select_related("audit")
         )
-        if hidden:
-            findings = findings.exclude(audit__secret=True)
-        for finding in findings.select_related("audit"):
+        for finding in findings:
             if finding.response_due:
                 result.append(
                     Deadline(
@@ -212,13 +300,13 @@ def deadlines(*, user: Any, organisation: Organisation, body: Any = None) -> lis
                         None,
                     )
                 )
-        for doc in GoverningDocument.objects.filter(
+        for doc in GoverningDocument.objects.shown_to(aud).filter(
             organisation=organisation, review_due__isnull=False
-        ).exclude(hidden):
+        ):
             result.append(Deadline(doc.review_due, f"Se över {doc}", "Styrdokument", None))  # type: ignore[arg-type]
-        for agreement in Agreement.objects.filter(
+        for agreement in Agreement.objects.shown_to(aud).filter(
             organisation=organisation, successor_due__isnull=False
-        ).exclude(hidden):
+        ):
             result.append(
                 Deadline(agreement.successor_due, f"Nytt avtal: {agreement}", "Avtal", None)  # type: ignore[arg-type]
             )

@@ -154,10 +154,15 @@ def _assignment_for(decision: Decision, number: int, spec: PointSpec) -> PlanIte
     receivers = [spec.assign_to] if spec.assign_to else []
     if not receivers and spec.assign_role is not None:
         receivers = [decision.body]  # a role answers through its body's follow-up
+    case = decision.case
     return item_create(
         actor=actor,
         version=version,
         kind=PlanItem.Kind.ASSIGNMENT,
+        # A point of a secret decision (or of a decision in a secret case) gives a secret
+        # assignment: its text shows only to those who may read the decision.
+        secret=decision.secret or case.secret,
+        secrecy_ground=decision.secrecy_ground if decision.secret else case.secrecy_ground,
         text=spec.text,
         receivers=receivers,
         receiving_roles=[spec.assign_role] if spec.assign_role else [],

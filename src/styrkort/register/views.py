@@ -15,7 +15,6 @@ from styrkort.organisation.models import Body, Organisation
 from styrkort.organisation.shortcuts import organisation_or_404
 from styrkort.register import selectors
 from styrkort.register.ical import calendar_feed
-from styrkort.register.permissions import can_see_secret
 
 
 def _organisation(request: HttpRequest, slug: str) -> Organisation:
@@ -30,7 +29,6 @@ def _page(
         template,
         {
             "organisation": organisation,
-            "see_secret": can_see_secret(request.user, organisation),
             "nav": "register",
             **context,
         },
@@ -41,7 +39,7 @@ def _page(
 def case_index(request: HttpRequest, org: str) -> HttpResponse:
     organisation = _organisation(request, org)
     text = (request.GET.get("q") or "").strip()[:200]
-    cases = selectors.case_list(user=request.user, organisation=organisation, text=text)
+    cases = selectors.case_list(viewer=request.user, organisation=organisation, text=text)
     return _page(request, "register/cases.html", organisation, cases=cases, query=text)
 
 
@@ -52,28 +50,24 @@ def case_detail(
     organisation = _organisation(request, org)
     try:
         case = selectors.case_get(
-            user=request.user, organisation=organisation, series=series, year=year, serial=serial
+            viewer=request.user, organisation=organisation, series=series, year=year, serial=serial
         )
     except NotFound as exc:
         raise Http404 from exc
-    see_secret = can_see_secret(request.user, organisation)
     return _page(
         request,
         "register/case.html",
         organisation,
         case=case,
-        shown=see_secret or not case.secret,
-        decisions=selectors.case_decisions(case) if (see_secret or not case.secret) else [],
-        agenda=list(case.agenda_items.select_related("meeting__body"))
-        if (see_secret or not case.secret)
-        else [],
+        decisions=selectors.case_decisions(viewer=request.user, case=case),
+        agenda=selectors.case_agenda(viewer=request.user, case=case),
     )
 
 
 @login_required
 def document_index(request: HttpRequest, org: str) -> HttpResponse:
     organisation = _organisation(request, org)
-    docs = selectors.documents(user=request.user, organisation=organisation)
+    docs = selectors.documents(viewer=request.user, organisation=organisation)
     today = timezone.localdate()
     return _page(request, "register/documents.html", organisation, documents=docs, today=today)
 
@@ -81,21 +75,21 @@ def document_index(request: HttpRequest, org: str) -> HttpResponse:
 @login_required
 def agreement_index(request: HttpRequest, org: str) -> HttpResponse:
     organisation = _organisation(request, org)
-    found = selectors.agreements(user=request.user, organisation=organisation)
+    found = selectors.agreements(viewer=request.user, organisation=organisation)
     return _page(request, "register/agreements.html", organisation, agreements=found)
 
 
 @login_required
 def audit_index(request: HttpRequest, org: str) -> HttpResponse:
     organisation = _organisation(request, org)
-    found = selectors.audits(user=request.user, organisation=organisation)
+    found = selectors.audits(viewer=request.user, organisation=organisation)
     return _page(request, "register/audits.html", organisation, audits=found)
 
 
 @login_required
 def group_index(request: HttpRequest, org: str) -> HttpResponse:
     organisation = _organisation(request, org)
-    found = selectors.working_groups(user=request.user, organisation=organisation)
+    found = selectors.working_groups(viewer=request.user, organisation=organisation)
     return _page(request, "register/groups.html", organisation, groups=found)
 
 
@@ -112,7 +106,7 @@ def _body(organisation: Organisation, abbreviation: str | None) -> Body | None:
 def calendar_page(request: HttpRequest, org: str) -> HttpResponse:
     organisation = _organisation(request, org)
     body = _body(organisation, request.GET.get("body"))
-    entries = selectors.calendar(user=request.user, organisation=organisation, body=body)
+    entries = selectors.calendar(viewer=request.user, organisation=organisation, body=body)
     bodies = list(Body.objects.filter(organisation=organisation).order_by("order"))
     return _page(
         request,
@@ -128,7 +122,7 @@ def calendar_page(request: HttpRequest, org: str) -> HttpResponse:
 def calendar_ics(request: HttpRequest, org: str, body: str | None = None) -> HttpResponse:
     organisation = _organisation(request, org)
     the_body = _body(organisation, body)
-    entries = selectors.calendar(user=request.user, organisation=organisation, body=the_body)
+    entries = selectors.calendar(viewer=request.user, organisation=organisation, body=the_body)
     name = f"{organisation.name}" + (f" – {the_body.name}" if the_body else "")
     response = HttpResponse(
         calendar_feed(name, entries, host=request.get_host()),
@@ -146,7 +140,7 @@ def deadline_index(request: HttpRequest, org: str) -> HttpResponse:
         today = dt.date.fromisoformat(request.GET.get("datum", ""))
     except ValueError:
         today = timezone.localdate()
-    found = selectors.deadlines(user=request.user, organisation=organisation, body=body)
+    found = selectors.deadlines(viewer=request.user, organisation=organisation, body=body)
     rows = [(d, d.state(today)) for d in found]
     bodies = list(Body.objects.filter(organisation=organisation).order_by("order"))
     return _page(

@@ -19,21 +19,18 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from styrkort.core.actors import SYSTEM, permitted
 from styrkort.core.charts import BarChart, Series
 from styrkort.core.dates import MONTH_NAMES
 from styrkort.core.errors import NotFound
 from styrkort.core.money import format_sek
 from styrkort.economy.models import Appropriation, BudgetFrame, Reallocation, YearResult
 from styrkort.economy.selectors import frame_overview
+from styrkort.organisation.audience import Audience, Viewer, audience_of
 from styrkort.organisation.models import Body, Position
-from styrkort.organisation.permissions import is_member
 from styrkort.planning.diff import ItemChange, version_diff
 from styrkort.planning.models import PlanVersion
+from styrkort.register import selectors as register_selectors
 from styrkort.register.models import (
-    Agreement,
-    Audit,
-    Decision,
     Event,
     Finding,
     Meeting,
@@ -280,7 +277,7 @@ def previous_report(body: Body, date: dt.date) -> BoardReport | None:
 
 def build_board_deck(
     *,
-    user: Any,
+    viewer: Viewer,
     body: Body,
     date: dt.date,
     since: dt.date | None = None,
@@ -289,8 +286,9 @@ def build_board_deck(
     free_title: str = "",
     free_text: str = "",
 ) -> BoardDeck:
-    """The board report of `body` given on `date`."""
-    if not permitted(user, is_member, body.organisation):
+    """The board report of `body` given on `date`, for members to prepare and preview; it holds
+    only what the public may read."""
+    if not audience_of(viewer, body.organisation).is_member:
         raise NotFound(body.pk)
     unknown = sorted(set(omit) - set(SECTIONS))
     if unknown:
@@ -486,7 +484,9 @@ def _plan_and_budget(body: Body, window: Window) -> list[Section]:
                 .order_by("-number")
                 .first()
             )
-            changes = version_diff(earlier, version) if earlier else []
+            changes = (
+                version_diff(viewer=_public(body), old=earlier, new=version) if earlier else []
+            )
             if changes:
                 slides.append(
                     Slide(
@@ -508,7 +508,9 @@ def _appropriation(a: Appropriation) -> str:
 
 
 def _frame_slide(title: str, frame: BudgetFrame) -> Slide:
-    overview = frame_overview(user=SYSTEM, organisation=frame.organisation, pk=frame.pk)
+    overview = frame_overview(
+        viewer=Audience.public(frame.organisation_id), organisation=frame.organisation, pk=frame.pk
+    )
     scope = f" {frame.scope}" if frame.scope else ""
     bullets = [Bullet(f"Uppföljning sker per område inom {frame.unit.name}")]
     bullets += [Bullet(u.unit.name, 1) for u in overview.units]
@@ -524,14 +526,21 @@ def _frame_slide(title: str, frame: BudgetFrame) -> Slide:
     return Slide(title, bullets=tuple(bullets))
 
 
+def _public(body: Body) -> Audience:
+    """A board report is presented in public: it reads what the public may, and leaves out
+    what is secret altogether (a slide that only says a record exists tells nobody anything)."""
+    return Audience.public(body.organisation_id)
+
+
 def _agreements(body: Body, window: Window) -> list[Section]:
     sections = []
-    agreements = Agreement.objects.filter(organisation=body.organisation, secret=False).exclude(
-        case__secret=True
-    )
-    if not _speaks_for_organisation(body):
-        agreements = agreements.filter(case__body=body)
-    for agreement in agreements:
+    found = [
+        a
+        for a in register_selectors.agreements(viewer=_public(body), organisation=body.organisation)
+        if not getattr(a, "redacted", False)
+        and (_speaks_for_organisation(body) or (a.case is not None and a.case.body_id == body.pk))
+    ]
+    for agreement in found:
         when = agreement.terminated_on or (None if agreement.terminated_by else agreement.signed_on)
         if not window.has(when, agreement.created_at):
             continue
@@ -564,11 +573,11 @@ def _audits(body: Body, window: Window) -> list[Section]:
     if not _speaks_for_organisation(body):
         return []
     sections = []
-    audits = Audit.objects.filter(organisation=body.organisation, secret=False).prefetch_related(
-        "findings"
-    )
+    audits = register_selectors.audits(viewer=_public(body), organisation=body.organisation)
     for audit in audits:
-        if not window.has(audit.performed_on, audit.created_at):
+        if getattr(audit, "redacted", False) or not window.has(
+            audit.performed_on, audit.created_at
+        ):
             continue
         findings = sorted(audit.findings.all(), key=lambda f: list(FINDING_WORDS).index(f.kind))
         slide = Slide(
@@ -584,16 +593,13 @@ def _audits(body: Body, window: Window) -> list[Section]:
 def _documents(body: Body, window: Window) -> list[Section]:
     decisions = [
         d
-        for d in Decision.objects.filter(
-            body=body,
-            secret=False,
-            case__secret=False,
-            decided_on__lte=window.until,
+        for d in register_selectors.decision_list(
+            viewer=_public(body), organisation=body.organisation
         )
-        .select_related("case__organisation")
-        .prefetch_related("points")
+        .filter(body=body, decided_on__lte=window.until)
         .order_by("decided_on", "pk")
-        if window.has(d.decided_on, d.created_at)
+        if not getattr(d, "redacted", False)
+        and window.has(d.decided_on, d.created_at)
         and any(p.assignment_id or p.retires_id for p in d.points.all())
     ]
     slides = [

@@ -12,8 +12,9 @@ from styrkort.core.charts import Segment, StackedBarChart
 from styrkort.core.models import Status
 from styrkort.core.status import contrast_text, default_scale
 from styrkort.core.text import without_control_characters
-from styrkort.followup.models import FollowUpPeriod
+from styrkort.followup.models import Assessment, FollowUpPeriod
 from styrkort.followup.selectors import followup_rows
+from styrkort.organisation.audience import Viewer
 from styrkort.organisation.models import Body
 from styrkort.planning.models import PlanItem
 from styrkort.planning.receivers import format_marker
@@ -143,7 +144,7 @@ def _status(status: Status | None) -> ReportStatus | None:
 
 def build_followup_report(
     *,
-    user: Any,
+    viewer: Viewer,
     period: FollowUpPeriod,
     body: Body | None = None,
     status: Status | None = None,
@@ -152,7 +153,9 @@ def build_followup_report(
     options: ReportOptions | None = None,
 ) -> FollowUpReport:
     """The follow-up of a period in the published layout ("Uppdrag 2024 | Kommentar 2024")."""
-    rows = followup_rows(user=user, period=period, body=body, status=status, kind=kind, text=text)
+    rows = followup_rows(
+        viewer=viewer, period=period, body=body, status=status, kind=kind, text=text
+    )
     bodies = list(Body.objects.filter(organisation=period.organisation))
     no_data = next(
         (s for s in default_scale(period.organisation).statuses.all() if not s.is_assessed), None
@@ -160,6 +163,10 @@ def build_followup_report(
     fallback = ReportStatus(
         label=no_data.label if no_data else "Inga data", colour="#6b6b6b", rank=None
     )
+    # The labels once: get_state_display() rebuilds and hashes the (lazy) choices on each call,
+    # a fifth of the build time for 6 000 assessments.
+    states = {value: str(label) for value, label in Assessment.State.choices}
+    kind_labels = {value: str(label) for value, label in PlanItem.Kind.choices}
     items: list[ReportItem] = []
     for number, row in enumerate(rows, start=1):
         item = row.item
@@ -171,7 +178,7 @@ def build_followup_report(
                 body_name=a.body.name,
                 body_abbreviation=a.body.abbreviation,
                 status=_status(a.status),
-                state=a.get_state_display(),
+                state=states.get(a.state, a.state),
                 text=without_control_characters(a.comment),
             )
             for a in row.assessments
@@ -181,8 +188,9 @@ def build_followup_report(
             ReportItem(
                 number=number,
                 kind=item.kind,
-                kind_label=item.get_kind_display(),
-                text=without_control_characters(item.text),
+                kind_label=kind_labels.get(item.kind, item.kind),
+                text=without_control_characters(item.text)
+                + (f" ({item.shown_ground})" if getattr(item, "redacted", False) else ""),
                 receivers_marker=marker,
                 status=_status(row.overall.status if row.overall else None) or fallback,
                 comments=comments,

@@ -40,7 +40,7 @@ def followup_view(request: HttpRequest, org: str, period: int) -> HttpResponse:
     organisation, the_period = period_or_404(request, org, period)
     f = filters_from_request(request, organisation)
     rows = followup_selectors.followup_rows(
-        user=request.user,
+        viewer=request.user,
         period=the_period,
         body=f["body"],
         status=f["status"],
@@ -75,7 +75,7 @@ def followup_download(request: HttpRequest, org: str, period: int, fmt: str) -> 
         raise Http404
     f = filters_from_request(request, organisation)
     report = build_followup_report(
-        user=request.user,
+        viewer=request.user,
         period=the_period,
         body=f["body"],
         status=f["status"],
@@ -128,7 +128,7 @@ def board(request: HttpRequest, org: str) -> HttpResponse:
         presenter = form.cleaned_data["presenter"]
         chosen = set(form.cleaned_data["sections"])
         deck = build_board_deck(
-            user=request.user,
+            viewer=request.user,
             body=body,
             date=form.cleaned_data["date"],
             since=form.cleaned_data["since"],

@@ -16,7 +16,8 @@ from styrkort.core.ratelimit import rate_limited
 from styrkort.core.text import control_character_message
 from styrkort.followup.selectors import period_list
 from styrkort.organisation.models import Organisation
-from styrkort.organisation.selectors import body_list, organisation_list
+from styrkort.organisation.permissions import is_controller
+from styrkort.organisation.selectors import body_list, member_organisations
 from styrkort.organisation.shortcuts import organisation_or_404
 from styrkort.register.search import search
 
@@ -41,7 +42,7 @@ def _organisation(request: HttpRequest, slug: str) -> Organisation:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    organisations = list(organisation_list(user=request.user))
+    organisations = list(member_organisations(viewer=request.user))
     if len(organisations) == 1:
         return redirect("web:organisation", organisations[0].slug)
     return render(request, "web/home.html", {"organisations": organisations})
@@ -50,7 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def organisation_overview(request: HttpRequest, org: str) -> HttpResponse:
     organisation = _organisation(request, org)
-    periods = list(period_list(user=request.user, organisation=organisation))
+    periods = list(period_list(viewer=request.user, organisation=organisation))
     return render(
         request,
         "web/organisation.html",
@@ -59,6 +60,7 @@ def organisation_overview(request: HttpRequest, org: str) -> HttpResponse:
             "periods": periods,
             "bodies": list(body_list(organisation=organisation)),
             "nav": "overview",
+            "can_import": is_controller(request.user, organisation),
         },
     )
 
@@ -72,11 +74,11 @@ def search_page(request: HttpRequest, org: str) -> HttpResponse:
     if error:
         messages.error(request, error)
         query = ""
-    results = search(user=request.user, organisation=organisation, text=query) if query else None
+    results = search(viewer=request.user, organisation=organisation, text=query) if query else None
     if results is not None:
         # period_list is newest first: keep each year's latest period
         latest: dict[int, Any] = {}
-        for period in period_list(user=request.user, organisation=organisation):
+        for period in period_list(viewer=request.user, organisation=organisation):
             latest.setdefault(period.year, period)
         for item in results.items:
             item.latest_period = latest.get(item.plan_version.plan.year)  # type: ignore[attr-defined]

@@ -42,4 +42,4 @@ Id = Path(..., ge=1, le=MAX_ID)
 def scope(request: HttpRequest, slug: str) -> tuple[Any, Organisation]:
     """The caller and the organisation named in the path (404 when there is none)."""
     user = caller(request)
-    return user, organisation_get(user=user, slug=slug)
+    return user, organisation_get(slug=slug)

@@ -54,7 +54,7 @@ class FrameFilters(ListParams):
 )
 def list_budget_frames(request: HttpRequest, params: Query[FrameFilters], org: str = Slug) -> dict:
     user, found = scope(request, org)
-    frames = selectors.frame_list(user=user, organisation=found)
+    frames = selectors.frame_list(viewer=user, organisation=found)
     if params.year is not None:
         frames = frames.filter(year=params.year)
     return paginate(request, frames, params)
@@ -68,7 +68,7 @@ def list_budget_frames(request: HttpRequest, params: Query[FrameFilters], org: s
 )
 def get_budget_frame(request: HttpRequest, org: str = Slug, id: int = Id) -> HttpResponse:
     user, found = scope(request, org)
-    frame = selectors.frame_list(user=user, organisation=found).filter(pk=id).first()
+    frame = selectors.frame_list(viewer=user, organisation=found).filter(pk=id).first()
     if frame is None:
         raise NotFound(id)
     return render(request, FrameOut, frame)
@@ -91,7 +91,7 @@ def list_reallocations(
     request: HttpRequest, params: Query[ReallocationFilters], org: str = Slug
 ) -> dict:
     user, found = scope(request, org)
-    rows = selectors.reallocation_list(user=user, organisation=found)
+    rows = selectors.reallocation_list(viewer=user, organisation=found)
     if params.year is not None:
         rows = rows.filter(frame__year=params.year)
     if params.frame is not None:
@@ -105,7 +105,7 @@ def list_reallocations(
 
 def _reallocation(request: HttpRequest, org: str, pk: int, status: int = 200) -> HttpResponse:
     user, found = scope(request, org)
-    row = selectors.reallocation_list(user=user, organisation=found).filter(pk=pk).first()
+    row = selectors.reallocation_list(viewer=user, organisation=found).filter(pk=pk).first()
     if row is None:
         raise NotFound(pk)
     return render(request, ReallocationOut, row, status=status)
@@ -130,7 +130,7 @@ def _amount(text: str) -> Decimal:
             if value.as_tuple().exponent < -2:  # type: ignore[operator]
                 raise ValidationError({"amount": "Beloppet kan ha högst två decimaler (öre)."})
             return value
-        return parse_sek(plain)
+        return parse_sek(plain, unit="kr")
     except (MoneyParseError, InvalidOperation, ValueError) as exc:
         raise ValidationError({"amount": f"Beloppet {text!r} kan inte läsas: {exc}"}) from exc
 
@@ -155,7 +155,7 @@ def create_reallocation(
     user, found = scope(request, org)
     if not can_manage_budget(user, found):  # refused before the payload is looked into
         raise PermissionDenied("Bara controller och administratör får ändra budgeten.")
-    frame = selectors.frame_list(user=user, organisation=found).filter(pk=payload.frame).first()
+    frame = selectors.frame_list(viewer=user, organisation=found).filter(pk=payload.frame).first()
     if frame is None:
         raise ValidationError({"frame": f"{found} har ingen budgetram med id {payload.frame}."})
     made = services.reallocation_create(

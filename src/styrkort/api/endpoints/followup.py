@@ -22,7 +22,6 @@ from styrkort.api.endpoints import (
     scope,
 )
 from styrkort.api.http import MAX_ID, ListParams, Text, check_if_match, paginate, render, text_field
-from styrkort.api.permissions import audience
 from styrkort.api.schemas import (
     AssessmentCreateIn,
     AssessmentList,
@@ -61,7 +60,7 @@ def list_assessments(
     request: HttpRequest, params: Query[AssessmentFilters], org: str = Slug
 ) -> dict:
     user, found = scope(request, org)
-    rows = selectors.assessment_list(user=user, organisation=found)
+    rows = selectors.assessment_list(viewer=user, organisation=found)
     if params.period is not None:
         rows = rows.filter(period_id=params.period)
     if params.year is not None:
@@ -72,14 +71,12 @@ def list_assessments(
         rows = rows.filter(item_id=params.item)
     if params.state:
         rows = rows.filter(state=params.state)
-    aud = audience(user, found)
-    return paginate(request, rows, params, lambda page: selectors.mark_assessments(page, aud))
+    return paginate(request, rows, params)
 
 
 def _get(request: HttpRequest, org: str, pk: int) -> tuple[object, Organisation, Assessment]:
     user, found = scope(request, org)
-    assessment = selectors.assessment_get(user=user, organisation=found, pk=pk)
-    selectors.mark_assessments([assessment], audience(user, found))
+    assessment = selectors.assessment_get(viewer=user, organisation=found, pk=pk)
     return user, found, assessment
 
 
@@ -122,7 +119,9 @@ def create_assessment(
     request: HttpRequest, payload: AssessmentCreateIn, org: str = Slug
 ) -> HttpResponse:
     user, found = scope(request, org)
-    period = selectors.period_list(user=user, organisation=found).filter(pk=payload.period).first()
+    period = (
+        selectors.period_list(viewer=user, organisation=found).filter(pk=payload.period).first()
+    )
     if period is None:
         raise ValidationError({"period": f"{found} har ingen period med id {payload.period}."})
     item = (

@@ -17,7 +17,7 @@ from styrkort.api.endpoints import (
     Slug,
     scope,
 )
-from styrkort.api.http import ListParams, Text, caller, paginate, render, text_field
+from styrkort.api.http import ListParams, Text, paginate, render, text_field
 from styrkort.api.schemas import (
     BodyList,
     BodyOut,
@@ -40,7 +40,7 @@ router = Router(tags=["Organisation"], auth=PUBLIC)
     summary="Organisationer",
 )
 def list_organisations(request: HttpRequest, params: Query[ListParams]) -> dict:
-    return paginate(request, selectors.organisation_list(user=caller(request)), params)
+    return paginate(request, selectors.organisation_list(), params)
 
 
 @router.get(
@@ -65,8 +65,8 @@ class BodyFilters(ListParams):
     summary="Nämnder och styrelser",
 )
 def list_bodies(request: HttpRequest, params: Query[BodyFilters], org: str = Slug) -> dict:
-    user, found = scope(request, org)
-    bodies = selectors.body_list(user=user, organisation=found)
+    _user, found = scope(request, org)
+    bodies = selectors.body_list(organisation=found)
     if params.kind:
         bodies = bodies.filter(kind=params.kind)
     return paginate(request, bodies, params)
@@ -79,8 +79,8 @@ def list_bodies(request: HttpRequest, params: Query[BodyFilters], org: str = Slu
     summary="En nämnd",
 )
 def get_body(request: HttpRequest, org: str = Slug, id: int = Id) -> HttpResponse:
-    user, found = scope(request, org)
-    body = selectors.body_list(user=user, organisation=found).filter(pk=id).first()
+    _user, found = scope(request, org)
+    body = selectors.body_list(organisation=found).filter(pk=id).first()
     if body is None:
         raise NotFound(id)
     return render(request, BodyOut, body)
@@ -97,8 +97,8 @@ class UnitFilters(ListParams):
     summary="Förvaltningar och enheter",
 )
 def list_units(request: HttpRequest, params: Query[UnitFilters], org: str = Slug) -> dict:
-    user, found = scope(request, org)
-    units = selectors.unit_list(user=user, organisation=found)
+    _user, found = scope(request, org)
+    units = selectors.unit_list(organisation=found)
     if params.body:
         units = units.filter(body__abbreviation=params.body)
     return paginate(request, units, params)
@@ -111,8 +111,8 @@ def list_units(request: HttpRequest, params: Query[UnitFilters], org: str = Slug
     summary="En enhet",
 )
 def get_unit(request: HttpRequest, org: str = Slug, id: int = Id) -> HttpResponse:
-    user, found = scope(request, org)
-    unit = selectors.unit_list(user=user, organisation=found).filter(pk=id).first()
+    _user, found = scope(request, org)
+    unit = selectors.unit_list(organisation=found).filter(pk=id).first()
     if unit is None:
         raise NotFound(id)
     return render(request, UnitOut, unit)
@@ -132,7 +132,7 @@ class PeriodFilters(ListParams):
 )
 def list_periods(request: HttpRequest, params: Query[PeriodFilters], org: str = Slug) -> dict:
     user, found = scope(request, org)
-    periods = selectors.period_list(user=user, organisation=found)
+    periods = selectors.period_list(viewer=user, organisation=found)
     if params.year is not None:
         periods = periods.filter(year=params.year)
     if params.kind:
@@ -150,7 +150,7 @@ def list_periods(request: HttpRequest, params: Query[PeriodFilters], org: str = 
 )
 def get_period(request: HttpRequest, org: str = Slug, id: int = Id) -> HttpResponse:
     user, found = scope(request, org)
-    period = selectors.period_list(user=user, organisation=found).filter(pk=id).first()
+    period = selectors.period_list(viewer=user, organisation=found).filter(pk=id).first()
     if period is None:
         raise NotFound(id)
     return render(request, PeriodOut, period)

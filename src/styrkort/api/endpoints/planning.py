@@ -49,7 +49,7 @@ class PlanFilters(ListParams):
 )
 def list_plans(request: HttpRequest, params: Query[PlanFilters], org: str = Slug) -> dict:
     user, found = scope(request, org)
-    plans = selectors.plan_list(user=user, organisation=found)
+    plans = selectors.plan_list(viewer=user, organisation=found)
     if params.year is not None:
         plans = plans.filter(year=params.year)
     if params.body:
@@ -65,7 +65,7 @@ def list_plans(request: HttpRequest, params: Query[PlanFilters], org: str = Slug
 )
 def get_plan(request: HttpRequest, org: str = Slug, id: int = Id) -> HttpResponse:
     user, found = scope(request, org)
-    plan = selectors.plan_list(user=user, organisation=found).filter(pk=id).first()
+    plan = selectors.plan_list(viewer=user, organisation=found).filter(pk=id).first()
     if plan is None:
         raise NotFound(id)
     return render(request, PlanOut, plan)
@@ -88,7 +88,7 @@ def _items(
     request: HttpRequest, org: str, kind: str, params: ItemFilters | None = None
 ) -> QuerySet[PlanItem]:
     user, found = scope(request, org)
-    items = selectors.item_list(user=user, organisation=found, kind=kind)
+    items = selectors.item_list(viewer=user, organisation=found, kind=kind)
     if params is None:
         return items
     if params.year is not None:
@@ -102,7 +102,7 @@ def _items(
     if params.receiver:
         items = items.filter(receivers__abbreviation=params.receiver)
     if params.in_force is not None:
-        current = selectors.versions_in_force(user=user, organisation=found)
+        current = selectors.versions_in_force(viewer=user, organisation=found)
         items = (
             items.filter(plan_version__in=current)
             if params.in_force

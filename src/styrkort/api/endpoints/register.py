@@ -20,7 +20,6 @@ from styrkort.api.endpoints import (
     scope,
 )
 from styrkort.api.http import MAX_ID, ListParams, Text, paginate, render, text_field
-from styrkort.api.permissions import audience
 from styrkort.api.schemas import (
     CaseIn,
     CaseList,
@@ -59,7 +58,7 @@ class CaseFilters(ListParams):
 )
 def list_cases(request: HttpRequest, params: Query[CaseFilters], org: str = Slug) -> dict:
     user, found = scope(request, org)
-    cases = selectors.case_list(user=user, organisation=found)
+    cases = selectors.case_list(viewer=user, organisation=found)
     if params.year is not None:
         cases = cases.filter(year=params.year)
     if params.series:
@@ -68,16 +67,14 @@ def list_cases(request: HttpRequest, params: Query[CaseFilters], org: str = Slug
         cases = cases.filter(body__abbreviation=params.body)
     if params.number:
         cases = selectors.case_by_number(cases, params.number)
-    aud = audience(user, found)
-    return paginate(request, cases, params, lambda page: selectors.mark_cases(page, aud))
+    return paginate(request, cases, params)
 
 
 def _case(request: HttpRequest, org: str, pk: int, status: int = 200) -> HttpResponse:
     user, found = scope(request, org)
-    case = selectors.case_list(user=user, organisation=found).filter(pk=pk).first()
+    case = selectors.case_list(viewer=user, organisation=found).filter(pk=pk).first()
     if case is None:
         raise NotFound(pk)
-    selectors.mark_cases([case], audience(user, found))
     return render(request, CaseOut, case, status=status)
 
 
@@ -137,23 +134,21 @@ class DecisionFilters(ListParams):
 )
 def list_decisions(request: HttpRequest, params: Query[DecisionFilters], org: str = Slug) -> dict:
     user, found = scope(request, org)
-    decisions = selectors.decision_list(user=user, organisation=found)
+    decisions = selectors.decision_list(viewer=user, organisation=found)
     if params.year is not None:
         decisions = decisions.filter(selectors.in_year("decided_on", params.year))
     if params.case is not None:
         decisions = decisions.filter(case_id=params.case)
     if params.body:
         decisions = decisions.filter(body__abbreviation=params.body)
-    aud = audience(user, found)
-    return paginate(request, decisions, params, lambda page: selectors.mark_decisions(page, aud))
+    return paginate(request, decisions, params)
 
 
 def _decision(request: HttpRequest, org: str, pk: int, status: int = 200) -> HttpResponse:
     user, found = scope(request, org)
-    decision = selectors.decision_list(user=user, organisation=found).filter(pk=pk).first()
+    decision = selectors.decision_list(viewer=user, organisation=found).filter(pk=pk).first()
     if decision is None:
         raise NotFound(pk)
-    selectors.mark_decisions([decision], audience(user, found))
     return render(request, DecisionOut, decision, status=status)
 
 
@@ -180,7 +175,7 @@ def create_decision(request: HttpRequest, payload: DecisionIn, org: str = Slug) 
     if not can_edit_register(user, found):  # refused before the payload is looked into
         raise PermissionDenied("Bara registrator och administratör för diariet.")
     case = selectors.case_by_number(
-        selectors.case_list(user=user, organisation=found), payload.case
+        selectors.case_list(viewer=user, organisation=found), payload.case
     ).first()
     if case is None:
         raise ValidationError({"case": f"{payload.case} finns inte i diariet."})
@@ -224,13 +219,12 @@ class MeetingFilters(ListParams):
 )
 def list_meetings(request: HttpRequest, params: Query[MeetingFilters], org: str = Slug) -> dict:
     user, found = scope(request, org)
-    meetings = selectors.meeting_list(user=user, organisation=found)
+    meetings = selectors.meeting_list(viewer=user, organisation=found)
     if params.year is not None:
         meetings = meetings.filter(selectors.in_year("starts_on", params.year))
     if params.body:
         meetings = meetings.filter(body__abbreviation=params.body)
-    aud = audience(user, found)
-    return paginate(request, meetings, params, lambda page: selectors.mark_meetings(page, aud))
+    return paginate(request, meetings, params)
 
 
 @router.get(
@@ -241,8 +235,7 @@ def list_meetings(request: HttpRequest, params: Query[MeetingFilters], org: str 
 )
 def get_meeting(request: HttpRequest, org: str = Slug, id: int = Id) -> HttpResponse:
     user, found = scope(request, org)
-    meeting = selectors.meeting_list(user=user, organisation=found).filter(pk=id).first()
+    meeting = selectors.meeting_list(viewer=user, organisation=found).filter(pk=id).first()
     if meeting is None:
         raise NotFound(id)
-    selectors.mark_meetings([meeting], audience(user, found))
     return render(request, MeetingOut, meeting)

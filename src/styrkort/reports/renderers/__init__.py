@@ -9,9 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from styrkort.reports.renderers.board import render_board_pdf, render_board_pptx
+from styrkort.reports.renderers.board import render_board_pptx
 from styrkort.reports.renderers.docx import render_followup_docx
-from styrkort.reports.renderers.html import render_followup_html, render_followup_pdf
+from styrkort.reports.renderers.html import render_followup_html
+from styrkort.reports.renderers.pdf import render_board_pdf, render_followup_pdf
 from styrkort.reports.renderers.tabular import render_followup_csv, render_followup_xlsx
 from styrkort.reports.renderers.text import render_followup_text
 

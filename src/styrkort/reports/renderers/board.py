@@ -1,4 +1,4 @@
-"""The board report as a slide deck (PPTX, python-pptx) and as a tagged PDF (WeasyPrint).
+"""The board report as a slide deck (PPTX, python-pptx); its PDF is made in renderers/pdf.py.
 
 Every slide has a real title in the title placeholder (what screen readers and the outline
 list), text is marked Swedish, and charts carry their text alternative.
@@ -9,12 +9,9 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from django.template.loader import render_to_string
-
-from styrkort.core.charts import render_png, render_svg
+from styrkort.core.charts import render_png
 from styrkort.core.text import without_control_characters
 from styrkort.reports.board import BoardDeck, Bullet, Slide
-from styrkort.reports.renderers.html import data_uri, html_to_pdf
 
 LANGUAGE = "sv-SE"
 NAVY = "14365D"
@@ -143,19 +140,3 @@ def render_board_pptx(deck: BoardDeck) -> bytes:
     out = io.BytesIO()
     prs.save(out)
     return out.getvalue()
-
-
-def render_board_pdf(deck: BoardDeck) -> bytes:
-    slides = [
-        {
-            "slide": slide,
-            "bullets": slide.nested(),
-            "chart_src": data_uri(render_svg(slide.chart, width=6.0, height=4.2), "image/svg+xml")
-            if slide.chart
-            else "",
-        }
-        for section in deck.sections
-        for slide in section.slides
-    ]
-    html = render_to_string("reports/board.html", {"deck": deck, "slides": slides})
-    return html_to_pdf(html)

@@ -8,10 +8,12 @@ picture with its text alternative, followed by the same figures as a table.
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
+from xml.sax.saxutils import escape
 
-from styrkort.core.charts import render_stacked_png
 from styrkort.reports.builders import FollowUpReport
+from styrkort.reports.renderers.chart import stacked_png
 
 
 def swedish_document() -> Any:
@@ -91,7 +93,7 @@ def render_followup_docx(report: FollowUpReport) -> bytes:
     chart = report.chart
     if chart is not None and report.summary is not None:
         document.add_heading("Sammanfattning", level=1)
-        add_picture(document, render_stacked_png(chart), width_cm=16, alt=chart.text_alternative())
+        add_picture(document, stacked_png(chart), width_cm=16, alt=chart.text_alternative())
         document.add_paragraph(
             f"{chart.title}: nämndens egen status där den finns, annars punktens samlade status.",
             style="Caption",
@@ -108,53 +110,63 @@ def render_followup_docx(report: FollowUpReport) -> bytes:
             cells[0].text = body.body_name
             for n, count in enumerate(body.counts, start=1):
                 cells[n].text = str(count)
-    add = _appender(document)
-    heading_1 = document.styles["Heading 1"].style_id
-    heading_2 = document.styles["Heading 2"].style_id
-    for item in report.items:
-        add(item.heading, heading_1)
-        status = add("Status: ")
-        status.add_run(item.status.label).bold = True  # the status as text, never colour alone
-        for comment in item.comments:
-            add(comment.body_name, heading_2)
-            for paragraph in comment.text.split("\n\n"):
-                add(paragraph)
+    _append_items(document, report)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
 
 
-def _appender(document: Any) -> Any:
-    """A fast `add_paragraph(text, style_id)`: python-docx finds the end of the body by scanning
-    every paragraph each time, which makes 15 000 paragraphs take seconds; this keeps the
-    place (before the section properties) and inserts there."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.text.paragraph import Paragraph
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+# Characters XML 1.0 cannot hold at all (the builder has already dropped control characters).
+_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
 
+
+def _runs(text: str, bold: bool = False) -> str:
+    """`text` as WordprocessingML runs: line breaks as <w:br/>, tabs as <w:tab/>."""
+    props = "<w:rPr><w:b/></w:rPr>" if bold else ""
+    parts = []
+    for n, line in enumerate(_NOT_XML.sub("", text).split("\n")):
+        if n:
+            parts.append("<w:br/>")
+        for m, piece in enumerate(line.split("\t")):
+            if m:
+                parts.append("<w:tab/>")
+            if piece:
+                parts.append(f'<w:t xml:space="preserve">{escape(piece)}</w:t>')
+    return f"<w:r>{props}{''.join(parts)}</w:r>" if parts else ""
+
+
+def _paragraph(style_id: str | None, runs: str) -> str:
+    style = f'<w:pPr><w:pStyle w:val="{style_id}"/></w:pPr>' if style_id else ""
+    return f"<w:p>{style}{runs}</w:p>"
+
+
+def _append_items(document: Any, report: FollowUpReport) -> None:
+    """Every item, its status and each body's comment, written as one XML fragment and parsed
+    once: python-docx's add_paragraph builds each element through its own parser and finds
+    the end of the body by scanning, which took 1.5 s for the region's 13 000 paragraphs."""
+    from docx.oxml.parser import parse_xml
+
+    heading_1 = document.styles["Heading 1"].style_id
+    heading_2 = document.styles["Heading 2"].style_id
+    parts = [f'<w:body xmlns:w="{W_NS}">']
+    for item in report.items:
+        parts.append(_paragraph(heading_1, _runs(item.heading)))
+        # the status as text, never colour alone
+        parts.append(_paragraph(None, _runs("Status: ") + _runs(item.status.label, bold=True)))
+        for comment in item.comments:
+            parts.append(_paragraph(heading_2, _runs(comment.body_name)))
+            for paragraph in comment.text.split("\n\n"):
+                parts.append(_paragraph(None, _runs(paragraph)))
+    parts.append("</w:body>")
+    fragment = parse_xml("".join(parts))
     body = document.element.body
     end = body.sectPr
-
-    def add(text: str, style_id: str | None = None) -> Any:
-        p = OxmlElement("w:p")
-        if style_id:
-            p.style = style_id
+    for element in list(fragment):
         if end is not None:
-            end.addprevious(p)
+            end.addprevious(element)
         else:
-            body.append(p)
-        paragraph = Paragraph(p, document._body)
-        if text and ("\n" in text or "\t" in text):
-            paragraph.add_run(text)  # python-docx turns these into breaks and tabs
-        elif text:  # plain text: one w:t, without python-docx's character-by-character pass
-            run, t = OxmlElement("w:r"), OxmlElement("w:t")
-            t.text = text
-            t.set(qn("xml:space"), "preserve")
-            run.append(t)
-            p.append(run)
-        return paragraph
-
-    return add
+            body.append(element)
 
 
 def _mark_header_row(table: Any) -> None:

@@ -35,7 +35,10 @@ class Command(BaseCommand):
         try:
             organisation = sole_organisation(options.get("organisation"))
             period = period_for(
-                user=ACTOR, organisation=organisation, year=options["year"], name=options["period"]
+                viewer=ACTOR,
+                organisation=organisation,
+                year=options["year"],
+                name=options["period"],
             )
         except NotFound as exc:
             raise CommandError(str(exc)) from exc
@@ -46,7 +49,7 @@ class Command(BaseCommand):
             ).first()
             if body is None:
                 raise CommandError(f"Nämnden {options['body']!r} finns inte i {organisation}.")
-        sheet = followup_sheet(user=ACTOR, period=period, body=body)
+        sheet = followup_sheet(viewer=ACTOR, period=period, body=body)
         data = render_sheet(sheet, exported_by="kommandoraden (export_followup_xlsx)")
         path = Path(options["output"])
         try:

@@ -82,7 +82,10 @@ class Command(BaseCommand):
         try:
             organisation = sole_organisation(options.get("organisation"))
             period = period_for(
-                user=ACTOR, organisation=organisation, year=options["year"], name=options["period"]
+                viewer=ACTOR,
+                organisation=organisation,
+                year=options["year"],
+                name=options["period"],
             )
         except NotFound as exc:
             raise CommandError(str(exc)) from exc
@@ -108,7 +111,7 @@ class Command(BaseCommand):
             except (OSError, ValueError) as exc:
                 raise CommandError(str(exc)) from exc
         report = build_followup_report(
-            user=ACTOR,
+            viewer=ACTOR,
             period=period,
             body=body,
             status=status,
@@ -121,7 +124,10 @@ class Command(BaseCommand):
             ),
         )
         fmt = FOLLOWUP_FORMATS[options["format"]]
-        data = fmt.render(report)
+        try:
+            data = fmt.render(report)
+        except ValueError as exc:  # a logo that does not decode as the image it claims to be
+            raise CommandError(str(exc)) from exc
         if options.get("output"):
             self._write(options["output"], data)
             self.stderr.write(f"Skrev {options['output']} ({len(data)} byte, {fmt.label}).")
@@ -164,7 +170,7 @@ class Command(BaseCommand):
             raise CommandError(f"--since: {since} måste ligga före rapportens datum ({date}).")
         try:
             deck = build_board_deck(
-                user=ACTOR,
+                viewer=ACTOR,
                 body=body,
                 date=date,
                 since=since,

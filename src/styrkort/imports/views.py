@@ -1,0 +1,213 @@
+"""Reading a published follow-up on the web: the controller uploads it, sees exactly what would
+be stored (and which lines were left out, and why), and confirms.
+
+Thin: the preview is `import_followup(dry_run=True)`, the confirmation the same call for real,
+so the web and `styrkort import_followup` behave alike. The upload is kept (under the data dir,
+for a day at most) between preview and confirmation; confirming reads it again from scratch.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from styrkort.followup.models import FollowUpPeriod
+from styrkort.imports.followup_text import FollowUpImportError, ImportResult, import_followup
+from styrkort.imports.layouts import LAYOUTS
+from styrkort.imports.readers import MAX_BYTES
+from styrkort.organisation.models import Body, Organisation
+from styrkort.organisation.permissions import is_admin, is_controller
+from styrkort.organisation.shortcuts import organisation_or_404
+
+KEEP_SECONDS = 24 * 3600
+_SESSION = "followup_imports"
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _require_controller(request: HttpRequest, organisation: Organisation) -> None:
+    if not (is_controller(request.user, organisation) or is_admin(request.user, organisation)):
+        raise PermissionDenied(
+            "Att läsa in publicerade uppföljningar är för controller och administratör."
+        )
+
+
+def _folder() -> Path:
+    return Path(settings.MEDIA_ROOT) / "followup-imports"
+
+
+def _keep(request: HttpRequest, data: bytes, choices: dict[str, Any]) -> str:
+    folder = _folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.upload"):
+        if old.stat().st_mtime < time.time() - KEEP_SECONDS:
+            old.unlink(missing_ok=True)
+    token = secrets.token_hex(16)
+    (folder / f"{token}.upload").write_bytes(data)
+    kept = request.session.get(_SESSION, {})
+    kept[token] = choices
+    request.session[_SESSION] = kept
+    return token
+
+
+def _take(
+    request: HttpRequest, token: str, organisation: Organisation
+) -> tuple[bytes, dict[str, Any]] | None:
+    kept = request.session.get(_SESSION, {})
+    choices = kept.get(token) if _TOKEN.match(token) else None
+    if choices is None or choices.get("organisation") != organisation.pk:
+        return None
+    del kept[token]
+    request.session[_SESSION] = kept
+    path = _folder() / f"{token}.upload"
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    path.unlink(missing_ok=True)
+    return data, choices
+
+
+def _choices(request: HttpRequest, organisation: Organisation) -> tuple[dict[str, Any], list[str]]:
+    """The form's values, checked; errors as (field, message) in Swedish."""
+    errors: list[str] = []
+    post = request.POST
+    try:
+        year = int(post.get("year", ""))
+        if not 1990 <= year <= 2100:
+            raise ValueError
+    except ValueError:
+        year = 0
+        errors.append("Ange året uppföljningen gäller, t.ex. 2024.")
+    layout = post.get("layout") or None
+    if layout and layout not in {layout.name for layout in LAYOUTS}:
+        errors.append("Välj en layout ur listan.")
+    period = post.get("period") or None
+    if (
+        period
+        and not FollowUpPeriod.objects.filter(organisation=organisation, name=period).exists()
+    ):
+        errors.append("Välj en period ur listan.")
+    body = post.get("body") or None
+    if body and not Body.objects.filter(organisation=organisation, abbreviation=body).exists():
+        errors.append("Välj en nämnd ur listan.")
+    return {
+        "organisation": organisation.pk,
+        "year": year,
+        "layout": layout,
+        "period": period,
+        "body": body,
+        "create_bodies": post.get("create_bodies") == "1",
+        "filename": "",
+    }, errors
+
+
+def _run(
+    request: HttpRequest,
+    organisation: Organisation,
+    data: bytes,
+    choices: dict[str, Any],
+    *,
+    dry_run: bool,
+) -> tuple[ImportResult | None, str]:
+    body = None
+    if choices.get("body"):
+        body = Body.objects.get(organisation=organisation, abbreviation=choices["body"])
+    try:
+        result = import_followup(
+            actor=request.user,
+            organisation=organisation,
+            data=data,
+            year=choices["year"],
+            period_name=choices.get("period"),
+            filename=choices.get("filename", ""),
+            layout=choices.get("layout"),
+            default_body=body,
+            create_bodies=choices.get("create_bodies", False),
+            dry_run=dry_run,
+        )
+    except FollowUpImportError as exc:
+        return None, f"{exc}. Inget sparades."
+    except PermissionDenied as exc:
+        return None, f"{exc} Inget sparades."
+    except ValidationError as exc:
+        return None, "; ".join(exc.messages) + ". Inget sparades."
+    return result, ""
+
+
+def _page(request: HttpRequest, organisation: Organisation, **context: Any) -> HttpResponse:
+    status = context.pop("status", 200)
+    periods = FollowUpPeriod.objects.filter(organisation=organisation).order_by("-ends_on")
+    return render(
+        request,
+        "imports/followup_import.html",
+        {
+            "organisation": organisation,
+            "periods": periods,
+            "bodies": Body.objects.filter(organisation=organisation).order_by("order", "name"),
+            "layouts": LAYOUTS,
+            "max_mb": MAX_BYTES // 1_000_000,
+            "crumb": "Läs in uppföljning",
+            "nav": "overview",
+            **context,
+        },
+        status=status,
+    )
+
+
+@login_required
+def followup_import_page(request: HttpRequest, org: str) -> HttpResponse:
+    """The form and, after an upload, the preview of exactly what would be stored."""
+    organisation = organisation_or_404(request, org)
+    _require_controller(request, organisation)
+    if request.method != "POST":
+        return _page(request, organisation, choices={})
+    choices, errors = _choices(request, organisation)
+    upload = request.FILES.get("file")
+    if upload is None:
+        errors.insert(0, "Välj filen med den publicerade uppföljningen.")
+    elif upload.size is not None and upload.size > MAX_BYTES:
+        errors.insert(0, f"Filen är större än {MAX_BYTES // 1_000_000} MB; välj en mindre.")
+    if errors:
+        return _page(request, organisation, choices=choices, errors=errors, status=400)
+    assert upload is not None
+    data = upload.read()
+    choices["filename"] = upload.name or ""
+    result, error = _run(request, organisation, data, choices, dry_run=True)
+    if result is None:
+        return _page(request, organisation, choices=choices, errors=[error], status=400)
+    token = _keep(request, data, choices) if result.changes else ""
+    return _page(request, organisation, choices=choices, result=result, token=token)
+
+
+@login_required
+@require_POST
+def followup_import_apply(request: HttpRequest, org: str) -> HttpResponse:
+    """Store a previewed upload: every check again, then all of it in one transaction."""
+    organisation = organisation_or_404(request, org)
+    _require_controller(request, organisation)
+    taken = _take(request, request.POST.get("token", ""), organisation)
+    if taken is None:
+        return _page(
+            request,
+            organisation,
+            choices={},
+            errors=[
+                "Den inlästa filen finns inte längre (den sparas i ett dygn); läs in den igen."
+            ],
+            status=400,
+        )
+    data, choices = taken
+    result, error = _run(request, organisation, data, choices, dry_run=False)
+    if result is None:
+        return _page(request, organisation, choices=choices, errors=[error], status=400)
+    return _page(request, organisation, choices=choices, result=result, applied=True)

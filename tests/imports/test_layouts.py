@@ -1,0 +1,529 @@
+"""The layouts of published follow-ups that `import_followup` recognises, each on a document
+written in that shape, and the safety rules that hold whatever the layout.
+
+What a controller checks after an import: the items are there with their receivers and
+statuses, each body's comment word for word, key figures with their value and target, nothing
+from page furniture or legends, and a second import that changes nothing.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from styrkort.core.actors import SYSTEM
+from styrkort.core.status import default_scale
+from styrkort.followup.models import Assessment, IndicatorValue, OverallStatus
+from styrkort.imports.followup_text import FollowUpImportError, import_followup
+from styrkort.organisation.services import body_set_aliases, status_set_synonyms
+from styrkort.planning.models import PlanItem, Target
+from tests.imports.test_followup_text import db_counts, seed_bytes, seed_lines
+
+YEAR = 2024
+SYNONYMS = {
+    "Grön": "Grönt,Uppfyllt,Ja,Avslutat,Genomfört,😊,Når målet",
+    "Gul": "Gult,Delvis uppfyllt,Delvis,Pågående,Pågår,😐,Når delvis målet",
+    "Röd": "Rött,Ej uppfyllt,Nej,Ej påbörjat,😒,Når inte målet",
+}
+
+
+@pytest.fixture
+def org(region):
+    statuses = {s.label: s for s in default_scale(region.org).statuses.all()}
+    for label, words in SYNONYMS.items():
+        status_set_synonyms(actor=SYSTEM, status=statuses[label], synonyms=words)
+    return region
+
+
+def run(region, text: str | bytes, **options):
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return import_followup(actor=SYSTEM, organisation=region.org, data=data, year=YEAR, **options)
+
+
+def items(region) -> list[PlanItem]:
+    return list(
+        PlanItem.objects.filter(plan_version__plan__organisation=region.org)
+        .order_by("order")
+        .prefetch_related("receivers")
+    )
+
+
+def read(region) -> list[tuple[str, list[str], str | None, dict[str, str]]]:
+    """(text, receivers, overall status, {body: comment}) per stored item, in order."""
+    out = []
+    for item in items(region):
+        overall = OverallStatus.objects.filter(item=item).first()
+        out.append(
+            (
+                item.text,
+                sorted(b.abbreviation for b in item.receivers.all()),
+                overall.status.label if overall and overall.status else None,
+                {
+                    a.body.abbreviation: a.comment
+                    for a in Assessment.objects.filter(item=item).select_related("body")
+                },
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Each layout, recognised without being named
+# --------------------------------------------------------------------------------------------
+
+PERIOD_VIEW = """Nämnd T3 2024 Uppdrag. Kommentar T3 2024
+(Regionstyrelsen) .
+Ta fram en strategi för kompetensförsörjning.
+
+Strategin antogs i oktober. Genomförandet följs upp 2025.
+
+(Hälso- och sjukvårdsnämnden) .
+Korta väntetiderna till specialistvården.
+
+Väntetiderna har minskat för ortopedi men ökat för ögonsjukvård.
+
+Arbetet fortsätter med produktionsplaner.
+"""
+
+
+def test_period_view_with_receiver_in_parentheses_is_read_without_status(org):
+    result = run(org, PERIOD_VIEW)
+
+    assert result.layout == "period"
+    assert read(org) == [
+        (
+            "Ta fram en strategi för kompetensförsörjning.",
+            ["RS"],
+            None,
+            {"RS": "Strategin antogs i oktober. Genomförandet följs upp 2025."},
+        ),
+        (
+            "Korta väntetiderna till specialistvården.",
+            ["HSN"],
+            None,
+            {
+                "HSN": "Väntetiderna har minskat för ortopedi men ökat för ögonsjukvård.\n\n"
+                "Arbetet fortsätter med produktionsplaner."
+            },
+        ),
+    ]
+    # No status in this layout: none is stored, and none is listed as a change.
+    assert not OverallStatus.objects.exists()
+    assert not any("status" in change for change in result.changes)
+
+
+def test_period_view_for_another_year_is_refused_naming_the_header_line(org):
+    with pytest.raises(FollowUpImportError) as refused:
+        run(org, PERIOD_VIEW.replace("2024", "2022"))
+    assert str(refused.value).startswith("Rad 1: dokumentet gäller 2022")
+
+
+STATUS_LAST = """Regionstyrelsen
+Ta fram en plan för bostadsförsörjning AVSLUTAT
+Planen antogs av regionfullmäktige i juni.
+Utreda en ny organisation för IT – Pågående
+Hälso- och sjukvårdsnämnden
+Se över vårdvalet\tpågående
+Kollektivtrafiknämnden
+Införa nya biljettsystem EJ PÅBÖRJAT
+"""
+
+
+def test_status_last_on_the_line_under_body_headings_in_capitals_or_set_apart(org):
+    result = run(org, STATUS_LAST)
+
+    assert result.layout == "status-sist"
+    assert read(org) == [
+        (
+            "Ta fram en plan för bostadsförsörjning",
+            ["RS"],
+            "Grön",
+            {"RS": "Planen antogs av regionfullmäktige i juni."},
+        ),
+        ("Utreda en ny organisation för IT", ["RS"], "Gul", {}),
+        ("Se över vårdvalet", ["HSN"], "Gul", {}),
+        ("Införa nya biljettsystem", ["KTN"], "Röd", {}),
+    ]
+
+
+def test_a_sentence_ending_in_a_status_word_is_not_an_item(org):
+    text = "Regionstyrelsen\nArbetet med planen pågår.\nVi återkommer i nästa rapport.\n"
+    with pytest.raises(FollowUpImportError, match="Inga uppföljningspunkter hittades"):
+        run(org, text)
+
+
+GOAL_LIST = """Årsredovisning 2024
+Av totalt 3 mål uppnås 1.
+1. Trygg och säker region
+Mål Kommentarer Uppfyllt Ja/Nej
+Alla patienter ska känna sig trygga i vården.
+Patientenkäten visar att 92 % känner sig trygga.
+Ja
+Vårdskadorna ska minska.
+Antalet anmälda vårdskador minskade med 4 %.
+
+Arbetet med patientsäkerhet har stärkts.
+Nej
+2. Hållbar miljö
+Mål Kommentarer Uppfyllt Ja/Nej
+Utsläppen från resor ska minska.
+Utsläppen minskade något.
+Delvis
+"""
+
+
+def test_annual_report_goal_list_with_status_last_through_synonyms(org):
+    result = run(org, GOAL_LIST)
+
+    assert result.layout == "mållista"
+    assert result.answering_body == "Regionstyrelsen"
+    assert read(org) == [
+        (
+            "Alla patienter ska känna sig trygga i vården.",
+            ["RS"],
+            "Grön",
+            {"RS": "Patientenkäten visar att 92 % känner sig trygga."},
+        ),
+        (
+            "Vårdskadorna ska minska.",
+            ["RS"],
+            "Röd",
+            {
+                "RS": "Antalet anmälda vårdskador minskade med 4 %.\n\n"
+                "Arbetet med patientsäkerhet har stärkts."
+            },
+        ),
+        ("Utsläppen från resor ska minska.", ["RS"], "Gul", {"RS": "Utsläppen minskade något."}),
+    ]
+    reasons = {i.text: i.reason for i in result.ignored}
+    assert reasons["2. Hållbar miljö"] == "målområde"
+    assert "Av totalt 3 mål uppnås 1." in reasons
+
+
+def test_goal_list_comments_go_to_the_body_given_with_body_option(org):
+    run(org, GOAL_LIST, default_body=org.bodies["HSN"])
+
+    assert {tuple(receivers) for _, receivers, _, _ in read(org)} == {("HSN",)}
+
+
+def test_goal_list_with_an_unknown_status_is_refused_naming_its_line_and_the_words(org):
+    before = db_counts()
+    with pytest.raises(FollowUpImportError) as refused:
+        run(org, GOAL_LIST.replace("\nNej\n", "\nKanske\n"))
+    message = str(refused.value)
+    assert message.startswith("Rad 12: okänd status 'Kanske'")
+    assert "Röd, Gul, Grön, Inga data" in message
+    assert db_counts() == before
+
+
+NUMBERED = """Regionstyrelsen
+1. Fler bostäder ska byggas.
+2. Sjukfrånvaron ska minska.
+Hälso- och sjukvårdsnämnden
+3. Tillgängligheten till vården ska öka.
+
+Kommentarer till målen
+1. Under året färdigställdes 120 bostäder.
+Status: Uppfyllt
+2 Sjukfrånvaron ska minska.
+Sjukfrånvaron sjönk till 6,1 %.
+Bedömning: Delvis uppfyllt
+3. Väntetiderna har kortats. Ej uppfyllt
+"""
+
+
+def test_numbered_goals_under_body_headings_with_comments_keyed_by_number_further_down(org):
+    result = run(org, NUMBERED)
+
+    assert result.layout == "numrerade-mål"
+    assert read(org) == [
+        (
+            "Fler bostäder ska byggas.",
+            ["RS"],
+            "Grön",
+            {"RS": "Under året färdigställdes 120 bostäder."},
+        ),
+        ("Sjukfrånvaron ska minska.", ["RS"], "Gul", {"RS": "Sjukfrånvaron sjönk till 6,1 %."}),
+        (
+            "Tillgängligheten till vården ska öka.",
+            ["HSN"],
+            "Röd",
+            {"HSN": "Väntetiderna har kortats."},
+        ),
+    ]
+    assert [i.number for i in items(org)] == ["1", "2", "3"]
+
+
+KEY_FIGURES = """Nyckeltal Utfall Mål Trend
+Låg arbetslöshet 2,7 % 3 % +
+Arbetslösheten har minskat under året.
+Arbetstillfällen i regionen 1 763 1 850 -
+Nyföretagande 21 20 open
+"""
+
+
+def test_key_figures_on_one_line_are_stored_as_value_and_target(org):
+    result = run(org, KEY_FIGURES)
+
+    assert result.layout == "nyckeltal"
+    stored = [
+        (
+            i.text,
+            i.kind,
+            i.measure_unit,
+            IndicatorValue.objects.get(indicator=i).value,
+            Target.objects.get(indicator=i, year=YEAR).value,
+        )
+        for i in items(org)
+    ]
+    assert stored == [
+        ("Låg arbetslöshet", PlanItem.Kind.INDICATOR, "%", Decimal("2.7"), Decimal("3")),
+        ("Arbetstillfällen i regionen", PlanItem.Kind.INDICATOR, "", Decimal(1763), Decimal(1850)),
+        ("Nyföretagande", PlanItem.Kind.INDICATOR, "", Decimal(21), Decimal(20)),
+    ]
+    value = IndicatorValue.objects.get(indicator__text="Låg arbetslöshet")
+    assert value.source == IndicatorValue.Source.IMPORT
+    assert value.note == "Trend: +"
+    assert read(org)[0][3] == {"RS": "Arbetslösheten har minskat under året."}
+
+    again = run(org, KEY_FIGURES)
+    assert again.changes == []
+    changed = run(org, KEY_FIGURES.replace("2,7 % 3 %", "2,5 % 3 %"))
+    assert changed.changes == ["Punkt 1 (Låg arbetslöshet): värde 2.5 %"]
+
+
+def test_key_figure_values_that_could_be_split_two_ways_are_refused(org):
+    with pytest.raises(FollowUpImportError) as refused:
+        run(org, "Nyckeltal Utfall Mål\nAndel nöjda 12 345 678\n")
+    assert str(refused.value).startswith("Rad 2: värdena '12 345 678' kan delas på flera sätt")
+
+
+ASSESSED = """Gå till innehåll
+Vi använder kakor för att förbättra webbplatsen. Godkänn eller ändra inställningar.
+Måluppföljning 2024
+
+Av fullmäktiges 2 mål bedöms 1 vara uppfyllt.
+
+Utfallssymbolerna ska tolkas enligt följande:
+😊= Målet bedöms bli uppfyllt under året.
+😐= Målet bedöms bli delvis uppfyllt under året eller kan inte mätas.
+😒= Målet bedöms inte bli uppfyllt under året
+
+Delmål 1
+Väntetiden till vårdcentralen ska vara högst sju dagar.
+Utfall 2024
+9 dagar
+😒
+Uppföljning och analys
+Väntetiden har ökat på grund av vakanser.
+
+Delmål 2
+Fler ska resa kollektivt.
+😊
+Resandet ökade med 8 %.
+
+Senast uppdaterad: 2025-03-01
+"""
+
+
+def test_goals_with_assessment_symbols_read_through_the_documents_legend(org):
+    # Take the emoji off the scale: only the legend says what they mean here.
+    for status in default_scale(org.org).statuses.all():
+        words = [w for w in status.words()[1:] if not w.startswith(("😊", "😐", "😒"))]
+        status_set_synonyms(actor=SYSTEM, status=status, synonyms=words)
+    result = run(org, ASSESSED)
+
+    assert result.layout == "målbedömning"
+    assert read(org) == [
+        (
+            "Väntetiden till vårdcentralen ska vara högst sju dagar.",
+            ["RS"],
+            "Röd",  # "bedöms inte bli uppfyllt": the negation is read
+            {"RS": "Väntetiden har ökat på grund av vakanser."},
+        ),
+        ("Fler ska resa kollektivt.", ["RS"], "Grön", {"RS": "Resandet ökade med 8 %."}),
+    ]
+    reasons = {i.text: i.reason for i in result.ignored}
+    assert reasons["Gå till innehåll"] == "hopplänk"
+    assert reasons[ASSESSED.splitlines()[1]] == "cookie-banner"
+    assert reasons["Senast uppdaterad: 2025-03-01"] == "sidinformation"
+    assert reasons["😒= Målet bedöms inte bli uppfyllt under året"] == "teckenförklaring: Röd"
+    assert reasons["9 dagar"] == "beskrivning eller mätvärden före bedömningen"
+    assert result.document.legend == {"😊": "Grön", "😐": "Gul", "😒": "Röd"}
+
+
+def test_icons_lost_in_copying_are_read_through_their_alt_text_and_legend(org):
+    text = """Bedömning av målen
+Illustration av en grön cirkel.
+Når målet
+Illustration av en röd fyrkant.
+Når inte målet
+
+Mål 1: Fler i arbete
+Illustration av en röd fyrkant.
+Arbetslösheten steg under året.
+"""
+    run(org, text)
+
+    assert read(org) == [
+        ("Fler i arbete", ["RS"], "Röd", {"RS": "Arbetslösheten steg under året."})
+    ]
+
+
+def test_an_assessment_symbol_nobody_knows_is_refused_naming_its_line(org):
+    text = "Delmål 1\nFler ska resa kollektivt.\n🦄\nResandet ökade.\n"
+    with pytest.raises(FollowUpImportError) as refused:
+        run(org, text)
+    message = str(refused.value)
+    assert message.startswith("Rad 3: okänd bedömning '🦄'")
+    assert "Röd, Gul, Grön, Inga data" in message
+
+
+# --------------------------------------------------------------------------------------------
+# Choosing, forcing and refusing
+# --------------------------------------------------------------------------------------------
+
+
+def test_prose_without_items_is_refused_with_the_layouts_tried(org):
+    prose = (
+        "Mål för verksamheten\n\nI budgeten beslutade fullmäktige om mål och indikatorer.\n\n"
+        "Tabellen nedan visar indikatorerna med pilar. Grön pil: förbättring.\n"
+    )
+    before = db_counts()
+    with pytest.raises(FollowUpImportError) as refused:
+        run(org, prose)
+    message = str(refused.value)
+    assert message.startswith("Inga uppföljningspunkter hittades")
+    for name in ("uppdrag", "period", "status-sist", "mållista", "nyckeltal", "målbedömning"):
+        assert f"{name}: " in message
+    assert db_counts() == before
+
+
+def test_a_single_prose_paragraph_is_never_imported_as_one_item(org):
+    with pytest.raises(FollowUpImportError, match="Inga uppföljningspunkter hittades"):
+        run(org, "Regionen har under året arbetat vidare med sina mål och uppdrag.\n")
+    assert not PlanItem.objects.exists()
+
+
+def test_layout_option_forces_a_layout(org):
+    result = run(org, PERIOD_VIEW, layout="period")
+    assert result.layout == "period"
+    with pytest.raises(FollowUpImportError) as refused:
+        run(org, PERIOD_VIEW, layout="mållista")
+    assert "Inga uppföljningspunkter hittades i layouten mållista" in str(refused.value)
+    with pytest.raises(FollowUpImportError, match="okänd layout 'stratsys'; finns: uppdrag"):
+        run(org, PERIOD_VIEW, layout="stratsys")
+
+
+# --------------------------------------------------------------------------------------------
+# Bodies: names, abbreviations, aliases, and making the unknown ones
+# --------------------------------------------------------------------------------------------
+
+
+def test_body_headings_match_by_alias(org):
+    body_set_aliases(actor=SYSTEM, body=org.bodies["HSN"], aliases="Hälso- och sjukvårdsstyrelsen")
+    text = STATUS_LAST.replace("Hälso- och sjukvårdsnämnden", "Hälso- och sjukvårdsstyrelsen")
+    run(org, text)
+
+    assert read(org)[2][:2] == ("Se över vårdvalet", ["HSN"])
+
+
+def test_unknown_body_heading_is_refused_naming_the_line_and_the_known_names(org):
+    text = STATUS_LAST.replace("Kollektivtrafiknämnden", "Kulturnämnden")
+    before = db_counts()
+    with pytest.raises(FollowUpImportError) as refused:
+        run(org, text)
+    message = str(refused.value)
+    assert message.startswith("Rad 7: 'Kulturnämnden' är ingen nämnd i organisationen")
+    assert "Regionstyrelsen, Hälso- och sjukvårdsnämnden" in message
+    assert "--create-bodies" in message
+    assert db_counts() == before
+
+
+def test_create_bodies_makes_the_unknown_ones_and_lists_them(org):
+    text = STATUS_LAST.replace("Kollektivtrafiknämnden", "Kulturnämnden")
+    result = run(org, text, create_bodies=True, dry_run=True)
+    assert result.new_bodies == ["Kulturnämnden (KN)"]
+    assert "Nya nämnder som skapas: Kulturnämnden (KN)" in result.preview()
+    assert not org.org.bodies.filter(name="Kulturnämnden").exists()
+
+    run(org, text, create_bodies=True)
+    culture = org.org.bodies.get(name="Kulturnämnden")
+    assert (culture.abbreviation, culture.kind) == ("KN", "committee")
+    assert read(org)[3][:3] == ("Införa nya biljettsystem", ["KN"], "Röd")
+
+
+# --------------------------------------------------------------------------------------------
+# Safety: nothing erased by a cut document, nothing changed by the same document
+# --------------------------------------------------------------------------------------------
+
+
+def test_an_item_without_status_never_erases_a_stored_status_or_comment(org):
+    run(org, seed_bytes())
+    stored = read(org)
+    # The document cut after item 7's line: no status, no comments.
+    cut = "\n".join(seed_lines()[:92]).encode("utf-8")
+
+    result = run(org, cut)
+
+    assert read(org) == stored
+    assert result.changes == []
+    assert any("avklippt" in w and "lämnas orörd" in w for w in result.warnings)
+    assert "ingen (lagrad status lämnas orörd)" in result.preview()
+
+
+def test_reimporting_any_layout_changes_nothing_and_says_so(org):
+    for text in (PERIOD_VIEW, STATUS_LAST, GOAL_LIST, NUMBERED, KEY_FIGURES):
+        run(org, text)
+        counts = db_counts()
+        again = run(org, text)
+        assert again.changes == [], text
+        assert "Inga ändringar" in again.summary()
+        assert db_counts() == counts
+
+
+def test_no_status_change_is_listed_that_changes_nothing(org):
+    result = run(org, PERIOD_VIEW)
+    assert not any("–" in c and "→" in c for c in result.changes)
+    changed = run(org, PERIOD_VIEW.replace("antogs i oktober", "antogs i november"))
+    assert changed.changes == [
+        "Punkt 1 (Ta fram en strategi för kompetensförsörjning.), RS: kommentaren ändrad"
+    ]
+
+
+def test_dry_run_previews_exactly_what_would_be_stored_and_what_was_left_out(org):
+    before = db_counts()
+    result = run(org, GOAL_LIST, dry_run=True)
+    preview = result.preview()
+
+    assert db_counts() == before
+    assert "Layout: mållista" in preview
+    assert "Kommentarer utan nämndrubrik förs till: Regionstyrelsen" in preview
+    assert "1. Alla patienter ska känna sig trygga i vården." in preview
+    assert "   Mottagare: RS. Status: Grön." in preview
+    assert "   RS: Patientenkäten visar att 92 % känner sig trygga." in preview
+    assert "  Rad 13: '2. Hållbar miljö' (målområde)" in preview
+
+
+STATUS_FIRST = """Mått Utfall 2024 Utfall 2023 Utfall 2022
+Uppfyllt
+Andel elever som når målen i matematik
+Andel, % 92% 91% 88%
+Delvis uppfyllt
+Väntetid till förskoleplats
+Dagar 35 41 38
+Köerna har minskat men inte nog.
+"""
+
+
+def test_status_above_each_item_in_list_views(org):
+    result = run(org, STATUS_FIRST)
+
+    assert result.layout == "status-först"
+    assert read(org) == [
+        ("Andel elever som når målen i matematik", ["RS"], "Grön", {}),
+        ("Väntetid till förskoleplats", ["RS"], "Gul", {"RS": "Köerna har minskat men inte nog."}),
+    ]
+    reasons = {i.text: i.reason for i in result.ignored}
+    assert reasons["Andel, % 92% 91% 88%"] == "mätvärden"
