@@ -27,7 +27,7 @@ test: $(VENV)/.dev node_modules/.styrkort-lock ## set up and run the whole suite
 	$(BIN)/pytest
 
 test-only:
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check src tests scripts

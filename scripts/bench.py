@@ -1,5 +1,6 @@
 """make bench: time the workspace pages, the API lists, the data exchange and the reports on a
-synthetic region (a script, not a timed test).
+synthetic region, then concurrent users against the production server on PostgreSQL and
+SQLite (scripts/bench_concurrency.py) (a script, not a timed test).
 
 Builds 500 items × 12 bodies × 3 periods in a throw-away SQLite database (or the database in
 DATABASE_URL), pins itself to one core, and prints median and p95 over 50 requests per page
@@ -103,7 +104,13 @@ def main() -> int:
     bench_exchange(console, region)
     bench_reports(console, region)
     bench_api(console, region)
-    return 0
+    # Concurrent users against the production server on PostgreSQL, and SQLite's 20 writers:
+    # a process of its own (it starts servers and uses every core, not the one pinned here).
+    import subprocess
+
+    console.print()
+    concurrency = Path(__file__).with_name("bench_concurrency.py")
+    return subprocess.run([sys.executable, str(concurrency)], check=False).returncode
 
 
 if __name__ == "__main__":

@@ -12,3 +12,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AXES_ENABLED = True
+# Off for the suite (schemathesis alone makes hundreds of API calls a minute); the rate-limit
+# tests turn each on with override_settings.
+RATE_LIMITS = {"search": 0, "documents": 0, "api": 0}

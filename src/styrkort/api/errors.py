@@ -16,6 +16,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from styrkort.core.errors import ConflictError, NotFound
+from styrkort.core.ratelimit import RateLimited
 
 if TYPE_CHECKING:
     from ninja import NinjaAPI
@@ -185,6 +186,12 @@ def install(api: NinjaAPI) -> None:
     def on_precondition(request: HttpRequest, exc: Any) -> HttpResponse:
         return respond(request, 412, str(exc))
 
+    def on_rate_limited(request: HttpRequest, exc: Any) -> HttpResponse:
+        response = respond(request, 429, str(exc))
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+
+    api.add_exception_handler(RateLimited, on_rate_limited)
     api.add_exception_handler(NinjaValidationError, on_validation)
     api.add_exception_handler(DjangoValidationError, on_service_validation)
     api.add_exception_handler(AuthenticationError, on_auth)

@@ -3,9 +3,10 @@
 from django import forms
 
 from styrkort.api.services import NAME_MAX_LENGTH
+from styrkort.core.forms import Form
 
 
-class TokenForm(forms.Form):
+class TokenForm(Form):
     name = forms.CharField(
         label="Namn på nyckeln",
         max_length=NAME_MAX_LENGTH,

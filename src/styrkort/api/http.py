@@ -19,6 +19,8 @@ from pydantic import AfterValidator, AwareDatetime, BeforeValidator, StringConst
 from styrkort.api.errors import InvalidToken, PreconditionFailed
 from styrkort.api.selectors import token_for_secret
 from styrkort.api.services import token_touch
+from styrkort.core.ratelimit import hit, who
+from styrkort.core.text import forbidden_character
 
 T = TypeVar("T", bound=Model)
 
@@ -28,15 +30,18 @@ MAX_ID = 2**53 - 1
 MAX_PAGE = 100_000
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
-NO_NUL = r"^[^\x00]*$"
+# Text refuses NUL and the other control characters (core.text.forbidden_character) in the
+# schema itself, so a client (and the contract tests) can see it; the error names the character.
+NO_NUL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]*$"
 
 
 def _plain_text(value: str) -> str:
-    # A lone surrogate cannot be stored as UTF-8 by either database.
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise ValueError("innehåller tecken som inte är giltig Unicode-text") from exc
+    # A lone surrogate cannot be stored as UTF-8 by either database; NUL not by PostgreSQL;
+    # the other control characters come from binary data or a wrong encoding.
+    found = forbidden_character(value)
+    if found is not None:
+        position, name = found
+        raise ValueError(f"innehåller ett otillåtet styrtecken, {name}, vid tecken {position}")
     return value
 
 
@@ -61,7 +66,12 @@ def _sane_date(value: dt.date) -> dt.date:
     return value
 
 
-Text = Annotated[str, StringConstraints(pattern=NO_NUL), AfterValidator(_plain_text)]
+def _clean_text(value: Any) -> Any:
+    # Before the pattern: the message then names the character and where it is.
+    return _plain_text(value) if isinstance(value, str) else value
+
+
+Text = Annotated[str, StringConstraints(pattern=NO_NUL), BeforeValidator(_clean_text)]
 Day = Annotated[dt.date, AfterValidator(_sane_date)]
 
 
@@ -226,11 +236,16 @@ class PersonalToken(HttpBearer):
     def __call__(self, request: HttpRequest) -> Any:
         header = request.headers.get("Authorization", "")
         if not header.strip():
-            return None if self.required else AnonymousUser()
+            if self.required:
+                return None
+            hit(scope="api", key=who(request))  # the public: counted per address
+            return AnonymousUser()
         scheme, _, secret = header.strip().partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():
             raise InvalidToken
-        return self.authenticate(request, secret.strip())
+        user = self.authenticate(request, secret.strip())
+        hit(scope="api", key=f"user:{user.pk}")
+        return user
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         found = token_for_secret(secret=token)

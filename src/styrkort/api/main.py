@@ -27,6 +27,9 @@ Listor delas i sidor (`page`, `page_size`) och har `pagination` och `links`; `mo
 ger bara det som ändrats sedan en tidpunkt. En enskild post har en `ETag`: skicka den i
 `If-None-Match` (304 om inget ändrats) eller `If-Match` vid ändring (412 om någon hunnit före).
 Fel har alltid formen `{"detail": ..., "errors": [{"location", "field", "message"}]}`.
+
+Varje användare (utan nyckel: varje adress) får göra ett begränsat antal anrop i minuten
+(300 om inget annat är inställt); över gränsen svarar API:t 429 med `Retry-After` i sekunder.
 """
 
 

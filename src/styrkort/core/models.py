@@ -146,3 +146,20 @@ class Status(models.Model):
     def words(self) -> list[str]:
         """Every spelling an importer accepts: the label and the synonyms."""
         return [self.label, *[w.strip() for w in self.synonyms.split(",") if w.strip()]]
+
+
+class RateCounter(models.Model):
+    """Requests counted against a rate limit: one row per scope and user (or address), holding
+    the current one-minute window. In the database, not in a process's memory, so every
+    application process counts against the same limit (core.ratelimit)."""
+
+    key = models.CharField(max_length=200, unique=True)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("rate counter")
+        verbose_name_plural = _("rate counters")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

@@ -1,5 +1,6 @@
 from django import forms
 
+from styrkort.core.forms import Form
 from styrkort.core.money import MoneyParseError, parse_sek
 from styrkort.organisation.models import Unit
 
@@ -15,7 +16,7 @@ class SekField(forms.CharField):
             raise forms.ValidationError(str(exc)) from exc
 
 
-class ReallocationForm(forms.Form):
+class ReallocationForm(Form):
     from_unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label="Från enhet")
     to_unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label="Till enhet")
     amount = SekField(

@@ -43,6 +43,10 @@ EXCLUDED: dict[str, str] = {
         "API tokens are secrets that grant access; a backup file travels further than the "
         "database, so tokens are issued anew after a restore."
     ),
+    "core.ratecounter": (
+        "Requests counted against the rate limits in the current minute: they mean nothing "
+        "after a minute, let alone on another server."
+    ),
 }
 # Outside the styrkort apps only the users are exported (see docs/export-format.md for what
 # is left out of django.contrib and django-axes, and why).
@@ -203,10 +207,43 @@ def encode(f: models.Field[Any, Any], value: Any) -> Any:
     raise TypeError(f"{f.model._meta.label}.{f.name}: cannot export {type(value).__name__}")
 
 
+def _unstorable(value: Any) -> str | None:
+    """Why PostgreSQL cannot store this text (or a text inside this JSON), or None.
+
+    SQLite stores NUL characters and lone surrogates; PostgreSQL refuses both (text and
+    jsonb alike), so a file exported from SQLite may hold them. Every other character,
+    control characters included, is stored as it was, so export → import → export still
+    gives the same bytes."""
+    if isinstance(value, str):
+        for index, char in enumerate(value):
+            if char == "\x00":
+                return f"NUL-tecken (U+0000) vid tecken {index + 1}"
+            if 0xD800 <= ord(char) <= 0xDFFF:
+                return f"ensamt surrogattecken (U+{ord(char):04X}) vid tecken {index + 1}"
+        return None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _unstorable(key) or _unstorable(item)
+            if found:
+                return found
+    if isinstance(value, list):
+        for item in value:
+            found = _unstorable(item)
+            if found:
+                return found
+    return None
+
+
 def decode(f: models.Field[Any, Any], raw: Any) -> Any:
     """The Python value of a field from the file; ValueError in Swedish when it is wrong."""
     if raw is None:
         return None
+    bad = _unstorable(raw)
+    if bad:
+        raise ValueError(
+            f"texten innehåller ett {bad}, som databasen inte kan lagra; rätta posten i den "
+            "gamla databasen (eller i filen) och exportera igen"
+        )
     if isinstance(f, models.JSONField):
         return raw
     if f.is_relation:

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from styrkort.core.actors import Actor
 from styrkort.core.errors import ConflictError, NotFound
+from styrkort.core.limits import cap_problems, more_problems_text
 from styrkort.core.models import Status
 from styrkort.core.status import status_by_word
 from styrkort.exchange.selectors import SheetRow, followup_sheet
@@ -72,15 +73,23 @@ class SheetImportResult:
     changes: list[RowChange] = field(default_factory=list)
     problems: list[SheetProblem] = field(default_factory=list)
     dry_run: bool = False
+    more_problems: int = 0  # past the first MAX_PROBLEMS: counted, not listed
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def problem_count(self) -> int:
+        return len(self.problems) + self.more_problems
+
     def summary(self) -> str:
         if self.problems:
-            return f"Inget sparades: {len(self.problems)} fel i filen.\n" + "\n".join(
-                f"  - {p}" for p in self.problems
+            more = f"\n  {more_problems_text(self.more_problems)}" if self.more_problems else ""
+            return (
+                f"Inget sparades: {self.problem_count} fel i filen.\n"
+                + "\n".join(f"  - {p}" for p in self.problems)
+                + more
             )
         if not self.changes:
             return f"{self.rows} rader lästa. Inga ändringar."
@@ -321,6 +330,7 @@ def followup_sheet_import(
     parsed = read_sheet(data)
     result.problems.extend(parsed.problems)
     if not parsed.readable:
+        result.more_problems = cap_problems(result.problems)
         return result
     found = (
         FollowUpPeriod.objects.select_related("organisation")
@@ -390,6 +400,7 @@ def followup_sheet_import(
             plans.append(plan)
     if result.problems:
         result.problems.sort(key=lambda p: (p.row or 0, LETTER.get(p.column, "")))
+        result.more_problems = cap_problems(result.problems)
         return result
     with transaction.atomic():
         for plan in plans:

@@ -22,6 +22,8 @@ from django.views.decorators.http import require_POST
 
 from styrkort.core.audit import actor_label
 from styrkort.core.errors import NotFound
+from styrkort.core.ratelimit import rate_limited
+from styrkort.core.uploads import refused
 from styrkort.exchange.permissions import can_edit_by_sheet
 from styrkort.exchange.selectors import followup_sheet
 from styrkort.exchange.services import SheetImportResult, followup_sheet_import
@@ -134,6 +136,8 @@ def sheet_page(request: HttpRequest, org: str, period: int) -> HttpResponse:
     if request.method != "POST":
         return _page(request, organisation, the_period)
     upload = request.FILES.get("file")
+    if refused(request):
+        return _page(request, organisation, the_period, error=refused(request) or "")
     if upload is None:
         return _page(
             request, organisation, the_period, error="Välj en Excel-fil (XLSX) att läsa in."
@@ -177,6 +181,7 @@ def sheet_apply(request: HttpRequest, org: str, period: int) -> HttpResponse:
 
 
 @login_required
+@rate_limited("documents")
 def sheet_download(request: HttpRequest, org: str, period: int) -> HttpResponse:
     """The period's sheet; `?body=HSN` for one body's rows only."""
     organisation, the_period = _context(request, org, period)

@@ -28,7 +28,8 @@ from typing import Any
 
 from django.utils import timezone, translation
 
-from styrkort.core.text import normalise_comment
+from styrkort.core.limits import MAX_ROWS, TooManyRows, bounded_rows, xlsx_unpacked_problem
+from styrkort.core.text import control_character_message, normalise_comment
 from styrkort.followup.models import Assessment
 from styrkort.reports.renderers.tabular import inert
 
@@ -333,6 +334,10 @@ def read_sheet(data: bytes) -> ReadSheet:
     from openpyxl import load_workbook
 
     result = ReadSheet()
+    too_big = xlsx_unpacked_problem(data)
+    if too_big:
+        result.problems.append(SheetProblem(None, "", too_big))
+        return result
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not XLSX
@@ -386,8 +391,12 @@ def read_sheet(data: bytes) -> ReadSheet:
                 )
             )
             return result
-        for cells in rows:
-            _read_line(result, cells, where)
+        try:
+            for cells in bounded_rows(rows, MAX_ROWS - 1):
+                _read_line(result, cells, where)
+        except TooManyRows as exc:
+            result.lines.clear()
+            result.problems[:] = [SheetProblem(None, "", str(exc))]
     finally:
         book.close()
     return result
@@ -403,6 +412,11 @@ def _read_line(result: ReadSheet, cells: Any, where: dict[str, int]) -> None:
         return
     number = next(c.row for c in cells if getattr(c, "row", None))
     for key in ("status", "comment", "state"):
+        value = values.get(key)
+        dirty = isinstance(value, str) and control_character_message(value, where="texten")
+        if dirty:
+            result.problems.append(SheetProblem(number, key, dirty))
+            return
         c = cell(key)
         if c is not None and c.data_type == "f":
             result.problems.append(

@@ -8,6 +8,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 
 from styrkort.core.errors import NotFound
+from styrkort.core.text import forbidden_character
 from styrkort.followup import selectors
 from styrkort.followup.models import FollowUpPeriod
 from styrkort.organisation.models import Organisation
@@ -37,6 +38,8 @@ def filters_from_request(request: HttpRequest, organisation: Organisation) -> di
     status = next((s for s in statuses if s.code == request.GET.get("status")), None)
     kind = request.GET.get("kind") if request.GET.get("kind") in PlanItem.Kind.values else None
     text = (request.GET.get("q") or "").strip()[:200] or None
+    if text and forbidden_character(text):
+        text = None  # like an unknown body or status: ignored (a database may not store it)
     return {
         "bodies": bodies,
         "statuses": statuses,

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from styrkort.core.forms import Form
 from styrkort.core.models import Status
 from styrkort.core.text import plain_line_endings
 from styrkort.followup.models import COMMENT_MAX_LENGTH
@@ -21,7 +22,7 @@ class CommentField(forms.CharField):
         return plain_line_endings(value) if value else value
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(Form):
     status = StatusChoiceField(
         queryset=Status.objects.none(),
         widget=forms.RadioSelect,
@@ -54,7 +55,7 @@ class AssessmentForm(forms.Form):
         return data
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     reason = forms.CharField(
         label="Motivering",
         max_length=2000,
@@ -66,7 +67,7 @@ class ReasonForm(forms.Form):
     )
 
 
-class OverallStatusForm(forms.Form):
+class OverallStatusForm(Form):
     status = StatusChoiceField(
         queryset=Status.objects.none(),
         widget=forms.RadioSelect,
@@ -111,7 +112,7 @@ class SwedishDecimalField(forms.CharField):
             ) from exc
 
 
-class IndicatorValueForm(forms.Form):
+class IndicatorValueForm(Form):
     value = SwedishDecimalField(label="Värde", error_messages={"required": "Ange ett värde."})
     note = forms.CharField(label="Anteckning (valfri)", required=False, max_length=300)
     override_status = StatusChoiceField(

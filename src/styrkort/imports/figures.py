@@ -24,7 +24,15 @@ from typing import Any
 from django.db import transaction
 
 from styrkort.core.actors import Actor
+from styrkort.core.limits import (
+    TooManyRows,
+    bounded_rows,
+    cap_problems,
+    more_problems_text,
+    xlsx_unpacked_problem,
+)
 from styrkort.core.money import MoneyParseError, parse_sek
+from styrkort.core.text import UndecodableText, control_character_message, decode_upload
 from styrkort.economy.models import UnitFigure
 from styrkort.economy.services import unit_figure_set
 from styrkort.followup.models import FollowUpPeriod
@@ -53,6 +61,7 @@ class FiguresResult:
     changed: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    more_problems: int = 0  # problems past the first MAX_PROBLEMS, counted but not listed
 
     @property
     def ok(self) -> bool:
@@ -60,8 +69,12 @@ class FiguresResult:
 
     def summary(self) -> str:
         if self.problems:
-            return f"Inget importerades: {len(self.problems)} fel i filen.\n" + "\n".join(
-                f"  - {p}" for p in self.problems
+            total = len(self.problems) + self.more_problems
+            more = f"\n  {more_problems_text(self.more_problems)}" if self.more_problems else ""
+            return (
+                f"Inget importerades: {total} fel i filen.\n"
+                + "\n".join(f"  - {p}" for p in self.problems)
+                + more
             )
         if not self.changed:
             return f"{self.rows} rader lästa. Inga ändringar: allt fanns redan."
@@ -71,28 +84,63 @@ class FiguresResult:
 
 
 def read_rows(name: str, data: bytes, result: FiguresResult) -> list[list[Any]]:
-    """Rows of cells from an XLSX or CSV file (CSV: UTF-8, or Excel's Windows-1252)."""
-    if Path(name).suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook
+    """Rows of cells from an XLSX or CSV file, at most MAX_ROWS of them.
 
-        try:
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a broken file
-            result.problems.append(Problem(1, "–", f"filen går inte att läsa som XLSX ({exc})"))
-            return []
+    CSV: UTF-8 (with or without byte-order mark), UTF-16 with one, or as a last resort
+    Windows-1252 with a note (core.text.decode_upload). XLSX: its unpacked size is checked
+    before openpyxl opens it.
+    """
+    try:
+        if Path(name).suffix.lower() == ".xlsx":
+            return _xlsx_rows(data, result)
+        return _csv_rows(data, result)
+    except TooManyRows as exc:
+        result.problems.append(Problem(1, "–", str(exc)))
+        return []
+
+
+def _xlsx_rows(data: bytes, result: FiguresResult) -> list[list[Any]]:
+    from openpyxl import load_workbook
+
+    too_big = xlsx_unpacked_problem(data)
+    if too_big:
+        result.problems.append(Problem(1, "–", too_big))
+        return []
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        result.problems.append(Problem(1, "–", f"filen går inte att läsa som XLSX ({exc})"))
+        return []
+    try:
         sheet = book.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        return [list(row) for row in bounded_rows(sheet.iter_rows(values_only=True))]
+    finally:
+        book.close()
+
+
+def _csv_rows(data: bytes, result: FiguresResult) -> list[list[Any]]:
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252")
-        result.notes.append("Filen lästes som Windows-1252 (Excels CSV), inte UTF-8.")
+        text, _encoding, warnings = decode_upload(data)
+    except UndecodableText as exc:
+        result.problems.append(Problem(exc.line or 1, "–", exc.message))
+        return []
+    result.notes.extend(warnings)
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        result.problems.append(
+            Problem(line, "–", "raden innehåller NUL-tecken; är det en CSV-fil (text)?")
+        )
+        return []
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
+        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
     except csv.Error:
         dialect = csv.excel
         dialect.delimiter = ";"
-    return [row for row in csv.reader(io.StringIO(text), dialect)]
+    try:
+        return [row for row in bounded_rows(csv.reader(io.StringIO(text), dialect))]
+    except csv.Error as exc:
+        result.problems.append(Problem(1, "–", f"filen går inte att läsa som CSV ({exc})"))
+        return []
 
 
 def _decimal(cell: Any) -> Decimal:
@@ -139,6 +187,17 @@ def import_figures(
     planned: list[tuple[int, str, FollowUpPeriod, Unit | PlanItem, Decimal]] = []
     for number, row in enumerate(rows[1:], start=2):
         cells = {k: (row[i] if i < len(row) else None) for k, i in where.items()}
+        dirty = next(
+            (
+                (k, message)
+                for k, v in cells.items()
+                if isinstance(v, str) and (message := control_character_message(v, where="Texten"))
+            ),
+            None,
+        )
+        if dirty is not None:
+            result.problems.append(Problem(number, COLUMNS[dirty[0]], dirty[1]))
+            continue
         kind = str(cells["typ"] or "").strip().casefold()
         if kind not in KINDS:
             result.problems.append(
@@ -195,6 +254,7 @@ def import_figures(
             continue
         planned.append((number, kind, period, target, value))
     if result.problems:
+        result.more_problems = cap_problems(result.problems)
         return result
 
     result.rows = len(planned)

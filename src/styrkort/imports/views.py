@@ -22,6 +22,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
+from styrkort.core.uploads import refused
 from styrkort.economy.permissions import can_manage_budget
 from styrkort.followup.models import FollowUpPeriod
 from styrkort.imports.figures import import_figures
@@ -225,7 +226,9 @@ def figures_upload(request: HttpRequest, org: str) -> HttpResponse:
     result = None
     if request.method == "POST":
         upload = request.FILES.get("file")
-        if upload is None:
+        if refused(request):
+            messages.error(request, refused(request))
+        elif upload is None:
             messages.error(request, "Välj en fil (XLSX eller CSV).")
         elif upload.size > 5 * 1024 * 1024:
             messages.error(request, "Filen är större än 5 MB.")

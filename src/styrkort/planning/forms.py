@@ -2,13 +2,14 @@ import re
 
 from django import forms
 
+from styrkort.core.forms import Form
 from styrkort.organisation.models import Body
 from styrkort.planning.models import PlanItem
 
 KOLADA_KPI = re.compile(r"[A-Z][0-9]{5}")
 
 
-class PlanForm(forms.Form):
+class PlanForm(Form):
     body = forms.ModelChoiceField(queryset=Body.objects.none(), label="Nämnd")
     year = forms.IntegerField(label="År", min_value=1990, max_value=2100)
     title = forms.CharField(label="Rubrik (valfri)", required=False, max_length=200)
@@ -18,7 +19,7 @@ class PlanForm(forms.Form):
         self.fields["body"].queryset = Body.objects.filter(organisation=organisation)
 
 
-class ItemForm(forms.Form):
+class ItemForm(Form):
     kind = forms.ChoiceField(label="Typ", choices=PlanItem.Kind.choices)
     text = forms.CharField(label="Text", widget=forms.Textarea(attrs={"rows": 3}))
     parent = forms.ModelChoiceField(
@@ -86,7 +87,7 @@ class ItemForm(forms.Form):
         return data
 
 
-class AdoptForm(forms.Form):
+class AdoptForm(Form):
     adopted_on = forms.DateField(
         label="Fastställd den",
         widget=forms.DateInput(attrs={"type": "date"}),

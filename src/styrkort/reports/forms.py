@@ -6,12 +6,13 @@ from typing import Any
 
 from django import forms
 
+from styrkort.core.forms import Form
 from styrkort.organisation.models import Body, Organisation, Position
 from styrkort.reports.board import SECTIONS
 from styrkort.reports.renderers import BOARD_FORMATS
 
 
-class BoardReportForm(forms.Form):
+class BoardReportForm(Form):
     body = forms.ModelChoiceField(queryset=Body.objects.none(), label="Nämnd eller styrelse")
     date = forms.DateField(label="Rapportens datum", widget=forms.DateInput(attrs={"type": "date"}))
     since = forms.DateField(

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.text import slugify
 
+from styrkort.core.ratelimit import rate_limited
 from styrkort.followup import selectors as followup_selectors
 from styrkort.followup.filters import filters_from_request, period_or_404
 from styrkort.organisation.shortcuts import organisation_or_404
@@ -65,6 +66,7 @@ def followup_view(request: HttpRequest, org: str, period: int) -> HttpResponse:
 
 
 @login_required
+@rate_limited("documents")
 def followup_download(request: HttpRequest, org: str, period: int, fmt: str) -> HttpResponse:
     """The period's follow-up, filtered as on the page, in one format."""
     organisation, the_period = period_or_404(request, org, period)
@@ -103,6 +105,10 @@ def followup_document(request: HttpRequest, org: str, period: int) -> HttpRespon
 
 
 @login_required
+@rate_limited(
+    "documents",
+    when=lambda request: request.method == "POST" and request.POST.get("action") == "make",
+)
 def board(request: HttpRequest, org: str) -> HttpResponse:
     """GET with parameters, or POST with action=preview: the outline on the page. POST with
     action=make (controllers): the deck as a download, remembered as given if asked."""

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from styrkort.core.forms import CleanTextMixin
+from styrkort.core.ratelimit import rate_limited
+from styrkort.core.text import control_character_message
 from styrkort.followup.selectors import period_list
 from styrkort.organisation.models import Organisation
 from styrkort.organisation.permissions import is_controller
@@ -17,8 +22,13 @@ from styrkort.organisation.shortcuts import organisation_or_404
 from styrkort.register.search import search
 
 
+class LoginForm(CleanTextMixin, AuthenticationForm):
+    """The login form; its fields refuse control characters like every other form's."""
+
+
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
 
@@ -56,9 +66,14 @@ def organisation_overview(request: HttpRequest, org: str) -> HttpResponse:
 
 
 @login_required
+@rate_limited("search", when=lambda request: bool((request.GET.get("q") or "").strip()))
 def search_page(request: HttpRequest, org: str) -> HttpResponse:
     organisation = _organisation(request, org)
     query = (request.GET.get("q") or "").strip()[:200]
+    error = control_character_message(query, where="Sökfrågan")
+    if error:
+        messages.error(request, error)
+        query = ""
     results = search(viewer=request.user, organisation=organisation, text=query) if query else None
     if results is not None:
         # period_list is newest first: keep each year's latest period

@@ -1,0 +1,60 @@
+"""What every form of styrkort shares: text fields that refuse control characters.
+
+Every form in the project derives from `Form` here (or mixes in `CleanTextMixin` beside a
+Django form class it must extend, such as the login form). Each text field then refuses NUL
+and the other control characters (core.text.forbidden_character) with a Swedish message
+naming the field, instead of Django's generic "Null characters are not allowed" for NUL alone
+and nothing at all for the rest. A test walks every form class in the package to keep it so.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
+
+from styrkort.core.text import control_character_message
+
+
+class NoControlCharacters:
+    """A field validator: the value may hold no control character (tab and line breaks may)."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+
+    def __call__(self, value: Any) -> None:
+        if not isinstance(value, str):
+            return
+        message = control_character_message(value, where=f"Fältet {self.label}")
+        if message:
+            raise ValidationError(message, code="control_character")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, NoControlCharacters) and other.label == self.label
+
+
+def guard_text_fields(fields: dict[str, forms.Field]) -> None:
+    """Give every text field of a form (a fresh copy per form instance) the validator."""
+    for name, field in fields.items():
+        if isinstance(field, forms.CharField):
+            label = str(field.label or name.replace("_", " ").capitalize())
+            field.validators = [
+                v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)
+            ]
+            field.validators.append(NoControlCharacters(label))
+
+
+class CleanTextMixin:
+    """Mix into a Django form: its text fields refuse control characters (see module doc)."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        guard_text_fields(self.fields)
+
+
+class Form(CleanTextMixin, forms.Form):
+    """The base of every form in styrkort."""
