@@ -11,10 +11,12 @@ need pg_isready postgresql-client
 need chromium chromium fonts-dejavu-core   # browser tests: Playwright drives /usr/bin/chromium
 need npm nodejs npm                       # scripts/install_js.sh installs axe-core
 need pdftotext poppler-utils              # tests read generated PDFs as text
+need nginx nginx                          # the HTTPS smoke test (tests/deploy) runs docs/deploy/nginx.conf
+need openssl openssl                      # ... with a self-signed certificate made for it
 # Typst sets the PDFs in DejaVu Sans (reports/renderers/pdf.py looks for it here)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 if [ ${#missing[@]} -eq 0 ]; then
-    echo "system packages present (pg_isready, chromium, npm, pdftotext, DejaVu Sans)"
+    echo "system packages present (pg_isready, chromium, npm, pdftotext, nginx, openssl, DejaVu Sans)"
     exit 0
 fi
 SUDO=""
