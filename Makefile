@@ -32,7 +32,7 @@ test-only:
 lint: $(VENV)/.dev
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/ruff format --check src tests scripts
-	$(BIN)/mypy src/styrkort/*/services.py src/styrkort/*/selectors.py src/styrkort/*/permissions.py src/styrkort/core
+	$(BIN)/mypy src/styrkort
 	SECRET_KEY=lint $(BIN)/styrkort makemigrations --check --dry-run
 	$(BIN)/python scripts/compile_messages.py --check
 

@@ -157,7 +157,7 @@ def test_figures_with_bytes_windows_1252_lacks_get_a_message_not_a_500(client, o
     client.force_login(get_user_model().objects.get(username="controller"))
     data = f"{HEADER}\n".encode() + b"utfall;Tertial 1 2025;V\x8drdval;12 mkr\n"
     response = client.post(
-        reverse("economy:upload", args=[org.slug]), {"file": SimpleUploadedFile("t.csv", data)}
+        reverse("imports:figures", args=[org.slug]), {"file": SimpleUploadedFile("t.csv", data)}
     )
     html = response.content.decode()
     assert response.status_code == 200

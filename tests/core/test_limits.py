@@ -46,7 +46,7 @@ def test_an_upload_past_the_limit_is_stopped_with_a_swedish_message(controller, 
     before = _temp_files()
     big = HEADER.encode() + b"\n" + b"utfall;Tertial 1 2025;Vardval;1\n" * 80_000  # 2.6 MB
     response = controller.post(
-        reverse("economy:upload", args=[org.slug]), {"file": SimpleUploadedFile("t.csv", big)}
+        reverse("imports:figures", args=[org.slug]), {"file": SimpleUploadedFile("t.csv", big)}
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -59,7 +59,7 @@ def test_an_upload_past_the_limit_is_stopped_with_a_swedish_message(controller, 
 def test_an_upload_under_the_limit_still_goes_through(controller, org):
     good = f"{HEADER}\nutfall;Tertial 1 2025;Vårdval;12 mkr\n".encode()
     response = controller.post(
-        reverse("economy:upload", args=[org.slug]), {"file": SimpleUploadedFile("t.csv", good)}
+        reverse("imports:figures", args=[org.slug]), {"file": SimpleUploadedFile("t.csv", good)}
     )
     assert "1 rader lästa, 1 ändrade" in response.content.decode().replace("\xa0", " ")
 
@@ -101,7 +101,7 @@ def test_a_sheet_with_too_many_rows_is_refused_quickly_with_one_short_message(co
     data = _many_rows_xlsx(MAX_ROWS + 5_000)
     started = time.perf_counter()
     response = controller.post(
-        reverse("economy:upload", args=[org.slug]), {"file": SimpleUploadedFile("t.xlsx", data)}
+        reverse("imports:figures", args=[org.slug]), {"file": SimpleUploadedFile("t.xlsx", data)}
     )
     elapsed = time.perf_counter() - started
     html = response.content.decode().replace("\xa0", " ")
@@ -119,7 +119,7 @@ def test_only_the_first_hundred_errors_are_listed_and_the_rest_counted(controlle
     assert result.summary().startswith("Inget importerades: 150 fel i filen.")
     assert result.summary().endswith("… och 50 fler fel")
     response = controller.post(
-        reverse("economy:upload", args=[org.slug]), {"file": SimpleUploadedFile("t.csv", data)}
+        reverse("imports:figures", args=[org.slug]), {"file": SimpleUploadedFile("t.csv", data)}
     )
     html = response.content.decode()
     assert html.count("<tr><td>") == 100

@@ -49,7 +49,7 @@ def guard_text_fields(fields: dict[str, forms.Field]) -> None:
 class CleanTextMixin:
     """Mix into a Django form: its text fields refuse control characters (see module doc)."""
 
-    fields: dict[str, forms.Field]
+    fields: dict[str, Any]  # a ModelChoiceField among them has a queryset to set
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -21,10 +21,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar, cast
 
 from django.db import models
 from django.db.models import Q, Value
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce, NullIf
 from django.db.models.query import ModelIterable
 from django.utils.translation import gettext_lazy as _
@@ -216,7 +217,7 @@ class RedactingIterable(ModelIterable):
     fields of every row)."""
 
     def __iter__(self) -> Iterator[Any]:
-        internal = self.queryset._internal
+        internal: tuple[str, ...] = getattr(self.queryset, "_internal", ())
         for obj in super().__iter__():
             for name in internal:
                 setattr(obj, name, "")
@@ -253,7 +254,7 @@ class SecretQuerySet(models.QuerySet[M]):
             qs._iterable_class = RedactingIterable
             if not audience.is_member:
                 qs._internal = rule.internal  # type: ignore[misc]
-        return qs
+        return cast("SecretQuerySet[M]", qs)
 
     def without_secret(self) -> SecretQuerySet[M]:
         """Only rows that are not secret: for text search and filters, whose hits would
@@ -263,14 +264,14 @@ class SecretQuerySet(models.QuerySet[M]):
         return qs
 
     def _clone(self) -> SecretQuerySet[M]:
-        clone = super()._clone()
+        clone = super()._clone()  # type: ignore[misc]  # Django's own, untyped in the stubs
         clone._redact = self._redact  # type: ignore[misc]
         clone._public_only = self._public_only  # type: ignore[misc]
         clone._internal = self._internal  # type: ignore[misc]
         return clone
 
     def _fetch_all(self) -> None:
-        fresh = self._result_cache is None or not self._prefetch_done
+        fresh = self._result_cache is None or not getattr(self, "_prefetch_done", False)
         super()._fetch_all()
         # Prefetched rows arrive after the rows themselves: blank what is secret among them.
         if fresh and self._redact and self._result_cache:
@@ -280,20 +281,22 @@ class SecretQuerySet(models.QuerySet[M]):
 
     def _iterator(self, use_chunked_fetch: bool, chunk_size: int | None) -> Iterator[Any]:
         # `iterator()` prefetches a chunk at a time and yields after it.
-        for obj in super()._iterator(use_chunked_fetch, chunk_size):
+        for obj in super()._iterator(use_chunked_fetch, chunk_size):  # type: ignore[misc]
             if self._redact and isinstance(obj, models.Model):
                 sweep(obj)
             yield obj
 
-    def values(self, *fields: str, **expressions: Any) -> Any:
+    def values(self, *fields: str | Combinable, **expressions: Any) -> Any:
         self._refuse_secret_values(fields)
         return super().values(*fields, **expressions)
 
-    def values_list(self, *fields: str, flat: bool = False, named: bool = False) -> Any:
+    def values_list(
+        self, *fields: str | Combinable, flat: bool = False, named: bool = False
+    ) -> Any:
         self._refuse_secret_values(fields)
         return super().values_list(*fields, flat=flat, named=named)
 
-    def _refuse_secret_values(self, fields: tuple[str, ...]) -> None:
+    def _refuse_secret_values(self, fields: tuple[str | Combinable, ...]) -> None:
         """Plain values bypass the blanking: for an audience without the right, a secret text
         field (or, for the public, an internal one) may not be read that way at all."""
         if not self._redact:
@@ -302,7 +305,8 @@ class SecretQuerySet(models.QuerySet[M]):
         blanked = set(self._internal)
         if rule is not None and not self._public_only:
             blanked |= set(rule.redacted)
-        if blanked and (not fields or blanked & {f.split("__")[0] for f in fields}):
+        named = {f.split("__")[0] for f in fields if isinstance(f, str)}
+        if blanked and (not fields or blanked & named):
             raise TypeError(
                 f"{self.model.__name__}: read {sorted(blanked)} as instances, not values, "
                 "when rows are blanked for the audience"

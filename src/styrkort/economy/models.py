@@ -5,6 +5,7 @@ reallocated to it minus what was reallocated from it; a deviation is result minu
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django.db import models
 from django.db.models import F, Q
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from styrkort.core.models import TimeStampedModel
 
-AMOUNT = {"max_digits": 18, "decimal_places": 2}
+AMOUNT: dict[str, Any] = {"max_digits": 18, "decimal_places": 2}
 
 
 class BudgetFrame(TimeStampedModel):

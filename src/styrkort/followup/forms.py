@@ -49,7 +49,7 @@ class AssessmentForm(Form):
         )
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if not self.errors and not (data.get("comment") or "").strip() and not data.get("status"):
             raise forms.ValidationError("Skriv en kommentar eller välj en status.")
         return data

@@ -58,9 +58,9 @@ def matrix_body(matrix: Matrix, item_base: str) -> SafeString:
         if overall_key not in overall_html:
             overall_html[overall_key] = status_badge(row.overall)
         change = f'<span aria-hidden="true">{row.change_symbol}</span> {row.change_label}'
-        text = escape(item.text)
+        text = str(escape(item.text))
         if getattr(item, "redacted", False):
-            text += f" ({escape(item.shown_ground)})"  # type: ignore[attr-defined]
+            text += f" ({escape(getattr(item, 'shown_ground', ''))})"
         out.append(
             f'<tr><th scope="row"><a href="{item_base}{item.pk}/">{text}</a>'
             f' <span class="kind">{kinds[item.kind]}</span></th>'

@@ -90,7 +90,7 @@ def _assessed_elsewhere(period: FollowUpPeriod, version_ids: list[int], aud: Aud
     followed = PlanItem.objects.filter(plan_version__in=version_ids).values("lineage")
     rows = []
     for model in (Assessment, OverallStatus):
-        found = model.objects.filter(period=period).exclude(lineage__in=followed)
+        found: QuerySet[Any] = model.objects.filter(period=period).exclude(lineage__in=followed)
         if not aud.is_member:
             found = found.filter(item__plan_version__state=PlanVersion.State.ADOPTED)
             if model is Assessment:

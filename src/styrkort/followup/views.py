@@ -265,7 +265,7 @@ def assessment_transition(
         elif action == "return":
             form = ReasonForm(request.POST)
             if not form.is_valid():
-                raise ValidationError(form.errors["reason"])
+                raise ValidationError(list(form.errors["reason"]))
             services.assessment_return(
                 actor=request.user,
                 assessment=assessment,
@@ -305,7 +305,7 @@ def overall_status(request: HttpRequest, org: str, period: int, item: int) -> Ht
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect(url)
     try:
         services.overall_status_set(
@@ -340,7 +340,7 @@ def period_state(request: HttpRequest, org: str, period: int, action: str) -> Ht
         elif action == "reopen":
             form = ReasonForm(request.POST)
             if not form.is_valid():
-                raise ValidationError(form.errors["reason"])
+                raise ValidationError(list(form.errors["reason"]))
             services.period_reopen(
                 actor=request.user, period=the_period, reason=form.cleaned_data["reason"]
             )
@@ -422,8 +422,8 @@ def indicators(request: HttpRequest, org: str, period: int) -> HttpResponse:
         if not may_edit:
             raise PermissionDenied("Bara controller och administratör registrerar nyckeltal.")
         pk = int(request.POST.get("indicator", "0") or 0)
-        row = next((r for r in rows if r.indicator.pk == pk), None)
-        if row is None:
+        found = next((r for r in rows if r.indicator.pk == pk), None)
+        if found is None:
             raise Http404
         form = IndicatorValueForm(request.POST, prefix=f"i{pk}", statuses=statuses)
         forms_by_item[pk] = form
@@ -431,14 +431,14 @@ def indicators(request: HttpRequest, org: str, period: int) -> HttpResponse:
             try:
                 services.indicator_value_record(
                     actor=request.user,
-                    indicator=row.indicator,
+                    indicator=found.indicator,
                     period=the_period,
                     value=form.cleaned_data["value"],
                     note=form.cleaned_data["note"],
                     status=form.cleaned_data["override_status"],
                     reason=form.cleaned_data["override_reason"],
                 )
-                messages.success(request, f"{row.indicator.text}: värdet är sparat.")
+                messages.success(request, f"{found.indicator.text}: värdet är sparat.")
                 return redirect(request.path + f"#nyckeltal-{pk}")
             except ValidationError as exc:
                 for name, errors in exc.message_dict.items():

@@ -42,7 +42,11 @@ from styrkort.organisation.models import Organisation, Unit
 from styrkort.planning.models import PlanItem
 
 COLUMNS = {"typ": "Typ", "period": "Period", "namn": "Namn", "värde": "Värde"}
-KINDS = {"utfall": UnitFigure.Kind.OUTCOME, "prognos": UnitFigure.Kind.FORECAST, "nyckeltal": None}
+KINDS: dict[str, Any] = {
+    "utfall": UnitFigure.Kind.OUTCOME,
+    "prognos": UnitFigure.Kind.FORECAST,
+    "nyckeltal": None,
+}
 
 
 @dataclass

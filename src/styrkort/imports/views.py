@@ -227,16 +227,16 @@ def figures_upload(request: HttpRequest, org: str) -> HttpResponse:
     if request.method == "POST":
         upload = request.FILES.get("file")
         if refused(request):
-            messages.error(request, refused(request))
+            messages.error(request, refused(request) or "")
         elif upload is None:
             messages.error(request, "Välj en fil (XLSX eller CSV).")
-        elif upload.size > 5 * 1024 * 1024:
+        elif (upload.size or 0) > 5 * 1024 * 1024:
             messages.error(request, "Filen är större än 5 MB.")
         else:
             result = import_figures(
                 actor=request.user,
                 organisation=organisation,
-                name=upload.name,
+                name=upload.name or "",
                 data=upload.read(),
                 dry_run="dry_run" in request.POST,
             )

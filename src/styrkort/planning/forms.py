@@ -76,7 +76,7 @@ class ItemForm(Form):
         return value
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("kind") != PlanItem.Kind.INDICATOR:
             data["kolada_kpi"] = ""
             data["measure_unit"] = ""

@@ -205,7 +205,7 @@ class AssignmentManager(SecretManager["PlanItem"]):
 class Goal(PlanItem):
     """Mål."""
 
-    objects = GoalManager()
+    objects = GoalManager()  # type: ignore[misc,assignment]  # a proxy narrows its manager
 
     class Meta:
         proxy = True
@@ -216,7 +216,7 @@ class Goal(PlanItem):
 class Indicator(PlanItem):
     """Nyckeltal: a key figure with a unit, a direction, a scope note and targets."""
 
-    objects = IndicatorManager()
+    objects = IndicatorManager()  # type: ignore[misc,assignment]  # a proxy narrows its manager
 
     class Meta:
         proxy = True
@@ -227,7 +227,7 @@ class Indicator(PlanItem):
 class Assignment(PlanItem):
     """Uppdrag: a task given by the issuing body to one or more bodies or roles."""
 
-    objects = AssignmentManager()
+    objects = AssignmentManager()  # type: ignore[misc,assignment]  # a proxy narrows its manager
 
     class Meta:
         proxy = True

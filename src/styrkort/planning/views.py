@@ -108,7 +108,7 @@ def plan_detail(request: HttpRequest, org: str, plan: int) -> HttpResponse:
                     messages.success(request, "Punkten är tillagd.")
                     return redirect(request.path)
             elif action == "remove":
-                item = draft.items.filter(pk=request.POST.get("item")).first()
+                item = draft.items.filter(pk=request.POST.get("item", "")).first()
                 if item is None:
                     raise Http404
                 services.item_remove(actor=request.user, item=item)
@@ -131,6 +131,8 @@ def plan_detail(request: HttpRequest, org: str, plan: int) -> HttpResponse:
             messages.error(request, " ".join(exc.messages))
 
     by_number = {v.number: v for v in versions}
+    new: PlanVersion | None
+    old: PlanVersion | None
     try:
         new = by_number[int(request.GET.get("till", newest.number if newest else 0))]
         old = by_number[int(request.GET.get("fran", new.number - 1))]

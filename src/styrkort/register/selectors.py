@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -37,6 +37,8 @@ from styrkort.register.models import (
     Meeting,
     WorkingGroup,
 )
+
+CaseQuerySet = TypeVar("CaseQuerySet", bound=QuerySet[Case])
 
 
 def case_list(
@@ -63,10 +65,10 @@ def case_list(
         except ValueError:
             pass
         cases = cases.filter(query)
-    return cases
+    return cases  # type: ignore[return-value]  # annotated with decision_count, still cases
 
 
-def case_by_number(queryset: QuerySet[Case], number: str) -> QuerySet[Case]:
+def case_by_number(queryset: CaseQuerySet, number: str) -> CaseQuerySet:
     """Narrow to one diary number; a number that does not parse matches nothing."""
     try:
         parsed = DiaryNumber.parse(number)

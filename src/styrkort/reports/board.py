@@ -52,7 +52,7 @@ SECTIONS: dict[str, str] = {
 
 
 # Finding kinds as a slide counts them: (one, several).
-FINDING_WORDS = {
+FINDING_WORDS: dict[str, tuple[str, str]] = {
     Finding.Kind.MAJOR: ("större avvikelse", "större avvikelser"),
     Finding.Kind.MINOR: ("mindre avvikelse", "mindre avvikelser"),
     Finding.Kind.SUGGESTION: ("förbättringsförslag", "förbättringsförslag"),

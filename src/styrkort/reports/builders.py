@@ -136,6 +136,13 @@ class FollowUpReport:
         return summary_chart(self.summary, self.period)
 
 
+def _ground_note(item: object) -> str:
+    """An item redacted for its secrecy keeps its legal ground after the placeholder text."""
+    if getattr(item, "redacted", False):
+        return f" ({getattr(item, 'shown_ground', '')})"
+    return ""
+
+
 def _status(status: Status | None) -> ReportStatus | None:
     if status is None:
         return None
@@ -189,8 +196,7 @@ def build_followup_report(
                 number=number,
                 kind=item.kind,
                 kind_label=kind_labels.get(item.kind, item.kind),
-                text=without_control_characters(item.text)
-                + (f" ({item.shown_ground})" if getattr(item, "redacted", False) else ""),
+                text=without_control_characters(item.text) + _ground_note(item),
                 receivers_marker=marker,
                 status=_status(row.overall.status if row.overall else None) or fallback,
                 comments=comments,

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -74,7 +74,7 @@ def list_assessments(
     return paginate(request, rows, params)
 
 
-def _get(request: HttpRequest, org: str, pk: int) -> tuple[object, Organisation, Assessment]:
+def _get(request: HttpRequest, org: str, pk: int) -> tuple[Any, Organisation, Assessment]:
     user, found = scope(request, org)
     assessment = selectors.assessment_get(viewer=user, organisation=found, pk=pk)
     return user, found, assessment

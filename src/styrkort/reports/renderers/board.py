@@ -117,7 +117,7 @@ def render_board_pptx(deck: BoardDeck) -> bytes:
         _title(s.shapes.title, slide.title)
         body = s.placeholders[1]
         body.left, body.top = margin, Inches(1.5)
-        body.width, body.height = Emu(width - 2 * margin), Emu(height - Inches(2.0))
+        body.width, body.height = Emu(width - 2 * margin), Emu(int(height or 0) - Inches(2.0))
         if slide.chart is not None:
             body.width = Emu(int((width - 2 * margin) * 0.55))
             picture = s.shapes.add_picture(

@@ -72,7 +72,7 @@ class Command(BaseCommand):
             organisation = sole_organisation(options.get("organisation"))
             client = KoladaClient()
             # The bar goes to stderr, so the summary on stdout stays clean for scripts.
-            console = Console(file=self.stderr._out, stderr=True)
+            console = Console(file=self.stderr._out, stderr=True)  # type: ignore[arg-type]  # a write method is all rich needs
             with Progress(
                 TextColumn("{task.description}"),
                 BarColumn(),
