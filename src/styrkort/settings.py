@@ -38,6 +38,9 @@ UPLOAD_MAX_MB      the largest upload in megabytes (10): refused while it stream
 RATE_LIMIT_SEARCH, RATE_LIMIT_DOCUMENTS, RATE_LIMIT_API   requests a user may make a minute
                    (30, 10, 300); 0 turns that limit off
 
+Background jobs and health
+WORKER_ALIVE_SECONDS  /healthz calls a worker alive when its last heartbeat is this recent (60)
+
 Kolada
 KOLADA_BASE_URL    Kolada's API for `styrkort kolada_sync`; https://api.kolada.se/v3 by default
 KOLADA_API_VERSION 2 or 3 when the base URL does not end in /v2 or /v3
@@ -119,6 +122,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "styrkort.core",
     "styrkort.organisation",
     "styrkort.planning",
@@ -343,6 +348,12 @@ LOGGING = {
         "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False},
     },
 }
+
+# Background jobs (`styrkort worker`): the queue is a table in the same database, so there is
+# no second server; any number of workers may run, on any machine that reaches the database.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# /healthz calls the worker alive when its last heartbeat (every 10 s) is at most this old.
+WORKER_ALIVE_SECONDS = _number("WORKER_ALIVE_SECONDS", 60)
 
 KOLADA_BASE_URL = os.environ.get("KOLADA_BASE_URL", "").strip() or "https://api.kolada.se/v3"
 KOLADA_API_VERSION = os.environ.get("KOLADA_API_VERSION", "").strip()

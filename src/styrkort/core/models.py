@@ -1,5 +1,7 @@
 """What every app shares: the base model, the audit log and status scales."""
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -163,3 +165,123 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.count}"
+
+
+class Job(models.Model):
+    """A user's background job: what it is, how far it has come, and its result.
+
+    The work itself is a registered job kind (core.jobs) run by `styrkort worker` from the
+    database queue; this row is what the user's page reads. The result file lives in the
+    database (JobFile), not on a local disk, so any app process on any machine can serve it.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    organisation = models.ForeignKey(
+        "organisation.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    kind = models.CharField(_("kind"), max_length=100)
+    title = models.CharField(_("title"), max_length=300)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    progress_text = models.CharField(_("progress text"), max_length=300, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    content_type = models.CharField(_("content type"), max_length=200, blank=True)
+    file_size = models.PositiveBigIntegerField(_("file size"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["owner", "state"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="job_progress_percent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.state})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+
+class JobData(models.Model):
+    """Bytes a job takes or gives: the uploaded file it reads, the document it made. Apart from
+    the job, so a page that polls the job's progress never reads megabytes."""
+
+    class Role(models.TextChoices):
+        INPUT = "input", _("input")
+        RESULT = "result", _("result")
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="data")
+    role = models.CharField(max_length=10, choices=Role)
+    content = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("job data")
+        verbose_name_plural = _("job data")
+        constraints = [
+            models.UniqueConstraint(fields=["job", "role"], name="job_data_once_per_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job_id} {self.role}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A running `styrkort worker`, as last seen: /healthz reads the newest."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class PeriodicRun(models.Model):
+    """A periodic job's slot that a worker has enqueued. The unique key is what lets several
+    workers schedule the same jobs: the first to insert a slot enqueues it, the rest find it."""
+
+    name = models.CharField(max_length=100)
+    slot = models.DateTimeField()
+    enqueued_at = models.DateTimeField(auto_now_add=True)
+    worker_id = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("periodic run")
+        verbose_name_plural = _("periodic runs")
+        constraints = [
+            models.UniqueConstraint(fields=["name", "slot"], name="periodic_run_once_per_slot"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.slot:%Y-%m-%d %H:%M}"

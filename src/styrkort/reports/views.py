@@ -7,9 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.text import slugify
 
+from styrkort.core.jobs import job_find_unfinished, job_start
 from styrkort.core.ratelimit import rate_limited
 from styrkort.followup import selectors as followup_selectors
 from styrkort.followup.filters import filters_from_request, period_or_404
@@ -21,6 +22,7 @@ from styrkort.reports.forms import BoardReportForm
 from styrkort.reports.models import BoardReport
 from styrkort.reports.permissions import can_make_board_report, can_view_board_reports
 from styrkort.reports.renderers import BOARD_FORMATS, FOLLOWUP_FORMATS
+from styrkort.reports.tasks import FOLLOWUP_DOCUMENT, followup_document_params
 
 # Items per page of the report view: a committee's whole follow-up fits; a region's 500 items
 # and 6 000 comments are read a page at a time (the documents hold everything).
@@ -65,6 +67,13 @@ def followup_view(request: HttpRequest, org: str, period: int) -> HttpResponse:
     )
 
 
+def in_background(extension: str, filters: dict, request: HttpRequest) -> bool:
+    """The PDF of every body (the whole region: 500 items × 12 bodies take half a minute and
+    more) is made by the worker, and anything asked for with bakgrund=1; the page answers at
+    once with the job's page, which offers the file when it is done."""
+    return request.GET.get("bakgrund") == "1" or (extension == "pdf" and filters["body"] is None)
+
+
 @login_required
 @rate_limited("documents")
 def followup_download(request: HttpRequest, org: str, period: int, fmt: str) -> HttpResponse:
@@ -74,6 +83,21 @@ def followup_download(request: HttpRequest, org: str, period: int, fmt: str) -> 
     if chosen is None:
         raise Http404
     f = filters_from_request(request, organisation)
+    if in_background(chosen.extension, f, request):
+        params = followup_document_params(
+            period_id=the_period.pk, extension=chosen.extension, query=request.GET
+        )
+        job = job_find_unfinished(kind=FOLLOWUP_DOCUMENT, owner=request.user, params=params)
+        if job is None:
+            job = job_start(
+                kind=FOLLOWUP_DOCUMENT,
+                title=f"Uppföljning {the_period.name}, {chosen.label}"
+                + ("" if f["body"] else ", alla nämnder"),
+                owner=request.user,
+                organisation_id=organisation.pk,
+                params=params,
+            )
+        return redirect("web:job", job.pk)
     report = build_followup_report(
         viewer=request.user,
         period=the_period,

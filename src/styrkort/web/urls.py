@@ -1,6 +1,6 @@
 from django.urls import path
 
-from styrkort.web import views
+from styrkort.web import job_views, views
 
 app_name = "web"
 urlpatterns = [
@@ -9,4 +9,7 @@ urlpatterns = [
     path("logga-ut/", views.LogoutView.as_view(), name="logout"),
     path("o/<slug:org>/", views.organisation_overview, name="organisation"),
     path("o/<slug:org>/sok/", views.search_page, name="search"),
+    path("jobb/<uuid:job_id>/", job_views.job_page, name="job"),
+    path("jobb/<uuid:job_id>/fil", job_views.job_download, name="job-file"),
+    path("healthz", job_views.healthz, name="healthz"),
 ]
