@@ -33,7 +33,14 @@ def example_env() -> dict[str, str]:
 
 def styrkort(*args: str, env: dict[str, str], check: bool = True) -> subprocess.CompletedProcess:
     base = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE",)}
-    for name in ("DATABASE_URL", "SECRET_KEY", "DEBUG", "STYRKORT_DEMO"):
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for this process; a deployment never has it.
+    for name in (
+        "DATABASE_URL",
+        "SECRET_KEY",
+        "DEBUG",
+        "STYRKORT_DEMO",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    ):
         base.pop(name, None)
     return subprocess.run(
         [sys.executable, "-m", "styrkort", *args],
