@@ -8,7 +8,7 @@ replaced); a fresh PostgreSQL database on 127.0.0.1:5432 (STYRKORT_PG_SERVER, as
 the demo region. Then, as a user's browser would, over TLS with the certificate as the only
 trusted CA: plain HTTP is redirected, security headers and cached static files come through
 nginx, `hsn` logs in (CSRF behind the proxy) and saves an assessment, /healthz reports the
-worker alive.
+worker alive, and the whole region's PDF is made by the worker and downloaded from its job page.
 
 In CI (CI=true) a missing nginx or PostgreSQL fails the test; on a developer's machine without
 nginx it is skipped (scripts/install_system_packages.sh installs it). Every wait is bounded and
@@ -55,7 +55,8 @@ PG_SERVER = os.environ.get("STYRKORT_PG_SERVER", "postgres://postgres@127.0.0.1:
 INSTALLED = "/opt/styrkort/venv/bin/styrkort"  # the units' path to the command
 BOOT_SECONDS = 90
 # The services started from their units, by name and unit file.
-SERVICES = [("serve", "styrkort.service")]
+SERVICES = [("serve", "styrkort.service"), ("worker", "styrkort-worker.service")]
+JOB_SECONDS = 60
 
 
 def _missing(what: str, *, may_skip: bool) -> None:
@@ -350,8 +351,10 @@ def site() -> Iterator[Site]:
         deadline = time.monotonic() + BOOT_SECONDS
         while True:
             try:
+                # 200 only when the database answers, migrations are applied and the worker
+                # has sent its first heartbeat.
                 with urllib.request.urlopen(
-                    f"{site.url}/logga-in/", context=context, timeout=10
+                    f"{site.url}/healthz", context=context, timeout=10
                 ) as answer:
                     if answer.status == 200:
                         break
@@ -542,3 +545,52 @@ def test_the_env_file_reads_the_same_in_systemd_and_in_the_shell():
     read = dict(item.split("=", 1) for item in shell.split("\0") if "=" in item)
     for name, value in env_file(DEPLOY / "example.env").items():
         assert read.get(name) == value, name
+
+
+def test_healthz_reports_the_database_migrations_and_a_live_worker(site):
+    answer = _get(site, f"{site.url}/healthz")
+    assert answer.status == 200, answer.text
+    assert answer.headers["Content-Type"].startswith("application/json")
+    health = json.loads(answer.text)
+    assert health["status"] == "ok" and health["database"] == "ok"
+    assert health["migrations"] == {"unapplied": 0}
+    assert health["worker"]["alive"] is True
+
+
+def test_the_whole_regions_pdf_is_made_in_the_background_and_downloaded(site):
+    """From the report view: the PDF for every body answers at once with the job's page
+    (/jobb/<uuid>/), the worker makes it, and the page then offers "Hämta fil"."""
+    browser = site.browser()
+    browser.login("hsn")
+    f = site.facts
+    view = browser.request(f"/o/{f['org']}/perioder/{f['period']}/lista/")
+    assert view.status == 200, view.status
+    link = re.search(r'href="([^"?]*/rapport\.pdf)"', view.body)
+    assert link, "no PDF link on the report view"
+    started = time.monotonic()
+    asked = browser.request(link.group(1))
+    assert asked.status == 302, (asked.status, asked.body[:1000])
+    assert time.monotonic() - started < 5  # the page answers at once; the worker does the rest
+    job = re.fullmatch(r"/jobb/([0-9a-f-]{36})/", asked.headers["Location"])
+    assert job, asked.headers["Location"]
+    page = f"/jobb/{job.group(1)}/"
+    deadline = time.monotonic() + JOB_SECONDS
+    while True:
+        answer = browser.request(page)
+        assert answer.status == 200, answer.status
+        download = re.search(r'<a href="(/jobb/[0-9a-f-]{36}/fil)"[^>]*>Hämta fil</a>', answer.body)
+        if download:
+            break
+        assert "Misslyckades" not in answer.body and 'class="error"' not in answer.body, (
+            answer.body[-2000:]
+        )
+        assert time.monotonic() < deadline, "the job was not done in time:\n" + site.log_tail()
+        time.sleep(0.5)
+    assert download.group(1) == f"/jobb/{job.group(1)}/fil"
+    pdf = browser.opener.open(site.url + download.group(1), timeout=60)
+    assert pdf.status == 200
+    assert pdf.headers["Content-Type"] == "application/pdf"
+    assert pdf.headers["Content-Disposition"].startswith("attachment;")
+    assert pdf.headers["Content-Disposition"].rstrip('"').endswith(".pdf")
+    body = pdf.read()
+    assert body.startswith(b"%PDF-") and len(body) > 10_000
