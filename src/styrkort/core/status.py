@@ -91,3 +91,26 @@ def contrast_text(colour: str) -> str:
 
     luminance = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
     return "#000000" if luminance > 0.179 else "#ffffff"
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2.1's relative luminance of a #rrggbb colour (0 black … 1 white)."""
+    hex_ = colour.lstrip("#")
+    r, g, b = (int(hex_[i : i + 2], 16) / 255 for i in (0, 2, 4))
+
+    def lin(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    """WCAG 2.1's contrast ratio of two #rrggbb colours, from 1 to 21."""
+    light, dark = sorted(
+        (relative_luminance(foreground), relative_luminance(background)), reverse=True
+    )
+    return (light + 0.05) / (dark + 0.05)
+
+
+# WCAG 2.1 AA for normal text (1.4.3): the status label printed on the status colour.
+MIN_TEXT_CONTRAST = 4.5

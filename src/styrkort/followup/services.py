@@ -144,6 +144,46 @@ def period_create(
 
 
 @transaction.atomic
+def period_update(
+    *,
+    actor: Actor,
+    period: FollowUpPeriod,
+    year: int | None = None,
+    kind: str | None = None,
+    starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
+    deadline: dt.date | None = None,
+    clear_deadline: bool = False,
+) -> dict[str, list[Any]]:
+    """Change a period's year, kind, dates or answer deadline; what is not given stays.
+
+    A closed period is read-only: it is reopened (with a reason) before it is changed.
+    Returns the changes ({} = nothing).
+    """
+    if not permitted(actor, can_manage_periods, period.organisation):
+        raise PermissionDenied("Bara controller och administratör får ändra perioder.")
+    values: dict[str, Any] = {
+        name: value
+        for name, value in {
+            "year": year,
+            "kind": kind,
+            "starts_on": starts_on,
+            "ends_on": ends_on,
+            "deadline": deadline,
+        }.items()
+        if value is not None
+    }
+    if clear_deadline:
+        values["deadline"] = None
+    period = FollowUpPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.is_closed and any(getattr(period, k) != v for k, v in values.items()):
+        raise ValidationError(f"Perioden {period} är stängd; öppna den först för att ändra den.")
+    return update_audited(
+        actor=actor, organisation=period.organisation, instance=period, values=values
+    )
+
+
+@transaction.atomic
 def period_close(*, actor: Actor, period: FollowUpPeriod) -> FollowUpPeriod:
     """Close a period: from now on it is read-only."""
     if not permitted(actor, can_manage_periods, period.organisation):

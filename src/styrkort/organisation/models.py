@@ -84,6 +84,9 @@ class Body(TimeStampedModel):
             "Comma-separated names that importers accept for this body, e.g. an earlier name."
         ),
     )
+    # A body that no longer exists stays (its history, assessments and cases point at it) but
+    # is marked inactive; nothing is ever deleted to retire it.
+    is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         verbose_name = _("body")

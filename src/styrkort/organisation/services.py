@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.text import slugify
 
 from styrkort.core.actors import Actor, permitted
-from styrkort.core.audit import create_audited, update_audited
-from styrkort.core.models import Status
+from styrkort.core.audit import create_audited, record, update_audited
+from styrkort.core.models import Status, StatusScale
 from styrkort.organisation.models import (
     Body,
     Membership,
@@ -37,7 +40,15 @@ def _require_admin(actor: Actor, organisation: Organisation) -> None:
 
 @transaction.atomic
 def organisation_create(
-    *, actor: Actor, name: str, short_name: str = "", kind: str = "region", kolada_id: str = ""
+    *,
+    actor: Actor,
+    name: str,
+    short_name: str = "",
+    kind: str = "region",
+    kolada_id: str = "",
+    slug: str = "",
+    diary_style: str = "slash",
+    four_eyes: bool = True,
 ) -> Organisation:
     """Create an organisation with the default status scale (Röd/Gul/Grön + Inga data)."""
     from styrkort.core.status import TRAFFIC_LIGHT, status_scale_create
@@ -45,7 +56,13 @@ def organisation_create(
     if not permitted(actor, is_installation_admin):
         raise PermissionDenied("Bara en systemadministratör får skapa organisationer.")
     org = Organisation(
-        name=name, short_name=short_name, slug=slugify(name)[:60], kind=kind, kolada_id=kolada_id
+        name=name,
+        short_name=short_name,
+        slug=slug or slugify(name)[:60],
+        kind=kind,
+        kolada_id=kolada_id,
+        diary_style=diary_style,
+        four_eyes=four_eyes,
     )
     # The organisation is saved before its own audit record, which points at it.
     create_audited(actor=actor, organisation=org, instance=org)
@@ -53,6 +70,40 @@ def organisation_create(
         actor=actor, organisation=org, name="Röd/Gul/Grön", steps=TRAFFIC_LIGHT, is_default=True
     )
     return org
+
+
+def _given(**values: Any) -> dict[str, Any]:
+    """The keyword arguments that were given (None = leave as it is)."""
+    return {name: value for name, value in values.items() if value is not None}
+
+
+@transaction.atomic
+def organisation_update(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    name: str | None = None,
+    short_name: str | None = None,
+    slug: str | None = None,
+    kind: str | None = None,
+    kolada_id: str | None = None,
+    diary_style: str | None = None,
+    four_eyes: bool | None = None,
+) -> dict[str, list[Any]]:
+    """Change the organisation's own settings; what is not given stays. Returns the changes."""
+    _require_admin(actor, organisation)
+    values = _given(
+        name=name,
+        short_name=short_name,
+        slug=slug,
+        kind=kind,
+        kolada_id=kolada_id,
+        diary_style=diary_style,
+        four_eyes=four_eyes,
+    )
+    return update_audited(
+        actor=actor, organisation=organisation, instance=organisation, values=values
+    )
 
 
 @transaction.atomic
@@ -64,13 +115,37 @@ def body_create(
     abbreviation: str,
     kind: str,
     order: int = 0,
+    is_active: bool = True,
 ) -> Body:
     _require_admin(actor, organisation)
     body = Body(
-        organisation=organisation, name=name, abbreviation=abbreviation, kind=kind, order=order
+        organisation=organisation,
+        name=name,
+        abbreviation=abbreviation,
+        kind=kind,
+        order=order,
+        is_active=is_active,
     )
     create_audited(actor=actor, organisation=organisation, instance=body)
     return body
+
+
+@transaction.atomic
+def body_update(
+    *,
+    actor: Actor,
+    body: Body,
+    name: str | None = None,
+    kind: str | None = None,
+    order: int | None = None,
+    is_active: bool | None = None,
+) -> dict[str, list[Any]]:
+    """Rename, reorder, (de)activate a body. The abbreviation is its identity (diary series,
+    imports) and stays. A body is never deleted: `is_active=False` retires it and keeps its
+    history. Returns the changes ({} = nothing)."""
+    _require_admin(actor, body.organisation)
+    values = _given(name=name, kind=kind, order=order, is_active=is_active)
+    return update_audited(actor=actor, organisation=body.organisation, instance=body, values=values)
 
 
 @transaction.atomic
@@ -157,6 +232,176 @@ def unit_create(
 
 
 @transaction.atomic
+def unit_update(
+    *,
+    actor: Actor,
+    unit: Unit,
+    body: Body | None = None,
+    description: str | None = None,
+    order: int | None = None,
+) -> dict[str, list[Any]]:
+    """Move a unit to another body, describe or reorder it. Returns the changes."""
+    _require_admin(actor, unit.organisation)
+    if body is not None and body.organisation_id != unit.organisation_id:
+        raise ValidationError("Enheten måste höra till samma organisation som nämnden.")
+    values = _given(body=body, description=description, order=order)
+    return update_audited(actor=actor, organisation=unit.organisation, instance=unit, values=values)
+
+
+@dataclass(frozen=True)
+class StatusStep:
+    """One status of a scale as a caller wants it: label, colour (#rrggbb), synonyms and the
+    code that keeps its identity when the label changes (default: from the label)."""
+
+    label: str
+    colour: str
+    synonyms: tuple[str, ...] = ()
+    code: str = ""
+
+    @property
+    def slug(self) -> str:
+        return self.code or slugify(self.label)[:30] or "status"
+
+
+@transaction.atomic
+def status_scale_set(
+    *,
+    actor: Actor,
+    scale: StatusScale,
+    steps: list[StatusStep],
+    no_data: StatusStep,
+    name: str | None = None,
+) -> list[str]:
+    """Make the scale hold exactly these statuses, worst first, and the "no data" step.
+
+    A status is matched by its code: its label, colour, order and synonyms are updated, a new
+    one is created, and one that is no longer wanted is removed, unless an assessment, an
+    overall status or a key-figure value uses it; then it is refused with the reason and the
+    way out. Returns what changed, one line each in Swedish ([] = nothing).
+    """
+    organisation = scale.organisation
+    _require_admin(actor, organisation)
+    if not steps:
+        raise ValidationError("En statusskala behöver minst en status.")
+    codes = [step.slug for step in [*steps, no_data]]
+    if len(set(codes)) != len(codes):
+        raise ValidationError(f"Två statusar har samma kod: {', '.join(codes)}.")
+    lines: list[str] = []
+    if name is not None:
+        for _field, (before, after) in update_audited(
+            actor=actor, organisation=organisation, instance=scale, values={"name": name}
+        ).items():
+            lines.append(f"Statusskala: namn {before!r} → {after!r}")
+    existing = {s.code: s for s in Status.objects.filter(scale=scale)}
+    for code, status in existing.items():
+        if code in codes:
+            continue
+        try:
+            with transaction.atomic():
+                # Recorded first, while the status still has its id; undone with the delete.
+                record(actor=actor, organisation=organisation, action="remove", instance=status)
+                status.delete()
+        except ProtectedError as exc:
+            raise ValidationError(
+                f"Statusen {status.label!r} används i {len(exc.protected_objects)} bedömningar "
+                "eller värden och kan inte tas bort. Behåll den i skalan (byt gärna namn eller "
+                "färg), eller ändra först de bedömningar som använder den."
+            ) from exc
+        lines.append(f"Status {status.label}: borttagen")
+    wanted: list[tuple[StatusStep, int | None]] = [
+        *((step, rank) for rank, step in enumerate(steps)),
+        (no_data, None),
+    ]
+    # Ranks are unique in a scale: those that move step out of the way first (their audit
+    # records compare with the rank they had, which the instance in memory keeps).
+    for offset, (step, rank) in enumerate(wanted):
+        moving = existing.get(step.slug)
+        if moving is not None and moving.rank is not None and moving.rank != rank:
+            Status.objects.filter(pk=moving.pk).update(rank=1000 + offset)
+    for step, rank in wanted:
+        values = {
+            "label": step.label,
+            "colour": step.colour.lower(),
+            "rank": rank,
+            "is_assessed": rank is not None,
+            "synonyms": ",".join(_unique_words(step.synonyms, step.label)),
+        }
+        current = existing.get(step.slug)
+        if current is None:
+            create_audited(
+                actor=actor,
+                organisation=organisation,
+                instance=Status(scale=scale, code=step.slug, **values),
+            )
+            lines.append(f"Status {step.label}: ny")
+            continue
+        changes = update_audited(
+            actor=actor, organisation=organisation, instance=current, values=values
+        )
+        if changes:
+            before = changes.get("label", [current.label])[0]
+            lines.append(f"Status {before}: {describe_changes(changes, STATUS_FIELDS)}")
+    _refuse_shared_words(scale)
+    return lines
+
+
+STATUS_FIELDS = {
+    "label": "namn",
+    "colour": "färg",
+    "rank": "ordning",
+    "is_assessed": "räknas som bedömning",
+    "synonyms": "synonymer",
+}
+
+
+def describe_changes(changes: dict[str, list[Any]], labels: dict[str, str]) -> str:
+    """{"name": ["X", "Y"]} -> "namn 'X' → 'Y'", for the command line and the log."""
+    parts = []
+    for field, (before, after) in changes.items():
+        label = labels.get(field, field)
+        if isinstance(after, bool) or isinstance(before, bool):
+            parts.append(f"{label} {'ja' if before else 'nej'} → {'ja' if after else 'nej'}")
+        elif field == "rank":
+            parts.append(
+                f"{label} {'–' if before is None else before + 1} → "
+                f"{'–' if after is None else after + 1}"
+            )
+        else:
+            parts.append(f"{label} {_shown(before)} → {_shown(after)}")
+    return ", ".join(parts)
+
+
+def _shown(value: Any) -> str:
+    """A value as the change list shows it: texts quoted, dates (ISO in the log) and numbers
+    as they are."""
+    if value in (None, ""):
+        return "–"
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return repr(value)
+    return str(value)
+
+
+def _unique_words(words: tuple[str, ...], label: str) -> list[str]:
+    cleaned: dict[str, str] = {}
+    for word in (" ".join(w.split()) for w in words):
+        if word and word.casefold() != label.casefold():
+            cleaned.setdefault(word.casefold(), word)
+    return list(cleaned.values())
+
+
+def _refuse_shared_words(scale: StatusScale) -> None:
+    """A word (label or synonym) may mean one status only, or an import could not tell."""
+    seen: dict[str, Status] = {}
+    for status in Status.objects.filter(scale=scale):
+        for word in status.words():
+            other = seen.setdefault(word.casefold(), status)
+            if other.pk != status.pk:
+                raise ValidationError(
+                    f"{word!r} är ett ord för både {other.label} och {status.label}."
+                )
+
+
+@transaction.atomic
 def person_create(
     *, actor: Actor, organisation: Organisation, name: str, party: str = ""
 ) -> Person:
@@ -224,11 +469,51 @@ def membership_grant(
 
 
 @transaction.atomic
-def user_create(*, username: str, password: str, first_name: str = "", last_name: str = "") -> Any:
-    """A login. Its rights come from memberships, granted separately."""
+def user_create(
+    *,
+    username: str,
+    password: str | None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+) -> Any:
+    """A login. Its rights come from memberships, granted separately.
+
+    `password=None` makes a login without a usable password: one is set later (for now with
+    `styrkort changepassword USERNAME`), so no password is ever written in a setup file.
+    """
     User = get_user_model()
-    user = User(username=username, first_name=first_name, last_name=last_name)
-    user.set_password(password)
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
     user.full_clean()
     user.save()
     return user
+
+
+@transaction.atomic
+def user_update(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    user: Any,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    email: str | None = None,
+) -> dict[str, list[Any]]:
+    """Change a member's name or e-mail address, recorded in the organisation's log.
+
+    A user who is also a member of another organisation is that organisation's too: their
+    name and address are not this organisation's to change.
+    """
+    _require_admin(actor, organisation)
+    others = Membership.objects.filter(user=user).exclude(organisation=organisation)
+    values = _given(first_name=first_name, last_name=last_name, email=email)
+    if any(getattr(user, k) != v for k, v in values.items()) and others.exists():
+        raise ValidationError(
+            f"Användaren {user.get_username()} hör också till en annan organisation; "
+            "namn och e-post ändras där användaren administreras."
+        )
+    return update_audited(actor=actor, organisation=organisation, instance=user, values=values)
