@@ -594,3 +594,73 @@ def test_the_whole_regions_pdf_is_made_in_the_background_and_downloaded(site):
     assert pdf.headers["Content-Disposition"].rstrip('"').endswith(".pdf")
     body = pdf.read()
     assert body.startswith(b"%PDF-") and len(body) > 10_000
+
+
+def test_a_forged_x_forwarded_for_does_not_dodge_the_login_lockout(site):
+    """nginx appends the address it saw; styrkort (TRUSTED_PROXY_COUNT=1) reads that one, so
+    five wrong passwords lock `reader` from here whatever addresses the client claims."""
+    browser = site.browser()
+    browser.request("/logga-in/")
+
+    def attempt(password: str, n: int) -> Answer:
+        return browser.request(
+            "/logga-in/",
+            {"username": "reader", "password": password, "csrfmiddlewaretoken": browser.csrf()},
+            headers={"X-Forwarded-For": f"203.0.113.{n}"},
+        )
+
+    for n in range(5):
+        assert attempt("fel lösenord", n).status != 302
+    locked = attempt("demo", 99)
+    assert locked.status != 302
+    assert "Inloggningen är tillfälligt spärrad" in locked.body
+
+
+def _multipart(fields: dict[str, str], name: str, filename: str, content: bytes) -> tuple:
+    boundary = "styrkort" + uuid.uuid4().hex
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+        for k, v in fields.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"'
+        "\r\nContent-Type: application/octet-stream\r\n\r\n".encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def test_uploads_just_over_the_limit_get_styrkorts_message_far_over_nginxs_413(site):
+    """client_max_body_size leaves room above UPLOAD_MAX_MB: a file just over 10 MB reaches
+    styrkort and is refused in Swedish; a body past nginx's limit is stopped there."""
+    browser = site.browser()
+    browser.login("hsn")
+    f = site.facts
+    path = f"/o/{f['org']}/perioder/{f['period']}/excel/"
+    limit = int(site.env["UPLOAD_MAX_MB"]) * 1024 * 1024
+
+    def upload(size: int) -> tuple[int, str]:
+        body, content_type = _multipart(
+            {"csrfmiddlewaretoken": browser.csrf()}, "file", "stor.xlsx", b"\0" * size
+        )
+        request = urllib.request.Request(
+            site.url + path,
+            data=body,
+            headers={
+                "Content-Type": content_type,
+                "Origin": site.url,
+                "Referer": site.url + path,
+            },
+        )
+        try:
+            with browser.opener.open(request, timeout=60) as answer:
+                return answer.status, answer.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(errors="replace")
+
+    status, page = upload(limit + 200_000)
+    assert status == 200, (status, page[:1000])
+    assert "Filen är större än 10 MB och lästes inte in" in page
+    status, page = upload(limit + 2 * 1024 * 1024)
+    assert status == 413 and "nginx" in page
