@@ -225,6 +225,17 @@ def test_second_run_with_the_same_file_says_no_changes_and_writes_no_audit_recor
     assert counts() == before
 
 
+def test_words_written_as_one_text_or_with_commas_are_read_alike_and_rerun_cleanly(db, tmp_path):
+    text = MINIMAL.replace('synonyms = ["Genomfört"]', 'synonyms = "Genomfört, Klart"').replace(
+        'kind = "board"', 'kind = "board"\naliases = ["RS-gamla, Styrelsen"]'
+    )
+    run_setup(tmp_path, text)
+
+    assert Status.objects.get(label="Avslutat").words() == ["Avslutat", "Genomfört", "Klart"]
+    assert Body.objects.get(abbreviation="RS").names()[2:] == ["RS-gamla", "Styrelsen"]
+    assert run_setup(tmp_path, text).strip() == "Region Gävleborg: Inga ändringar."
+
+
 def test_a_changed_file_lists_exactly_what_changed(db, tmp_path):
     run_setup(tmp_path, SMALL)
     events = AuditEvent.objects.count()

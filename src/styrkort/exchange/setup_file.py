@@ -292,11 +292,13 @@ def _typed(value: Any, kind: str) -> tuple[Any, str | None]:
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return value, None
         return None, f"ska vara ett datum utan citattecken, t.ex. 2025-04-30, inte {value!r}"
-    # WORDS: a list of texts, or one comma-separated text.
+    # WORDS: a list of texts, or one comma-separated text. Words are stored comma-separated,
+    # so a comma inside a list item separates two words here too (and a re-run matches).
     if isinstance(value, str):
-        value = value.split(",")
+        value = [value]
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return [w for w in (" ".join(v.split()) for v in value) if w], None
+        words = (" ".join(w.split()) for v in value for w in v.split(","))
+        return [w for w in words if w], None
     return None, 'ska vara en lista med texter, t.ex. ["Ja", "Klart"]'
 
 
