@@ -10,13 +10,13 @@ import time
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.urls import reverse
 
 from styrkort.core.jobs import JobFailed, JobResult, job_kind, job_start
 from styrkort.core.models import Job
 from styrkort.followup.models import FollowUpPeriod
 from tests.reports.test_formats import pdf_text
+from tests.worker_helpers import run_worker
 
 User = get_user_model()
 
@@ -49,7 +49,7 @@ def test_whole_region_pdf_is_made_by_the_worker_and_downloaded_from_the_job_page
     assert "Hämta fil" not in waiting
     assert client.get(f"/jobb/{job.pk}/fil").status_code == 404  # nothing to fetch yet
 
-    call_command("worker", "--once", verbosity=0)
+    run_worker()
 
     done = client.get(response["Location"]).content.decode()
     assert "Klart" in done and "100 %" in done and "hx-get" not in done
@@ -101,7 +101,7 @@ def test_the_page_shows_the_progress_while_the_job_runs(client, demo):
         owner=controller,
         organisation_id=demo.organisation.pk,
     )
-    call_command("worker", "--once", verbosity=0)
+    run_worker()
     assert "Pågår" in seen[0] and "40 %: Halvvägs genom testet." in seen[0]
     assert 'value="40"' in seen[0]
     assert client.get(f"/jobb/{job.pk}/fil").content == b"hej"
@@ -116,7 +116,7 @@ def test_a_failed_document_says_why_in_swedish(client, demo):
         organisation_id=demo.organisation.pk,
         params={"period": 999999, "format": "pdf"},
     )
-    call_command("worker", "--once", verbosity=0)
+    run_worker()
     _login(client, "controller")
     page = client.get(f"/jobb/{job.pk}/").content.decode()
     assert "Misslyckades" in page
@@ -139,7 +139,7 @@ def test_an_unexpected_error_is_told_without_its_details(client, demo):
     controller = User.objects.get(username="controller")
     crashed = job_start(kind="tests.crash", title="A", owner=controller, organisation_id=None)
     refused = job_start(kind="tests.refuse", title="B", owner=controller, organisation_id=None)
-    call_command("worker", "--once", verbosity=0)
+    run_worker()
     crashed.refresh_from_db()
     refused.refresh_from_db()
     assert crashed.error.startswith("Det gick inte att läsa in filen: ett oväntat fel")
@@ -152,7 +152,7 @@ def test_someone_elses_job_and_its_file_are_not_found(client, demo, username):
     _login(client, "controller")
     _whole_region_pdf(client, demo)
     job = Job.objects.get()
-    call_command("worker", "--once", verbosity=0)
+    run_worker()
     client.logout()
     _login(client, username)
     assert client.get(f"/jobb/{job.pk}/").status_code == 404

@@ -1,8 +1,11 @@
 """Full-text search across cases, decisions, plan items and comments.
 
 PostgreSQL: its full-text search with the Swedish configuration (stemming, Swedish stop
-words). SQLite: an FTS5 index built for the query in a temporary table (unicode61 tokens, every
-word must occur). Both answer "ekonomi i balans" with the texts that hold those words.
+words). SQLite: an FTS5 index (unicode61 tokens, every word must occur somewhere in the record's
+texts), kept in the database and up to date on every write (register/search_index.py), so a
+query reads the index instead of building one. Both answer "ekonomi i balans" with the texts
+that hold those words. The index knows every record's words; what a viewer gets is decided,
+as everywhere, by the selectors the hits are read through.
 """
 
 from __future__ import annotations
@@ -12,12 +15,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
 
 from styrkort.followup.selectors import assessment_list
 from styrkort.organisation.audience import Viewer, audience_of
 from styrkort.organisation.models import Organisation
 from styrkort.planning.models import PlanItem
 from styrkort.planning.selectors import item_list
+from styrkort.register.search_index import INDEX, ensure_search_index
 from styrkort.register.selectors import case_list, decision_list
 
 LIMIT = 100
@@ -67,71 +73,65 @@ def search(*, viewer: Viewer, organisation: Organisation, text: str) -> SearchHi
     if not _words(text):
         return hits
     sources = _sources(viewer, organisation)
-    ids = (
-        _postgres_ids(sources, text)
+    match = (
+        _postgres_match(sources, text)
         if connection.vendor == "postgresql"
-        else _sqlite_ids(sources, text)
+        else _sqlite_match(sources, text)
     )
     hits.cases = list(
-        sources["cases"][0]
-        .filter(pk__in=ids["cases"])
-        .select_related("body", "organisation")[:LIMIT]
+        sources["cases"][0].filter(match["cases"]).select_related("body", "organisation")[:LIMIT]
     )
     hits.decisions = list(
         sources["decisions"][0]
-        .filter(pk__in=ids["decisions"])
+        .filter(match["decisions"])
         .select_related("case__organisation", "body")[:LIMIT]
     )
     hits.items = list(
         sources["items"][0]
-        .filter(pk__in=ids["items"])
+        .filter(match["items"])
         .select_related("plan_version__plan")
         .order_by("-plan_version__plan__year", "order")[:LIMIT]
     )
     hits.comments = list(
         sources["comments"][0]
-        .filter(pk__in=ids["comments"])
+        .filter(match["comments"])
         .select_related("period", "item", "body")
         .order_by("-period__ends_on", "item__order", "body__order")[:LIMIT]
     )
     return hits
 
 
-def _postgres_ids(sources: dict[str, tuple[Any, list[str]]], text: str) -> dict[str, set[int]]:
+def _postgres_match(sources: dict[str, tuple[Any, list[str]]], text: str) -> dict[str, Q]:
     from django.contrib.postgres.search import SearchQuery, SearchVector
 
     query = SearchQuery(text, config="swedish", search_type="plain")
     result = {}
     for name, (queryset, fields) in sources.items():
         vector = SearchVector(*fields, config="swedish")
-        result[name] = set(
-            queryset.annotate(document=vector).filter(document=query).values_list("pk", flat=True)
+        result[name] = Q(
+            pk__in=set(
+                queryset.annotate(document=vector)
+                .filter(document=query)
+                .values_list("pk", flat=True)
+            )
         )
     return result
 
 
-def _sqlite_ids(sources: dict[str, tuple[Any, list[str]]], text: str) -> dict[str, set[int]]:
-    match = " AND ".join('"' + w.replace('"', '""') + '"' for w in _words(text))
-    result: dict[str, set[int]] = {name: set() for name in sources}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.styrkort_search "
-            "USING fts5(source UNINDEXED, pk UNINDEXED, body, tokenize='unicode61')"
-        )
-        cursor.execute("DELETE FROM temp.styrkort_search")
-        for name, (queryset, fields) in sources.items():
-            rows: dict[int, list[str]] = {}
-            for pk, *values in queryset.values_list("pk", *fields):
-                rows.setdefault(pk, []).extend(v for v in values if v)
-            cursor.executemany(
-                "INSERT INTO temp.styrkort_search (source, pk, body) VALUES (%s, %s, %s)",
-                [(name, pk, "\n".join(parts)) for pk, parts in rows.items()],
+def _sqlite_match(sources: dict[str, tuple[Any, list[str]]], text: str) -> dict[str, Q]:
+    """Each word in the record's index rows (a decision's title and points are rows of their
+    own, so a word may be in either), as subqueries: no list of ids leaves the database."""
+    ensure_search_index()
+    result = {}
+    for name in sources:
+        condition = Q()
+        for word in dict.fromkeys(_words(text)):
+            phrase = '"' + word.replace('"', '""') + '"'
+            condition &= Q(
+                pk__in=RawSQL(
+                    f"SELECT pk FROM {INDEX} WHERE {INDEX} MATCH %s AND source = %s",
+                    (phrase, name),
+                )
             )
-        cursor.execute(
-            "SELECT source, pk FROM temp.styrkort_search WHERE styrkort_search MATCH %s",
-            [match],
-        )
-        for source, pk in cursor.fetchall():
-            result[source].add(int(pk))
-        cursor.execute("DELETE FROM temp.styrkort_search")
+        result[name] = condition
     return result

@@ -1,0 +1,174 @@
+"""The worker's side: periodic jobs once per slot whatever the number of workers, the
+heartbeat and what /healthz makes of it, and `styrkort worker` as a real process."""
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.db.migrations.recorder import MigrationRecorder
+from django.utils import timezone
+
+from styrkort.core import periodic
+from styrkort.core.management.commands.worker import beat
+from styrkort.core.models import PeriodicRun, WorkerHeartbeat
+from tests.worker_helpers import run_worker
+
+RUNS: list[str] = []
+
+
+def _count_run() -> None:
+    RUNS.append("ran")
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """A periodic job of its own, every hour, that counts its runs."""
+    monkeypatch.setattr(periodic, "_PERIODIC", dict(periodic._PERIODIC))
+    periodic.periodic("tests.count", every=timedelta(hours=1))(_count_run)
+    RUNS.clear()
+    return RUNS
+
+
+@pytest.mark.django_db
+def test_a_periodic_job_runs_once_per_slot_with_two_workers(counted):
+    now = timezone.now()
+    assert "tests.count" in periodic.enqueue_due(worker_id="a", now=now)
+    assert "tests.count" not in periodic.enqueue_due(worker_id="b", now=now)
+    run_worker("--worker-id", "b")
+    run_worker("--worker-id", "a")
+    assert counted == ["ran"]
+    assert PeriodicRun.objects.filter(name="tests.count").count() == 1
+    later = now + timedelta(hours=1)
+    assert "tests.count" in periodic.enqueue_due(worker_id="b", now=later)
+    run_worker()
+    assert counted == ["ran", "ran"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_racing_for_a_slot_enqueue_it_once(counted):
+    """Two workers at the same moment, each on its own database connection (the row's unique
+    key decides: on PostgreSQL the second insert waits for the first, then finds it)."""
+    if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith(
+        "file:memorydb"
+    ):
+        pytest.skip("an in-memory SQLite database is not shared between connections")
+    now = timezone.now()
+    start = threading.Barrier(2)
+    got: dict[str, list[str]] = {}
+
+    def worker(worker_id: str) -> None:
+        try:
+            start.wait()
+            got[worker_id] = periodic.enqueue_due(worker_id=worker_id, now=now)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(w,)) for w in ("a", "b")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(n for names in got.values() for n in names if n == "tests.count") == [
+        "tests.count"
+    ]
+    assert PeriodicRun.objects.filter(name="tests.count").count() == 1
+
+
+def test_slots_are_the_same_on_every_worker():
+    at = timezone.now().replace(minute=37, second=5)
+    assert periodic.slot_of(at, timedelta(hours=1)).minute == 0
+    assert periodic.slot_of(at, timedelta(minutes=15)).minute == 30
+
+
+def test_a_periodic_job_runs_at_most_once_a_minute():
+    with pytest.raises(ValueError):
+        periodic.periodic("too-often", every=timedelta(seconds=5))
+
+
+@pytest.mark.django_db
+def test_healthz_is_healthy_with_a_recent_heartbeat(client):
+    beat("w1", timezone.now())
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    answer = response.json()
+    assert answer["status"] == "ok" and answer["database"] == "ok"
+    assert answer["migrations"] == {"unapplied": 0}
+    assert answer["worker"]["alive"] is True and answer["worker"]["last_heartbeat_seconds_ago"] < 5
+    assert "w1" not in response.content.decode()  # no names of machines or processes
+
+
+@pytest.mark.django_db
+def test_healthz_without_a_worker_or_with_a_stale_one_is_503(client):
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["worker"] == {"alive": False, "last_heartbeat_seconds_ago": None}
+    WorkerHeartbeat.objects.create(
+        worker_id="old",
+        started_at=timezone.now() - timedelta(hours=1),
+        seen_at=timezone.now() - timedelta(minutes=5),
+    )
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    worker = response.json()["worker"]
+    assert worker["alive"] is False and 290 < worker["last_heartbeat_seconds_ago"] < 400
+
+
+@pytest.mark.django_db
+def test_healthz_with_an_unapplied_migration_is_503(client):
+    beat("w1", timezone.now())
+    MigrationRecorder.Migration.objects.filter(app="core", name="0004_jobs_worker").delete()
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["migrations"] == {"unapplied": 1}
+
+
+@pytest.mark.django_db
+def test_healthz_needs_no_login_and_is_cheap(client, django_assert_max_num_queries):
+    beat("w1", timezone.now())
+    client.get("/healthz")  # reads the migrations on disk once per process
+    with django_assert_max_num_queries(2):
+        assert client.get("/healthz").status_code == 200
+
+
+@pytest.mark.live
+def test_styrkort_worker_runs_as_a_process_and_beats(tmp_path):
+    """`styrkort worker` started as it is in production: it says so in Swedish, records its
+    heartbeat at once, and /healthz (from another process) calls it alive; Ctrl+C ends it."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "styrkort.settings",
+        "SECRET_KEY": "worker-test",
+        "STYRKORT_DATA_DIR": str(tmp_path),
+    }
+    env.pop("DATABASE_URL", None)
+    styrkort = [sys.executable, "-m", "styrkort"]
+    subprocess.run([*styrkort, "migrate", "-v", "0"], env=env, check=True, timeout=300)
+    proc = subprocess.Popen(
+        [*styrkort, "worker"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        first = proc.stdout.readline()
+        assert "styrkort worker" in first and "startar: kör bakgrundsjobb från SQLite" in first
+        probe = (
+            "import django, json; django.setup();"
+            "from django.test import Client;"
+            "r = Client().get('/healthz', HTTP_HOST='localhost');"
+            "print(r.status_code, r.content.decode())"
+        )
+        for _ in range(50):
+            out = subprocess.run(
+                [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60
+            ).stdout.strip()
+            if out.startswith("200"):
+                break
+        status, body = out.split(" ", 1)
+        assert status == "200" and json.loads(body)["worker"]["alive"] is True
+    finally:
+        proc.send_signal(2)
+        proc.wait(timeout=30)
+    assert proc.returncode == 0
