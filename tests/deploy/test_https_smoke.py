@@ -8,7 +8,10 @@ replaced); a fresh PostgreSQL database on 127.0.0.1:5432 (STYRKORT_PG_SERVER, as
 the demo region. Then, as a user's browser would, over TLS with the certificate as the only
 trusted CA: plain HTTP is redirected, security headers and cached static files come through
 nginx, `hsn` logs in (CSRF behind the proxy) and saves an assessment, /healthz reports the
-worker alive, and the whole region's PDF is made by the worker and downloaded from its job page.
+worker alive, the whole region's PDF is made by the worker and downloaded from its job page, a
+forged X-Forwarded-For does not dodge the login lockout, and the upload limits of nginx and
+styrkort fit together. The units pass `systemd-analyze verify`; the settings file reads the same
+in systemd and in the shell (styrkort-admin).
 
 In CI (CI=true) a missing nginx or PostgreSQL fails the test; on a developer's machine without
 nginx it is skipped (scripts/install_system_packages.sh installs it). Every wait is bounded and
@@ -247,7 +250,10 @@ def site() -> Iterator[Site]:
     tmp.chmod(0o755)
     data_dir = tmp / "data"
     data_dir.mkdir(mode=0o700)
-    http_port, https_port, app_port = free_port(), free_port(), free_port()
+    ports: set[int] = set()
+    while len(ports) < 3:
+        ports.add(free_port())
+    http_port, https_port, app_port = sorted(ports)
     database = f"styrkort_https_{uuid.uuid4().hex[:10]}"
     processes: dict[str, subprocess.Popen[bytes]] = {}
     made_database = False
