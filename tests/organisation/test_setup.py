@@ -658,3 +658,17 @@ def test_a_closed_period_is_not_changed_until_it_is_reopened(region):
     assert period_update(actor=controller, period=period, ends_on=dt.date(2025, 4, 30)) == {}
     with pytest.raises(PermissionDenied):
         period_update(actor=region.users["hsn_editor"], period=period, year=2026)
+
+
+def test_export_all_takes_an_organisation_configured_by_file_by_its_name(db, tmp_path):
+    import json
+
+    run_setup(tmp_path, MINIMAL, name="a.toml")
+    run_setup(tmp_path, SMALL, name="b.toml")
+    out = tmp_path / "export.json"
+
+    call_command(
+        "export_all", "-o", str(out), "--organisation", "Region Gävleborg", stdout=io.StringIO()
+    )
+
+    assert json.loads(out.read_text(encoding="utf-8"))["organisations"] == ["region-gavleborg"]

@@ -1,4 +1,4 @@
-"""styrkort export_all -o FILE.json [--organisation SLUG] [--without-passwords]"""
+"""styrkort export_all -o FILE.json [--organisation NAME] [--without-passwords]"""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from styrkort.core.errors import NotFound
 from styrkort.exchange.full import FORMAT_VERSION, export_all
-from styrkort.organisation.models import Organisation
+from styrkort.organisation.selectors import sole_organisation
 
 
 class Command(BaseCommand):
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--organisation",
             action="append",
-            metavar="SLUG",
+            metavar="NAMN",
             help="Bara denna organisation (kan anges flera gånger); standard: hela databasen",
         )
         parser.add_argument(
@@ -38,14 +39,12 @@ class Command(BaseCommand):
         organisations = None
         if options["organisation"]:
             organisations = []
-            for slug in options["organisation"]:
-                found = Organisation.objects.filter(slug=slug).first()
-                if found is None:
-                    known = ", ".join(Organisation.objects.values_list("slug", flat=True))
-                    raise CommandError(
-                        f"Organisationen {slug!r} finns inte (finns: {known or 'inga'})."
-                    )
-                organisations.append(found)
+            for name in options["organisation"]:
+                # By slug, name or short name, as every other command takes it.
+                try:
+                    organisations.append(sole_organisation(name))
+                except NotFound as exc:
+                    raise CommandError(str(exc)) from exc
         started = time.perf_counter()
         buffer = io.StringIO()
         result = export_all(
