@@ -170,6 +170,15 @@ def job_find_unfinished(
     return None
 
 
+def queued_message(job: Job) -> str:
+    """What a command prints when it has put a job in the queue."""
+    whom = "organisationens administratörer" if job.owner_id is None else "den som bad om det"
+    return (
+        f"{job.title}: lagt i kön som jobb {job.pk}. `styrkort worker` kör det; "
+        f"`styrkort jobs {job.pk}` visar hur det går, och {whom} ser det på /jobb/{job.pk}/."
+    )
+
+
 @task()
 def run_job(job_id: str) -> None:
     """The worker's task: run one job to its end, storing its result or its failure."""

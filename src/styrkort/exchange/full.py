@@ -47,7 +47,17 @@ EXCLUDED: dict[str, str] = {
         "Requests counted against the rate limits in the current minute: they mean nothing "
         "after a minute, let alone on another server."
     ),
+    "core.job": (
+        "Background jobs and the documents they made are the work of the moment, made again "
+        "from the data when needed; a restore is itself such a job."
+    ),
+    "core.jobdata": "The files of background jobs (core.job), with them.",
+    "core.workerheartbeat": "When each worker was last seen: true only of this installation.",
+    "core.periodicrun": "Which slots of the periodic jobs the workers have taken: the same.",
 }
+# Excluded tables that may hold rows when a file is restored: the restore's own job, the
+# workers' heartbeats and schedule (a database is empty when only they are in it).
+NOT_COUNTED = {"core.job", "core.jobdata", "core.workerheartbeat", "core.periodicrun"}
 # Outside the styrkort apps only the users are exported (see docs/export-format.md for what
 # is left out of django.contrib and django-axes, and why).
 
@@ -523,7 +533,16 @@ def import_all(*, data: bytes | str) -> ImportResult:
             tables[known[label]] = table
     if problems:
         raise FullImportError(problems)
-    present = _not_empty([*order, *(m for m in styrkort_models() if _label(m) in EXCLUDED)])
+    present = _not_empty(
+        [
+            *order,
+            *(
+                m
+                for m in styrkort_models()
+                if _label(m) in EXCLUDED and _label(m) not in NOT_COUNTED
+            ),
+        ]
+    )
     if present:
         shown = ", ".join(present[:4]) + (f" och {len(present) - 4} slag till" * (len(present) > 4))
         raise FullImportError(

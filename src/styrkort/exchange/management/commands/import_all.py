@@ -8,7 +8,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from styrkort.core.jobs import job_start, queued_message
 from styrkort.exchange.full import FullImportError, import_all
+from styrkort.exchange.tasks import IMPORT_ALL
 
 
 class Command(BaseCommand):
@@ -19,6 +21,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="JSON-fil från styrkort export_all")
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="lägg inläsningen i kön (filen sparas i databasen); styrkort worker kör den",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
@@ -26,6 +33,17 @@ class Command(BaseCommand):
             data = path.read_bytes()
         except OSError as exc:
             raise CommandError(f"{path}: kan inte läsa filen ({exc.strerror})") from exc
+        if options["background"]:
+            job = job_start(
+                kind=IMPORT_ALL,
+                title=f"Läs in {path.name}",
+                owner=None,
+                organisation_id=None,
+                params={"file": path.name},
+                input_data=data,
+            )
+            self.stdout.write(queued_message(job))
+            return
         started = time.perf_counter()
         try:
             result = import_all(data=data)

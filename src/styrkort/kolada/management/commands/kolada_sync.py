@@ -11,8 +11,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from styrkort.core.actors import SystemActor
 from styrkort.core.errors import NotFound
+from styrkort.core.jobs import job_start, queued_message
 from styrkort.kolada.client import KoladaClient, KoladaError
 from styrkort.kolada.services import kolada_sync
+from styrkort.kolada.tasks import KOLADA_SYNC
 from styrkort.organisation.selectors import sole_organisation
 
 ACTOR = SystemActor("kolada_sync")
@@ -66,8 +68,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Hämta och visa ändringar utan att spara"
         )
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="Lägg hämtningen i kön; styrkort worker kör den och sidan visar förloppet",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["background"]:
+            self._enqueue(options)
+            return
         try:
             organisation = sole_organisation(options.get("organisation"))
             client = KoladaClient()
@@ -94,3 +104,22 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(f"{' '.join(exc.messages)} Inget sparades.") from exc
         self.stdout.write(result.summary())
+
+    def _enqueue(self, options: dict[str, Any]) -> None:
+        try:
+            organisation = sole_organisation(options.get("organisation"))
+        except NotFound as exc:
+            raise CommandError(str(exc)) from exc
+        job = job_start(
+            kind=KOLADA_SYNC,
+            title=f"Hämta nyckeltal från Kolada för {organisation}"
+            + (" (provkörning)" if options["dry_run"] else ""),
+            owner=None,
+            organisation_id=organisation.pk,
+            params={
+                "years": options.get("years"),
+                "gender": options["gender"],
+                "dry_run": options["dry_run"],
+            },
+        )
+        self.stdout.write(queued_message(job))
