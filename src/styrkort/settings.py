@@ -41,6 +41,10 @@ RATE_LIMIT_SEARCH, RATE_LIMIT_DOCUMENTS, RATE_LIMIT_API   requests a user may ma
 Background jobs and health
 WORKER_ALIVE_SECONDS  /healthz calls a worker alive when its last heartbeat is this recent (60)
 
+Public pages
+ACCESSIBILITY_CONTACT  where the accessibility statement asks people to report problems: an e-mail
+                   address or a web address (DEFAULT_FROM_EMAIL when unset)
+
 Kolada
 KOLADA_BASE_URL    Kolada's API for `styrkort kolada_sync`; https://api.kolada.se/v3 by default
 KOLADA_API_VERSION 2 or 3 when the base URL does not end in /v2 or /v3
@@ -137,6 +141,7 @@ INSTALLED_APPS = [
     "styrkort.kolada",
     "styrkort.demo",
     "styrkort.web",
+    "styrkort.public",
 ]
 
 MIDDLEWARE = [
@@ -354,6 +359,22 @@ LOGGING = {
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # /healthz calls the worker alive when its last heartbeat (every 10 s) is at most this old.
 WORKER_ALIVE_SECONDS = _number("WORKER_ALIVE_SECONDS", 60)
+
+# The public pages' cache (public/cache.py): each process keeps its own copy of a page and checks
+# it against the organisation's change generation, read from the database on every request, so
+# a change made through any process shows on the next request everywhere. Bounded: a page a key,
+# the oldest dropped past MAX_ENTRIES. The timeout bounds how long a write that bypasses the
+# services (and so writes no audit event: the Django admin, a bulk load) can go unseen.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "public": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "styrkort-public",
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": 200},
+    },
+}
+ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT", "").strip() or DEFAULT_FROM_EMAIL
 
 KOLADA_BASE_URL = os.environ.get("KOLADA_BASE_URL", "").strip() or "https://api.kolada.se/v3"
 KOLADA_API_VERSION = os.environ.get("KOLADA_API_VERSION", "").strip()

@@ -46,6 +46,12 @@ def can_manage_periods(user: Any, organisation: Any) -> bool:
 
 
 @rules.predicate
+def can_publish_period(user: Any, period: FollowUpPeriod) -> bool:
+    """The controller (and the admin) publishes a period's follow-up and takes it down."""
+    return bool(is_controller(user, period.organisation))
+
+
+@rules.predicate
 def can_reopen_period(user: Any, period: FollowUpPeriod) -> bool:
     return bool(is_admin(user, period.organisation))
 
@@ -54,3 +60,4 @@ rules.add_perm("followup.view_period", can_view_period)
 rules.add_perm("followup.approve_assessment", can_approve_assessment)
 rules.add_perm("followup.set_overall_status", can_set_overall_status)
 rules.add_perm("followup.reopen_period", can_reopen_period)
+rules.add_perm("followup.publish_period", can_publish_period)

@@ -696,3 +696,61 @@ def indicator_rows(*, viewer: Viewer, period: FollowUpPeriod) -> list[IndicatorR
             )
         rows.append(IndicatorRow(indicator, target, value, verdict))
     return rows
+
+
+@dataclass
+class PublicationPreview:
+    """What the public will read of a period once it is published, and what it will not."""
+
+    period: FollowUpPeriod
+    items: int  # followed up in the period, as members read it
+    items_shown: int  # of them, the public reads (from adopted plan versions)
+    secret_items: int  # shown only as existing, with their legal ground
+    without_status: int  # shown without an overall status
+    expected: int  # assessments asked for or written
+    approved: int  # shown
+    not_approved: int  # draft, submitted or returned: not shown
+    missing: int  # asked for and not written
+    bodies: list[BodyProgress]
+
+    @property
+    def items_hidden(self) -> int:
+        return self.items - self.items_shown
+
+
+def publication_preview(*, viewer: Viewer, period: FollowUpPeriod) -> PublicationPreview:
+    """For members: what publishing the period shows the public (approved texts of items in
+    adopted plans; secret items only as existing) and what it leaves out. Fixed queries."""
+    aud = audience_of(viewer, period.organisation_id)
+    if not aud.is_member:
+        raise NotFound(period.pk)
+    bodies = progress(viewer=aud, period=period)
+    members_items = period_items(viewer=aud, period=period).select_related(None)
+    public_items = list(
+        period_items(viewer=Audience.public(period.organisation_id), period=period)
+        .select_related(None)
+        .prefetch_related(None)
+        .only("pk", "lineage", "text", "secret", "secrecy_ground")
+    )
+    with_status = set(
+        OverallStatus.objects.filter(
+            period=period, status__isnull=False, status__is_assessed=True
+        ).values_list("lineage", flat=True)
+    )
+    secret = sum(1 for i in public_items if getattr(i, "redacted", False))
+    return PublicationPreview(
+        period=period,
+        items=members_items.prefetch_related(None).count(),
+        items_shown=len(public_items),
+        secret_items=secret,
+        without_status=sum(
+            1
+            for i in public_items
+            if not getattr(i, "redacted", False) and i.lineage not in with_status
+        ),
+        expected=sum(b.expected for b in bodies),
+        approved=sum(b.approved for b in bodies),
+        not_approved=sum(b.draft + b.submitted + b.returned for b in bodies),
+        missing=sum(len(b.missing) for b in bodies),
+        bodies=bodies,
+    )

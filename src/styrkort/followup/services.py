@@ -30,6 +30,7 @@ from styrkort.followup.permissions import (
     can_approve_assessment,
     can_edit_assessment_of,
     can_manage_periods,
+    can_publish_period,
     can_reopen_period,
     can_set_overall_status,
 )
@@ -642,7 +643,7 @@ def indicator_status_override(
 def period_publish(*, actor: Actor, period: FollowUpPeriod) -> FollowUpPeriod:
     """Publish the period's follow-up: from now on anyone may read it without logging in, with
     the approved texts only (what is not approved shows as missing, what is secret as secret)."""
-    if not permitted(actor, can_manage_periods, period.organisation):
+    if not permitted(actor, can_publish_period, period):
         raise PermissionDenied("Bara controller och administratör publicerar uppföljningar.")
     period = FollowUpPeriod.objects.select_for_update().get(pk=period.pk)
     if period.published_at is not None:
@@ -660,7 +661,7 @@ def period_publish(*, actor: Actor, period: FollowUpPeriod) -> FollowUpPeriod:
 @transaction.atomic
 def period_unpublish(*, actor: Actor, period: FollowUpPeriod, reason: str = "") -> FollowUpPeriod:
     """Take the period's follow-up off the public pages (the reason is kept in the log)."""
-    if not permitted(actor, can_manage_periods, period.organisation):
+    if not permitted(actor, can_publish_period, period):
         raise PermissionDenied("Bara controller och administratör publicerar uppföljningar.")
     period = FollowUpPeriod.objects.select_for_update().get(pk=period.pk)
     if period.published_at is None:

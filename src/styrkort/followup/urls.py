@@ -12,6 +12,7 @@ urlpatterns = [
     path(P + "framsteg/<str:body>/utga-fran-forra/", views.start_from_previous, name="start"),
     path(P + "stang/", views.period_state, {"action": "close"}, name="close"),
     path(P + "oppna/", views.period_state, {"action": "reopen"}, name="reopen"),
+    path(P + "publicering/", views.publication, name="publication"),
     path(ITEM, views.item, name="item"),
     path(ITEM + "samlad-status/", views.overall_status, name="overall"),
     path(ITEM + "<str:body>/skriv/", views.assessment_edit, name="edit"),

@@ -32,6 +32,7 @@ from styrkort.followup.permissions import (
     can_approve_assessment,
     can_edit_assessment_of,
     can_manage_periods,
+    can_publish_period,
     can_reopen_period,
     can_set_overall_status,
 )
@@ -456,4 +457,52 @@ def indicators(request: HttpRequest, org: str, period: int) -> HttpResponse:
             "statuses": statuses,
             "nav": "indicators",
         },
+    )
+
+
+@login_required
+def publication(request: HttpRequest, org: str, period: int) -> HttpResponse:
+    """What publishing the period shows the public and what it leaves out; the controller
+    publishes or takes it down here (the services record it)."""
+    organisation, the_period = period_or_404(request, org, period)
+    may_publish = can_publish_period(request.user, the_period)
+    url = reverse("followup:publication", args=[organisation.slug, the_period.pk])
+    form = ReasonForm()
+    if request.method == "POST":
+        if not may_publish:
+            raise PermissionDenied("Bara controller och administratör publicerar uppföljningar.")
+        action = request.POST.get("action")
+        try:
+            if action == "publish":
+                services.period_publish(actor=request.user, period=the_period)
+                messages.success(request, f"{the_period} är publicerad på de offentliga sidorna.")
+                return redirect(url)
+            if action == "unpublish":
+                form = ReasonForm(request.POST)
+                if form.is_valid():
+                    services.period_unpublish(
+                        actor=request.user, period=the_period, reason=form.cleaned_data["reason"]
+                    )
+                    messages.success(
+                        request, f"{the_period} är inte längre publicerad på de offentliga sidorna."
+                    )
+                    return redirect(url)
+            else:
+                raise Http404
+        except ValidationError as exc:
+            messages.error(request, _message(exc))
+            return redirect(url)
+    preview = selectors.publication_preview(viewer=request.user, period=the_period)
+    return render(
+        request,
+        "followup/publication.html",
+        {
+            "organisation": organisation,
+            "period": the_period,
+            "preview": preview,
+            "may_publish": may_publish,
+            "form": form,
+            "nav": "publication",
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
     )

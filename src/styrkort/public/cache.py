@@ -1,0 +1,60 @@
+"""The public pages' cache, kept right across several app processes.
+
+A page is stored under its own key (organisation, page, arguments) together with the
+organisation's *generation*, read from the database on every request in one query: the number
+and the newest id of the organisation's audit events. Every write of the domain (publishing a
+period, approving an assessment, adopting a plan, registering a case …) goes through a service
+that writes an audit event in the same transaction, so a committed change always gives a new
+generation, and the next request rebuilds the page. Nothing depends on the processes sharing
+memory: each process keeps its own copy (the "public" cache alias) and checks it against the
+database.
+
+Why the count as well as the newest id: on PostgreSQL two transactions may commit in the other
+order than they took their ids, so the newest id alone could stay the same after a commit; the
+count cannot (audit events are never deleted).
+
+Only rendered fragments without the request's CSP nonce are stored: the page around them is
+rendered per request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.core.cache import caches
+from django.db.models import Count, Max
+
+from styrkort.core.models import AuditEvent
+from styrkort.organisation.models import Organisation
+
+T = TypeVar("T")
+
+ALIAS = "public"
+# Bump when the stored fragments' shape changes, so a deploy does not serve old ones.
+LAYOUT = 1
+
+
+def generation(organisation: Organisation) -> tuple[int, int]:
+    """(count, newest id) of the organisation's audit events: changes with every commit."""
+    found = AuditEvent.objects.filter(organisation=organisation).aggregate(
+        n=Count("pk"), newest=Max("pk")
+    )
+    return int(found["n"] or 0), int(found["newest"] or 0)
+
+
+def cached(organisation: Organisation, name: str, build: Callable[[], T], *args: Any) -> T:
+    """The stored value of page `name` with `args`, if the organisation has not changed since it
+    was built; else `build()`, stored. One query (the generation) when it is stored."""
+    store = caches[ALIAS]
+    # The organisation's creation time as well as its id: an organisation made again under the
+    # same id (a restore, a test database rolled back) never meets the old one's pages.
+    born = organisation.created_at.timestamp() if organisation.created_at else 0
+    key = ":".join(["public", str(LAYOUT), f"{organisation.pk}@{born}", name, *map(str, args)])
+    now = generation(organisation)
+    found = store.get(key)
+    if isinstance(found, tuple) and len(found) == 2 and found[0] == now:
+        return found[1]  # type: ignore[no-any-return]
+    value = build()
+    store.set(key, (now, value))
+    return value
