@@ -40,6 +40,8 @@ RATE_LIMIT_SEARCH, RATE_LIMIT_DOCUMENTS, RATE_LIMIT_API   requests a user may ma
 
 Background jobs and health
 WORKER_ALIVE_SECONDS  /healthz calls a worker alive when its last heartbeat is this recent (60)
+SENTRY_DSN         report errors to Sentry (needs the extra: pip install 'styrkort[sentry]');
+                   unset: off. SENTRY_ENVIRONMENT names the installation (production)
 
 Public pages
 ACCESSIBILITY_CONTACT  where the accessibility statement asks people to report problems: an e-mail
@@ -359,6 +361,17 @@ LOGGING = {
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # /healthz calls the worker alive when its last heartbeat (every 10 s) is at most this old.
 WORKER_ALIVE_SECONDS = _number("WORKER_ALIVE_SECONDS", 60)
+
+# Error reporting, optional: only with SENTRY_DSN and the sentry extra installed (core/sentry.py;
+# without the package, `styrkort check` warns).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    from styrkort.core.sentry import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "").strip() or "production",
+    )
 
 # The public pages' cache (public/cache.py): each process keeps its own copy of a page and checks
 # it against the organisation's change generation, read from the database on every request, so
