@@ -272,7 +272,18 @@ def _values(ctx: dict[str, Any]) -> dict[str, list[str]]:
         "fmt": ["txt", "html", "pdf", "docx", "xlsx", "csv"],
         "id": ids,
         "pk": ids,
+        # Personal calendar feeds: the keys of the members who may not read secrets.
+        "token": _calendar_keys(ctx),
     }
+
+
+def _calendar_keys(ctx: dict[str, Any]) -> list[str]:
+    from styrkort.register.services import calendar_token_renew
+
+    if "calendar_keys" not in ctx:
+        users = get_user_model().objects.filter(username__in=[a for a in AUDIENCES if a])
+        ctx["calendar_keys"] = [calendar_token_renew(actor=u)[1] for u in users]
+    return ctx["calendar_keys"]
 
 
 # Query strings that make a page search for the marker's words.

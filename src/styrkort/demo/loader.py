@@ -267,6 +267,7 @@ def load_economy(org: Organisation, result: LoadResult) -> None:
                 name=p["name"],
                 starts_on=dt.date.fromisoformat(p["starts_on"]),
                 ends_on=dt.date.fromisoformat(p["ends_on"]),
+                deadline=dt.date.fromisoformat(p["deadline"]) if p.get("deadline") else None,
             )
             result.created.append(f"period {p['name']}")
 

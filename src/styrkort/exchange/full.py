@@ -43,6 +43,10 @@ EXCLUDED: dict[str, str] = {
         "API tokens are secrets that grant access; a backup file travels further than the "
         "database, so tokens are issued anew after a restore."
     ),
+    "register.calendartoken": (
+        "Calendar feed keys are secrets like API tokens: a backup travels further than the "
+        "database, so people make new subscription links after a restore."
+    ),
     "core.ratecounter": (
         "Requests counted against the rate limits in the current minute: they mean nothing "
         "after a minute, let alone on another server."

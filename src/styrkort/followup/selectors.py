@@ -18,15 +18,27 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import (
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 
 from styrkort.core.errors import NotFound
 from styrkort.core.models import AuditEvent, Status
 from styrkort.core.secrecy import SecretQuerySet
 from styrkort.core.status import worst
 from styrkort.followup.models import Assessment, FollowUpPeriod, OverallStatus
-from styrkort.organisation.audience import Audience, Viewer, audience_of
+from styrkort.organisation.audience import Audience, Level, Viewer, audience_of
 from styrkort.organisation.models import Body, Organisation
+from styrkort.organisation.permissions import bodies_for_role, memberships
 from styrkort.planning.models import Plan, PlanItem, PlanVersion
 
 
@@ -754,3 +766,273 @@ def publication_preview(*, viewer: Viewer, period: FollowUpPeriod) -> Publicatio
         missing=sum(len(b.missing) for b in bodies),
         bodies=bodies,
     )
+
+
+# --- Mina uppgifter: what a person has to do in the follow-up --------------------------------
+
+TASK_MISSING = "missing"
+
+
+@dataclass
+class AssessmentTask:
+    """One assessment someone has to write or approve: the item (as the viewer may read it),
+    the answering body, and its state (TASK_MISSING when nothing is written yet)."""
+
+    period: FollowUpPeriod
+    item: PlanItem
+    body: Body
+    state: str
+    return_reason: str = ""
+
+    @property
+    def deadline(self) -> dt.date | None:
+        return self.period.deadline
+
+
+@dataclass
+class PeriodTasks:
+    """One open period's part of a person's tasks."""
+
+    period: FollowUpPeriod
+    to_write: list[AssessmentTask]  # missing, draft or returned, for the bodies I write for
+    to_approve: list[AssessmentTask]  # submitted, for the bodies I approve (not my own texts)
+    progress: list[BodyProgress]  # for the controller: every answering body
+
+    def deadline_state(self, today: dt.date, soon_days: int = 14) -> str:
+        """ "overdue", "soon" (within two weeks) or "later"; "none" without a deadline."""
+        if self.period.deadline is None:
+            return "none"
+        if self.period.deadline < today:
+            return "overdue"
+        return "soon" if (self.period.deadline - today).days <= soon_days else "later"
+
+    @property
+    def returned(self) -> list[AssessmentTask]:
+        return [t for t in self.to_write if t.state == Assessment.State.RETURNED]
+
+    @property
+    def all_approved(self) -> bool:
+        return all(p.approved == p.expected for p in self.progress)
+
+    @property
+    def not_started(self) -> list[BodyProgress]:
+        """Bodies that were asked and have written nothing at all yet."""
+        return [p for p in self.progress if p.expected and len(p.missing) == p.expected]
+
+
+@dataclass
+class MyTasks:
+    organisation: Organisation
+    periods: list[PeriodTasks]
+    writes_for: list[Body]
+    approves_for: list[Body]
+    sees_progress: bool
+
+    @property
+    def count(self) -> int:
+        """What the navigation counts: assessments to write and to approve."""
+        return sum(len(p.to_write) + len(p.to_approve) for p in self.periods)
+
+
+def my_tasks(*, viewer: Viewer, organisation: Organisation, today: dt.date) -> MyTasks:
+    """A member's follow-up tasks in the organisation's open periods: the assessments to write
+    for the bodies they write for (missing, draft or sent back, with the reason), those to
+    approve for the bodies they approve for (not their own text where the organisation asks
+    for four eyes), and for the
+    controller and the admin every answering body's progress. Seven queries whatever the
+    number of items, bodies, periods and assessments (the periods' plans are read once).
+    Periods come in deadline order, so the late ones first; `today` is the day the page
+    labels them against (PeriodTasks.deadline_state).
+    """
+    aud = audience_of(viewer, organisation)
+    if not aud.is_member:
+        raise NotFound(organisation.pk)
+    user = aud.user
+    writes = bodies_for_role(user, organisation, "editor") if user is not None else set()
+    approves = bodies_for_role(user, organisation, "approver") if user is not None else set()
+    sees_progress = bool({"admin", "controller"} & aud.roles) or aud.level >= Level.SYSTEM
+    periods = list(
+        FollowUpPeriod.objects.filter(organisation=organisation, is_closed=False).order_by(
+            "ends_on", "pk"
+        )
+    )
+    bodies = {b.pk: b for b in Body.objects.filter(organisation=organisation)}
+    mine = writes | approves
+    result = MyTasks(
+        organisation=organisation,
+        periods=[],
+        writes_for=sorted((bodies[b] for b in writes), key=lambda b: (b.order, b.name)),
+        approves_for=sorted((bodies[b] for b in approves), key=lambda b: (b.order, b.name)),
+        sees_progress=sees_progress,
+    )
+    if not periods or not (mine or sees_progress):
+        return result
+
+    plans = list(
+        Plan.objects.filter(
+            organisation=organisation, year__in={p.year for p in periods}
+        ).prefetch_related("versions")
+    )
+    followed: dict[int, set[int]] = {}
+    for period in periods:
+        found = (version_at(p, period.ends_on, drafts=True) for p in plans if p.year == period.year)
+        followed[period.pk] = {v.pk for v in found if v is not None}
+    version_ids = set().union(*followed.values())
+
+    through = PlanItem.receivers.through.objects.filter(planitem__plan_version_id__in=version_ids)
+    written_rows = Assessment.objects.filter(period__in=periods)
+    if not sees_progress:
+        through = through.filter(body_id__in=mine)
+        written_rows = written_rows.filter(body_id__in=mine)
+    # Rows as plain tuples, and the lineage (a UUID, slow to convert) read once an item.
+    asked = list(through.values_list("planitem_id", "planitem__plan_version_id", "body_id"))
+    rows = list(
+        written_rows.values_list(
+            "period_id", "item_id", "body_id", "state", "return_reason", "author_id"
+        )
+    )
+    outside = {r[1] for r in rows} - {a[0] for a in asked}  # items a revision removed
+    items = {
+        i.pk: i
+        for i in PlanItem.objects.shown_to(aud)
+        .filter(Q(plan_version_id__in=version_ids) | Q(pk__in=outside))
+        .only("pk", "text", "kind", "order", "lineage", "secret", "secrecy_ground")
+    }
+    written: dict[int, dict[tuple[Any, int], tuple[int, str, str, Any]]] = {
+        p.pk: {} for p in periods
+    }
+    for period_id, item_id, body_id, state, reason, author_id in rows:
+        written[period_id][(items[item_id].lineage, body_id)] = (item_id, state, reason, author_id)
+
+    user_id = getattr(user, "pk", None)
+    own_texts_excluded = organisation.four_eyes and user_id is not None
+    order = {Assessment.State.RETURNED: 0, TASK_MISSING: 1, Assessment.State.DRAFT: 2}
+    open_states = (Assessment.State.DRAFT, Assessment.State.RETURNED)
+
+    def key(t: AssessmentTask) -> tuple[Any, ...]:
+        return (t.body.order, t.body.name, order.get(t.state, 3), t.item.order, t.item.pk)
+
+    for period in periods:
+        to_write: list[AssessmentTask] = []
+        to_approve: list[AssessmentTask] = []
+        progress_of: dict[int, BodyProgress] = {}
+        if sees_progress:
+            progress_of = {b: BodyProgress(bodies[b], [], 0, 0, 0) for b in bodies}
+        versions = followed[period.pk]
+        ours = written[period.pk]
+        for item_id, version_id, body_id in asked:
+            if version_id not in versions:
+                continue
+            item = items[item_id]
+            if (item.lineage, body_id) in ours:
+                continue
+            if sees_progress:
+                progress_of[body_id].missing.append(item)
+            if body_id in writes:
+                to_write.append(AssessmentTask(period, item, bodies[body_id], TASK_MISSING))
+        for (_lineage, body_id), (item_id, state, reason, author_id) in ours.items():
+            if body_id in writes and state in open_states:
+                to_write.append(
+                    AssessmentTask(period, items[item_id], bodies[body_id], state, reason)
+                )
+            elif (
+                body_id in approves
+                and state == Assessment.State.SUBMITTED
+                and not (own_texts_excluded and author_id == user_id)
+            ):
+                to_approve.append(AssessmentTask(period, items[item_id], bodies[body_id], state))
+            if sees_progress:
+                e = progress_of[body_id]
+                if state == Assessment.State.APPROVED:
+                    e.approved += 1
+                elif state == Assessment.State.SUBMITTED:
+                    e.submitted += 1
+                elif state == Assessment.State.RETURNED:
+                    e.returned += 1
+                else:
+                    e.draft += 1
+        # Only bodies asked for something, or that wrote something, show in the progress.
+        progress_of = {b: e for b, e in progress_of.items() if e.expected}
+        result.periods.append(
+            PeriodTasks(
+                period=period,
+                to_write=sorted(to_write, key=key),
+                to_approve=sorted(to_approve, key=key),
+                progress=sorted(progress_of.values(), key=lambda p: (p.body.order, p.body.name)),
+            )
+        )
+    # Late first, then by deadline; a period without a deadline last.
+    result.periods.sort(
+        key=lambda p: (p.period.deadline is None, p.period.deadline or dt.date.max, p.period.pk)
+    )
+    return result
+
+
+def _followed_version(day: Any) -> Coalesce:
+    """version_at() in SQL: the version of the outer row's plan that a period ending on `day`
+    follows (adopted last by then; else the first adopted; else the newest draft). Outer
+    references stay in WHERE: SQLite does not resolve them two levels down in an ORDER BY."""
+    versions = PlanVersion.objects.filter(plan_id=OuterRef("planitem__plan_version__plan_id"))
+    adopted = versions.filter(state=PlanVersion.State.ADOPTED)
+    return Coalesce(
+        Subquery(adopted.filter(adopted_on__lte=day).order_by("-number").values("pk")[:1]),
+        Subquery(adopted.order_by("number").values("pk")[:1]),
+        Subquery(versions.order_by("-number").values("pk")[:1]),
+    )
+
+
+def _count(queryset: QuerySet[Any]) -> Subquery:
+    return Subquery(
+        queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def my_task_count(*, viewer: Any) -> int:
+    """How many assessments the user has to write or approve in every organisation's open
+    periods: what my_tasks() lists, counted in one query for the navigation (the user's
+    memberships are read once per request and shared with the permission checks)."""
+    member_of = memberships(viewer)
+    writes = {m.body_id for m in member_of if m.role == "editor" and m.body_id}
+    approves = {m.body_id for m in member_of if m.role == "approver" and m.body_id}
+    if not writes and not approves:
+        return 0
+    organisations = {m.organisation_id for m in member_of if m.body_id in writes | approves}
+    asked = PlanItem.receivers.through.objects.filter(
+        body_id__in=writes,
+        planitem__plan_version__plan__organisation_id=OuterRef("organisation_id"),
+        planitem__plan_version__plan__year=OuterRef("year"),
+        planitem__plan_version_id=_followed_version(OuterRef(OuterRef("ends_on"))),
+    ).exclude(
+        Exists(
+            Assessment.objects.filter(
+                period_id=OuterRef(OuterRef("pk")),
+                lineage=OuterRef("planitem__lineage"),
+                body_id=OuterRef("body_id"),
+            )
+        )
+    )
+    drafts = Assessment.objects.filter(
+        period_id=OuterRef("pk"),
+        body_id__in=writes,
+        state__in=[Assessment.State.DRAFT, Assessment.State.RETURNED],
+    )
+    # Four eyes: where the organisation asks for them, one's own text is not one's to approve.
+    four_eyes = {
+        m.body_id
+        for m in member_of
+        if m.role == "approver" and m.body_id and m.organisation.four_eyes
+    }
+    submitted = Assessment.objects.filter(
+        period_id=OuterRef("pk"), body_id__in=approves, state=Assessment.State.SUBMITTED
+    ).exclude(author_id=viewer.pk, body_id__in=four_eyes)
+    rows = (
+        FollowUpPeriod.objects.filter(organisation_id__in=organisations, is_closed=False)
+        .annotate(
+            missing=Coalesce(_count(asked), 0),
+            drafts=Coalesce(_count(drafts), 0),
+            submitted=Coalesce(_count(submitted), 0),
+        )
+        .values_list("missing", "drafts", "submitted")
+    )
+    return sum(sum(row) for row in rows)

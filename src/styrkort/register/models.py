@@ -3,6 +3,7 @@ working groups, meetings and events."""
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -479,3 +480,40 @@ class Event(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class CalendarToken(TimeStampedModel):
+    """The key to a person's calendar feed (their bodies' meetings and their own deadlines),
+    which a calendar app fetches without logging in. Only the SHA-256 digest of the key is
+    kept, with its first characters to find it by; renewing makes a new key and revokes the
+    old one, and a revoked key opens nothing."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="calendar_tokens",
+        verbose_name=_("user"),
+    )
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True)
+    digest = models.CharField(_("SHA-256 digest"), max_length=64, editable=False)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar subscription")
+        verbose_name_plural = _("calendar subscriptions")
+        ordering = ["user", "-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(digest__regex=r"^[0-9a-f]{64}$"),
+                name="calendar_token_digest_is_sha256",
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_active_calendar_token_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.prefix}…)"

@@ -11,6 +11,8 @@ number of queries.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -20,13 +22,15 @@ from styrkort.core.diary import DiaryNumber
 from styrkort.core.errors import NotFound
 from styrkort.core.secrecy import SecretQuerySet
 from styrkort.followup.models import FollowUpPeriod
-from styrkort.organisation.audience import Audience, Viewer, audience_of
+from styrkort.organisation.audience import Audience, Level, Viewer, audience_of
 from styrkort.organisation.models import Organisation
+from styrkort.organisation.permissions import bodies_for_role, memberships
 from styrkort.planning.models import PlanItem
 from styrkort.register.models import (
     AgendaItem,
     Agreement,
     Audit,
+    CalendarToken,
     Case,
     Decision,
     DecisionPoint,
@@ -287,31 +291,7 @@ def deadlines(*, viewer: Viewer, organisation: Organisation, body: Any = None) -
         receivers = ", ".join(b.abbreviation for b in item.receivers.all())
         result.append(Deadline(item.deadline, item.text, "Uppdrag", receivers or None))  # type: ignore[arg-type]
     if body is None:
-        findings = (
-            Finding.objects.shown_to(aud)
-            .filter(audit__organisation=organisation, answered_on__isnull=True)
-            .select_related("audit")
-        )
-        for finding in findings:
-            if finding.response_due:
-                result.append(
-                    Deadline(
-                        finding.response_due,
-                        f"Svara på {finding.get_kind_display()}: {finding.audit}",
-                        "Revision",
-                        None,
-                    )
-                )
-        for doc in GoverningDocument.objects.shown_to(aud).filter(
-            organisation=organisation, review_due__isnull=False
-        ):
-            result.append(Deadline(doc.review_due, f"Se över {doc}", "Styrdokument", None))  # type: ignore[arg-type]
-        for agreement in Agreement.objects.shown_to(aud).filter(
-            organisation=organisation, successor_due__isnull=False
-        ):
-            result.append(
-                Deadline(agreement.successor_due, f"Nytt avtal: {agreement}", "Avtal", None)  # type: ignore[arg-type]
-            )
+        result += _register_deadlines(aud, organisation)
         for period in FollowUpPeriod.objects.filter(
             organisation=organisation, is_closed=False, deadline__isnull=False
         ):
@@ -319,3 +299,243 @@ def deadlines(*, viewer: Viewer, organisation: Organisation, body: Any = None) -
                 Deadline(period.deadline, f"Kommentarer till {period}", "Uppföljning", None)  # type: ignore[arg-type]
             )
     return sorted(result, key=lambda d: d.due)
+
+
+def _register_deadlines(aud: Audience, organisation: Organisation) -> list[Deadline]:
+    """The register's own deadlines: audit answers, document reviews, successor agreements."""
+    result: list[Deadline] = []
+    findings = (
+        Finding.objects.shown_to(aud)
+        .filter(audit__organisation=organisation, answered_on__isnull=True)
+        .select_related("audit")
+    )
+    for finding in findings:
+        if finding.response_due:
+            result.append(
+                Deadline(
+                    finding.response_due,
+                    f"Svara på {finding.get_kind_display()}: {finding.audit}",
+                    "Revision",
+                    None,
+                )
+            )
+    for doc in GoverningDocument.objects.shown_to(aud).filter(
+        organisation=organisation, review_due__isnull=False
+    ):
+        result.append(Deadline(doc.review_due, f"Se över {doc}", "Styrdokument", None))  # type: ignore[arg-type]
+    for agreement in Agreement.objects.shown_to(aud).filter(
+        organisation=organisation, successor_due__isnull=False
+    ):
+        result.append(
+            Deadline(agreement.successor_due, f"Nytt avtal: {agreement}", "Avtal", None)  # type: ignore[arg-type]
+        )
+    return result
+
+
+# Deadlines a person answers for, by role: those who write or approve for a body, that body's
+# assignments; the controller and the admin every deadline of the organisation; the registrar
+# the register's own (audit answers, document reviews, successor agreements). A reader has none.
+_REGISTER_PAGES = {
+    "Revision": "register:audits",
+    "Styrdokument": "register:documents",
+    "Avtal": "register:agreements",
+}
+
+
+@dataclass
+class MyDeadline:
+    deadline: Deadline
+    state: str  # "overdue" or "soon"
+    link: tuple[str, tuple[Any, ...]]  # a URL name and its arguments: where the work is done
+
+
+def my_deadlines(
+    *, viewer: Viewer, organisation: Organisation, today: dt.date, soon_days: int = 30
+) -> list[MyDeadline]:
+    """The viewer's overdue and due-soon deadlines from the register and the plans (a period's
+    answer deadline is the follow-up's part of the tasks, not here), the longest overdue
+    first. Five queries at most, whatever the number of records."""
+    aud = audience_of(viewer, organisation)
+    if not aud.is_member:
+        raise NotFound(organisation.pk)
+    horizon = today + dt.timedelta(days=soon_days)
+    found = []
+    for deadline, link in _own_deadlines(aud, organisation, until=horizon):
+        state = deadline.state(today, soon_days)
+        if state != "later":
+            found.append(MyDeadline(deadline, state, link))
+    return found
+
+
+def _own_deadlines(
+    aud: Audience, organisation: Organisation, *, until: dt.date | None = None
+) -> list[tuple[Deadline, tuple[str, tuple[Any, ...]]]]:
+    """The deadlines the audience's holder answers for (see _REGISTER_PAGES above), with where
+    each is dealt with, in date order; `until` leaves out the later ones."""
+    user = aud.user
+    bodies: set[int] = set()
+    if user is not None:
+        bodies = bodies_for_role(user, organisation, "editor") | bodies_for_role(
+            user, organisation, "approver"
+        )
+    everything = bool({"admin", "controller"} & aud.roles) or aud.level >= Level.SYSTEM
+    register = everything or "registrar" in aud.roles
+    found: list[tuple[Deadline, tuple[str, tuple[Any, ...]]]] = []
+    if everything or bodies:
+        items = (
+            PlanItem.objects.shown_to(aud)
+            .filter(
+                plan_version__plan__organisation=organisation,
+                kind=PlanItem.Kind.ASSIGNMENT,
+                deadline__isnull=False,
+            )
+            .select_related("plan_version__plan")
+            .prefetch_related("receivers")
+            .order_by("-plan_version__number", "pk")  # the newest version's text of each item
+        )
+        if until is not None:
+            items = items.filter(deadline__lte=until)
+        if not everything:
+            items = items.filter(receivers__in=bodies).distinct()
+        seen = set()
+        for item in items:
+            if item.lineage in seen:
+                continue
+            seen.add(item.lineage)
+            receivers = ", ".join(b.abbreviation for b in item.receivers.all())
+            found.append(
+                (
+                    Deadline(item.deadline, item.text, "Uppdrag", receivers or None),  # type: ignore[arg-type]
+                    ("planning:plan", (organisation.slug, item.plan_version.plan_id)),
+                )
+            )
+    if register:
+        for d in _register_deadlines(aud, organisation):
+            if until is None or d.due <= until:
+                found.append((d, (_REGISTER_PAGES[d.kind], (organisation.slug,))))
+    return sorted(found, key=lambda f: (f[0].due, f[0].what))
+
+
+# --- The personal calendar feed -------------------------------------------------------------
+
+_NO_DIGEST = "0" * 64
+_LEADING_BODIES = ("council", "board")  # everyone's calendar holds the assembly and the board
+
+
+def calendar_token_for(*, secret: str) -> CalendarToken | None:
+    """The active calendar key with this secret, or None. A key that never existed, one that
+    was revoked and a mistyped one get the same answer after the same work: the key is found
+    by its prefix and its digest compared in constant time."""
+    from styrkort.register.services import CALENDAR_PREFIX_LENGTH, calendar_token_digest
+
+    token = None
+    if CALENDAR_PREFIX_LENGTH < len(secret) <= 100:
+        token = (
+            CalendarToken.objects.filter(
+                prefix=secret[:CALENDAR_PREFIX_LENGTH],
+                revoked_at__isnull=True,
+                user__is_active=True,
+            )
+            .select_related("user")
+            .first()
+        )
+    matches = hmac.compare_digest(
+        token.digest if token is not None else _NO_DIGEST, calendar_token_digest(secret)
+    )
+    return token if token is not None and matches else None
+
+
+def calendar_token_active(*, user: Any) -> CalendarToken | None:
+    """The person's active calendar key (its secret is not kept: only when it was made and
+    last used show)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return CalendarToken.objects.filter(user=user, revoked_at__isnull=True).first()
+
+
+def _uid(*parts: Any) -> str:
+    return hashlib.sha256("|".join(map(str, parts)).encode("utf-8")).hexdigest()[:16]
+
+
+def personal_calendar(*, viewer: Any) -> list[CalendarEntry]:
+    """A person's calendar in every organisation they have a role in: the meetings (with their
+    agenda, a secret case's item only as such) and events of their bodies, the assembly and
+    the board, and the organisation's own events; the answer deadlines of open periods they
+    write, approve or follow up; the deadlines they answer for (_own_deadlines). Those with a
+    role in the whole organisation (controller, registrar, reader, admin) get every meeting."""
+    entries: list[CalendarEntry] = []
+    by_organisation: dict[int, Any] = {}
+    for membership in memberships(viewer):
+        by_organisation.setdefault(membership.organisation_id, membership.organisation)
+    for organisation in by_organisation.values():
+        aud = audience_of(viewer, organisation)
+        bodies = bodies_for_role(viewer, organisation, "editor") | bodies_for_role(
+            viewer, organisation, "approver"
+        )
+        whole = bool(aud.roles - {"editor", "approver"})
+        agenda = AgendaItem.objects.shown_to(aud).order_by("number", "pk")
+        meetings = (
+            Meeting.objects.filter(organisation=organisation)
+            .select_related("body")
+            .prefetch_related(Prefetch("agenda", queryset=agenda))
+        )
+        events = Event.objects.filter(organisation=organisation).select_related("body")
+        if not whole:
+            ours = Q(body__in=bodies) | Q(body__kind__in=_LEADING_BODIES)
+            meetings = meetings.filter(ours)
+            events = events.filter(ours | Q(body__isnull=True))
+        for m in meetings:
+            lines = [m.location] if m.location else []
+            lines += [f"{a.number}. {a.title}" for a in m.agenda.all()]
+            entries.append(
+                CalendarEntry(
+                    str(m),
+                    m.starts_on,
+                    m.ends_on,
+                    "Sammanträde",
+                    m.body,
+                    f"meeting-{m.pk}",
+                    "\n".join(lines),
+                )
+            )
+        for e in events:
+            entries.append(
+                CalendarEntry(
+                    e.title,
+                    e.starts_on,
+                    e.ends_on or e.starts_on,
+                    "Milstolpe" if e.kind == Event.Kind.MILESTONE else "Händelse",
+                    e.body,
+                    f"event-{e.pk}",
+                    f"{e.process}: {e.description}".strip(": ") if e.process else e.description,
+                )
+            )
+        if bodies or {"admin", "controller"} & aud.roles:
+            for period in FollowUpPeriod.objects.filter(
+                organisation=organisation, is_closed=False, deadline__isnull=False
+            ):
+                entries.append(
+                    CalendarEntry(
+                        f"Sista dag för bedömningar: {period}",
+                        period.deadline,  # type: ignore[arg-type]
+                        period.deadline,  # type: ignore[arg-type]
+                        "Tidsgräns",
+                        None,
+                        f"period-{period.pk}-deadline",
+                        f"Uppföljningen {period} i {organisation}: svar senast denna dag.",
+                    )
+                )
+        for deadline, _link in _own_deadlines(aud, organisation):
+            entries.append(
+                CalendarEntry(
+                    f"{deadline.kind} senast: {deadline.what}",
+                    deadline.due,
+                    deadline.due,
+                    "Tidsgräns",
+                    None,
+                    f"deadline-{_uid(organisation.pk, deadline.kind, deadline.what, deadline.due)}",
+                    f"{deadline.kind}{f' ({deadline.body})' if deadline.body else ''}: "
+                    f"{deadline.what}",
+                )
+            )
+    return sorted(entries, key=lambda e: (e.starts_on, e.title))

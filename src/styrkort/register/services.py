@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from styrkort.core.actors import Actor, SystemActor, permitted
-from styrkort.core.audit import create_audited, update_audited
+from styrkort.core.actors import Actor, SystemActor, permitted, person
+from styrkort.core.audit import create_audited, record, update_audited
 from styrkort.core.diary import DiaryNumber
 from styrkort.organisation.models import Body, Organisation, Role
+from styrkort.organisation.permissions import organisations_of
 from styrkort.planning.models import Plan, PlanItem
 from styrkort.planning.services import item_create, plan_create, version_in_force
 from styrkort.register.models import (
     AgendaItem,
     Agreement,
     Audit,
+    CalendarToken,
     Case,
     CaseCounter,
     Decision,
@@ -316,3 +321,81 @@ def agenda_item_create(
 @transaction.atomic
 def event_create(*, actor: Actor, organisation: Organisation, **fields: Any) -> Event:
     return _create(actor, organisation, Event(organisation=organisation, **fields))
+
+
+# --- Personal calendar feeds ------------------------------------------------------------------
+
+CALENDAR_PREFIX_LENGTH = 12  # hex characters that find the key; the rest only its digest checks
+
+
+def calendar_token_digest(secret: str) -> str:
+    """The SHA-256 hex digest under which a calendar key is kept."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def _calendar_user(actor: Actor) -> Any:
+    user = person(actor)
+    if user is None or not getattr(user, "is_authenticated", False):
+        raise PermissionDenied("Logga in för att prenumerera på din kalender.")
+    return user
+
+
+def _record_for_user(*, actor: Actor, user: Any, action: str, token: CalendarToken) -> None:
+    """A key belongs to a person, not an organisation: each of their organisations' logs
+    shows it (the key itself never: only its prefix)."""
+    for organisation in Organisation.objects.filter(pk__in=organisations_of(user)):
+        record(
+            actor=actor,
+            organisation=organisation,
+            action=action,
+            instance=token,
+            changes={"prefix": [None, token.prefix]} if action == "create" else {},
+        )
+
+
+def _revoke_active(*, actor: Actor, user: Any) -> None:
+    for token in CalendarToken.objects.select_for_update().filter(
+        user=user, revoked_at__isnull=True
+    ):
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at", "updated_at"])
+        _record_for_user(actor=actor, user=user, action="revoke", token=token)
+
+
+@transaction.atomic
+def calendar_token_renew(*, actor: Actor) -> tuple[CalendarToken, str]:
+    """Give the acting person a new calendar feed key and revoke the one they had (a person
+    has one feed). Returns the token and its secret, which is not kept and cannot be shown
+    again. Only a member of some organisation gets one: the feed would show nothing else."""
+    user = _calendar_user(actor)
+    if not organisations_of(user):
+        raise ValidationError("Du har ingen roll i någon organisation; be om en roll först.")
+    _revoke_active(actor=actor, user=user)
+    prefix = secrets.token_hex(CALENDAR_PREFIX_LENGTH // 2)
+    while CalendarToken.objects.filter(prefix=prefix).exists():  # pragma: no cover
+        prefix = secrets.token_hex(CALENDAR_PREFIX_LENGTH // 2)
+    secret = prefix + secrets.token_urlsafe(32)
+    token = CalendarToken(user=user, prefix=prefix, digest=calendar_token_digest(secret))
+    token.full_clean()
+    token.save()
+    _record_for_user(actor=actor, user=user, action="create", token=token)
+    return token, secret
+
+
+@transaction.atomic
+def calendar_token_revoke(*, actor: Actor) -> int:
+    """Revoke the acting person's calendar feed key: from now on it gives 404, like a key
+    that never existed. Returns how many were revoked (0 when there was none)."""
+    user = _calendar_user(actor)
+    count = CalendarToken.objects.filter(user=user, revoked_at__isnull=True).count()
+    _revoke_active(actor=actor, user=user)
+    return count
+
+
+def calendar_token_touch(*, token: CalendarToken) -> None:
+    """Note that a calendar app fetched the feed, at most once an hour (not audited: it is
+    use, not a change)."""
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(hours=1):
+        CalendarToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now

@@ -14,5 +14,8 @@ urlpatterns = [
     path(ORG + "kalender/", views.calendar_page, name="calendar"),
     path(ORG + "kalender.ics", views.calendar_ics, name="ics"),
     path(ORG + "kalender/<str:body>.ics", views.calendar_ics, name="body-ics"),
+    path(ORG + "kalender/prenumeration/", views.calendar_subscription, name="subscription"),
+    # A person's feed: the key is all a calendar app has, so it is the whole address.
+    path("kalender/prenumeration/<str:token>.ics", views.personal_ics, name="personal-ics"),
     path(ORG + "tidsgranser/", views.deadline_index, name="deadlines"),
 ]

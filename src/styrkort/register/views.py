@@ -4,16 +4,21 @@ the calendar with its iCalendar feeds, and every deadline in one place."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotFound
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
 
 from styrkort.core.errors import NotFound
 from styrkort.organisation.models import Body, Organisation
 from styrkort.organisation.shortcuts import organisation_or_404
-from styrkort.register import selectors
+from styrkort.register import selectors, services
 from styrkort.register.ical import calendar_feed
 
 
@@ -104,7 +109,10 @@ def _body(organisation: Organisation, abbreviation: str | None) -> Body | None:
 
 @login_required
 def calendar_page(request: HttpRequest, org: str) -> HttpResponse:
-    organisation = _organisation(request, org)
+    return _calendar(request, _organisation(request, org))
+
+
+def _calendar(request: HttpRequest, organisation: Organisation, **extra: Any) -> HttpResponse:
     body = _body(organisation, request.GET.get("body"))
     entries = selectors.calendar(viewer=request.user, organisation=organisation, body=body)
     bodies = list(Body.objects.filter(organisation=organisation).order_by("order"))
@@ -115,7 +123,58 @@ def calendar_page(request: HttpRequest, org: str) -> HttpResponse:
         entries=entries,
         bodies=bodies,
         body=body,
+        feed=selectors.calendar_token_active(user=request.user),
+        **extra,
     )
+
+
+@login_required
+@require_POST
+def calendar_subscription(request: HttpRequest, org: str) -> HttpResponse:
+    """Make (or make anew) or revoke the person's calendar feed link. A new link shows once,
+    on the page this answers with: only its digest is kept."""
+    organisation = _organisation(request, org)
+    if request.POST.get("action") == "revoke":
+        if services.calendar_token_revoke(actor=request.user):
+            messages.success(
+                request, "Prenumerationslänken är återkallad och fungerar inte längre."
+            )
+        return redirect("register:calendar", organisation.slug)
+    try:
+        _token, secret = services.calendar_token_renew(actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("register:calendar", organisation.slug)
+    url = request.build_absolute_uri(reverse("register:personal-ics", args=[secret]))
+    return _calendar(
+        request,
+        organisation,
+        feed_url=url,
+        feed_webcal="webcal://" + url.split("://", 1)[1],
+    )
+
+
+@require_safe
+def personal_ics(request: HttpRequest, token: str) -> HttpResponse:
+    """A person's calendar feed, fetched by a calendar app without logging in. An unknown,
+    revoked or mistyped key is a plain 404, whichever it is."""
+    found = selectors.calendar_token_for(secret=token)
+    if found is None:
+        # The same bytes whatever the reason, and no page around them (no CSRF cookie).
+        return HttpResponseNotFound(
+            "Kalendern finns inte.\n", content_type="text/plain; charset=utf-8"
+        )
+    services.calendar_token_touch(token=found)
+    entries = selectors.personal_calendar(viewer=found.user)
+    name = found.user.get_full_name() or found.user.get_username()
+    response = HttpResponse(
+        calendar_feed(f"styrkort: {name}", entries, host=request.get_host()),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'inline; filename="min-kalender.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @login_required

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -9,17 +11,20 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from styrkort.core.forms import CleanTextMixin
 from styrkort.core.ratelimit import rate_limited
 from styrkort.core.text import control_character_message
-from styrkort.followup.selectors import period_list
+from styrkort.followup.selectors import my_tasks, period_list
 from styrkort.organisation.models import Organisation
 from styrkort.organisation.permissions import is_controller
 from styrkort.organisation.selectors import body_list, member_organisations
 from styrkort.organisation.shortcuts import organisation_or_404
 from styrkort.register.search import search
+from styrkort.register.selectors import my_deadlines
 
 
 class LoginForm(CleanTextMixin, AuthenticationForm):
@@ -40,12 +45,40 @@ def _organisation(request: HttpRequest, slug: str) -> Organisation:
     return organisation_or_404(request, slug)
 
 
+@require_safe
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    organisations = list(member_organisations(viewer=request.user))
-    if len(organisations) == 1:
-        return redirect("web:organisation", organisations[0].slug)
-    return render(request, "web/home.html", {"organisations": organisations})
+    """Mina uppgifter, the page after login: per organisation, what the person has to write,
+    approve and answer for, and for the controller each body's progress (`?datum=` shows it
+    as of another day, as Tidsgränser does)."""
+    try:
+        today = dt.date.fromisoformat(request.GET.get("datum", ""))
+    except ValueError:
+        today = timezone.localdate()
+    sections = [
+        MyTasksSection(
+            organisation=org,
+            tasks=my_tasks(viewer=request.user, organisation=org, today=today),
+            deadlines=my_deadlines(viewer=request.user, organisation=org, today=today),
+        )
+        for org in member_organisations(viewer=request.user)
+    ]
+    return render(
+        request, "web/my_tasks.html", {"sections": sections, "today": today, "nav": "my-tasks"}
+    )
+
+
+@dataclass
+class MyTasksSection:
+    organisation: Organisation
+    tasks: Any
+    deadlines: list[Any]
+
+    @property
+    def empty(self) -> bool:
+        return not self.deadlines and not any(
+            p.to_write or p.to_approve or p.progress for p in self.tasks.periods
+        )
 
 
 @login_required

@@ -59,3 +59,32 @@ def sek_signed(amount) -> str:
     if amount is None:
         return "–"
     return format_sek(Decimal(amount), plus=True)
+
+
+@register.simple_tag(takes_context=True)
+def my_task_count(context) -> int:
+    """The navigation's count of assessments to write and approve: one query, once a request
+    (the memberships it needs are read once a request anyway)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if request is None or not getattr(user, "is_authenticated", False):
+        return 0
+    cached = getattr(request, "_styrkort_task_count", None)
+    if cached is None:
+        from styrkort.followup.selectors import my_task_count as count
+
+        cached = request._styrkort_task_count = count(viewer=user)
+    return cached
+
+
+@register.filter
+def deadline_state(period_tasks, today) -> str:
+    """A period's answer deadline against the page's day: overdue, soon, later or none."""
+    return period_tasks.deadline_state(today)
+
+
+@register.simple_tag
+def url_of(link) -> str:
+    """A (URL name, arguments) pair, as selectors name where work is done, as a URL."""
+    name, args = link
+    return reverse(name, args=args)
