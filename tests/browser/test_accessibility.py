@@ -34,6 +34,7 @@ def test_every_page_type_is_accessible_for_role(site, page, role):
     org, period = site.org, site.period()
     item = period.overall_statuses.order_by("item__order").first().item
     pages = {
+        "mina uppgifter": site.path("web:home") + "?datum=2025-05-05",
         "översikt": site.path("web:organisation", org.slug),
         "matris": site.path("followup:matrix", org.slug, period.pk),
         "matris, filtrerad": site.path("followup:matrix", org.slug, period.pk)
@@ -80,6 +81,11 @@ def test_every_page_type_is_accessible_for_role(site, page, role):
         page.goto(url)
         expect(page.locator("h1")).to_be_visible()
         assert_accessible(page, f"{role}: {name}")
+    # The calendar page with a new subscription link shown (once, after it is made).
+    page.goto(site.path("register:calendar", org.slug))
+    page.get_by_role("button", name="Prenumerera: skapa min länk").click()
+    expect(page.get_by_label("Adress att klistra in i kalendern")).to_be_visible()
+    assert_accessible(page, f"{role}: kalender med ny prenumerationslänk")
 
 
 def test_the_check_catches_a_known_violation(page):
