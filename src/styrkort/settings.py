@@ -47,6 +47,19 @@ Public pages
 ACCESSIBILITY_CONTACT  where the accessibility statement asks people to report problems: an e-mail
                    address or a web address (DEFAULT_FROM_EMAIL when unset)
 
+Single sign-on (OpenID Connect; off unless OIDC_CLIENT_ID is set; docs/sso.md)
+OIDC_ISSUER        the provider's issuer; its endpoints are discovered from
+                   {issuer}/.well-known/openid-configuration at the first login
+OIDC_CLIENT_ID, OIDC_CLIENT_SECRET   styrkort's registration at the provider
+OIDC_MATCH_CLAIM   email (default: the e-mail address, case-insensitive, one account) or sub
+OIDC_SCOPES        openid email profile
+OIDC_SIGN_ALGO     RS256 (or RS384/RS512/ES256/ES384/ES512), keys from the provider's JWKS
+OIDC_CREATE_USERS  1: an unknown person gets an account (with no role) at the first login (0)
+OIDC_LOGOUT_AT_PROVIDER  1 (default): logging out also ends the provider's session
+OIDC_TIMEOUT       seconds to wait for the provider (10)
+OIDC_AUTHORIZATION_ENDPOINT, OIDC_TOKEN_ENDPOINT, OIDC_USERINFO_ENDPOINT, OIDC_JWKS_URI,
+OIDC_END_SESSION_ENDPOINT   set to skip (or override) discovery
+
 Kolada
 KOLADA_BASE_URL    Kolada's API for `styrkort kolada_sync`; https://api.kolada.se/v3 by default
 KOLADA_API_VERSION 2 or 3 when the base URL does not end in /v2 or /v3
@@ -64,6 +77,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from styrkort.core.email_url import email_settings
+from styrkort.web.oidc_settings import LIBRARY_SETTINGS, oidc_settings
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -143,6 +157,7 @@ INSTALLED_APPS = [
     "styrkort.kolada",
     "styrkort.demo",
     "styrkort.web",
+    "styrkort.administration",
     "styrkort.public",
 ]
 
@@ -166,6 +181,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "styrkort.web.oidc.OIDCBackend",  # single sign-on; answers only its callback view
 ]
 
 ROOT_URLCONF = "styrkort.urls"
@@ -311,6 +327,11 @@ _csp: dict[str, object] = {
     "frame-ancestors": ["'none'"],
     "form-action": ["'self'"],
 }
+# Single sign-on (web/oidc_settings.py; off unless OIDC_CLIENT_ID is set). The logout form may
+# be redirected to the provider's end-session page, which form-action must allow.
+_oidc = oidc_settings(os.environ)
+globals().update(LIBRARY_SETTINGS, **_oidc)
+_csp["form-action"] = ["'self'", *_oidc["OIDC_FORM_ACTION_ORIGINS"]]
 if os.environ.get("CSP_REPORT_URI", "").strip():
     _csp["report-uri"] = [os.environ["CSP_REPORT_URI"].strip()]
 CONTENT_SECURITY_POLICY = {"DIRECTIVES": _csp}

@@ -47,6 +47,11 @@ EXCLUDED: dict[str, str] = {
         "Calendar feed keys are secrets like API tokens: a backup travels further than the "
         "database, so people make new subscription links after a restore."
     ),
+    "organisation.externalidentity": (
+        "Which subject at the identity provider a login is (single sign-on): it belongs to no "
+        "one organisation, so a file of one organisation would carry other organisations' "
+        "users; it is recorded again at the next login by e-mail (docs/sso.md)."
+    ),
     "core.ratecounter": (
         "Requests counted against the rate limits in the current minute: they mean nothing "
         "after a minute, let alone on another server."

@@ -47,6 +47,14 @@ class Organisation(TimeStampedModel):
         default=True,
         help_text=_("The approver of a body's text may not be the person who wrote it."),
     )
+    local_login = models.BooleanField(
+        _("local passwords"),
+        default=True,
+        help_text=_(
+            "Members may log in with a password kept in styrkort. Off: only through the "
+            "organisation's identity provider (single sign-on)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -283,3 +291,38 @@ class Membership(TimeStampedModel):
     def __str__(self) -> str:
         suffix = f" ({self.body.abbreviation})" if self.body_id else ""
         return f"{self.user}: {self.get_role_display()}{suffix}"
+
+
+class ExternalIdentity(TimeStampedModel):
+    """A user's identity at an OpenID Connect provider: the issuer and the subject ("sub").
+
+    Recorded at the first single sign-on (matched by e-mail, or a new account); with
+    OIDC_MATCH_CLAIM=sub it is what a login is matched by.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="external_identities",
+        verbose_name=_("user"),
+    )
+    issuer = models.CharField(_("issuer"), max_length=300)
+    subject = models.CharField(_("subject"), max_length=255)
+
+    class Meta:
+        verbose_name = _("external identity")
+        verbose_name_plural = _("external identities")
+        ordering = ["issuer", "subject"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "subject"], name="external_identity_unique_subject"
+            ),
+            # One subject per user and provider: an address that turns up with another subject
+            # is someone else's now, and is refused rather than linked (web/oidc.py).
+            models.UniqueConstraint(
+                fields=["user", "issuer"], name="external_identity_one_per_user"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} @ {self.issuer}"

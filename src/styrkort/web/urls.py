@@ -1,12 +1,14 @@
 from django.urls import path
 
-from styrkort.web import job_views, views
+from styrkort.web import job_views, login, oidc, views
 
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("logga-in/", views.LoginView.as_view(), name="login"),
-    path("logga-ut/", views.LogoutView.as_view(), name="logout"),
+    path("logga-in/", login.LoginView.as_view(), name="login"),
+    path("logga-ut/", login.LogoutView.as_view(), name="logout"),
+    path("oidc/logga-in/", oidc.OIDCLoginView.as_view(), name="oidc-login"),
+    path("oidc/callback/", oidc.OIDCCallbackView.as_view(), name="oidc-callback"),
     path("o/<slug:org>/", views.organisation_overview, name="organisation"),
     path("o/<slug:org>/sok/", views.search_page, name="search"),
     path("jobb/<uuid:job_id>/", job_views.job_page, name="job"),
