@@ -144,3 +144,27 @@ def test_other_region_sees_nothing(client, ctx):
     client.force_login(admin)
     assert client.get(_urls(ctx)["download"]).status_code == 404
     assert client.get(_urls(ctx)["sheet"]).status_code == 404
+
+
+def test_a_large_sheet_is_applied_by_the_worker_and_the_page_follows_it(client, ctx, monkeypatch):
+    from styrkort.core.models import Job, KeptUpload
+    from styrkort.exchange import views
+    from tests.worker_helpers import run_worker
+
+    monkeypatch.setattr(views, "BACKGROUND_BYTES", 0)  # every sheet counts as large
+    _, period = ctx
+    client = _as(client, "hsn")
+    item_id, upload = _hsn_comment(client, ctx, "Sparad av bakgrundsprocessen.")
+    token = client.post(_urls(ctx)["sheet"], {"file": upload}).context["token"]
+    assert KeptUpload.objects.filter(token=token).exists()  # kept in the database, not on disk
+    response = client.post(_urls(ctx)["apply"], {"token": token})
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/jobb/{job.pk}/"
+    assert not KeptUpload.objects.exists()
+    run_worker()
+    page = client.get(f"/jobb/{job.pk}/").content.decode()
+    assert "Klart" in page and "Hämta fil" in page
+    changes = client.get(f"/jobb/{job.pk}/fil").content.decode()
+    assert "1 ändrade" in changes and "Kommentar ändrad" in changes
+    saved = Assessment.objects.get(period=period, item_id=item_id, body__abbreviation="HSN")
+    assert saved.comment == "Sparad av bakgrundsprocessen."

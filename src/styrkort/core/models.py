@@ -285,3 +285,20 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.slot:%Y-%m-%d %H:%M}"
+
+
+class KeptUpload(models.Model):
+    """An uploaded file kept between its preview and the user's confirmation (core.kept). In
+    the database, not on a local disk: the confirmation may reach another app process or
+    another machine than the preview did."""
+
+    token = models.CharField(max_length=32, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    content = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("kept upload")
+        verbose_name_plural = _("kept uploads")
+
+    def __str__(self) -> str:
+        return f"{self.token} {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,32 +1,31 @@
 """The follow-up in Excel on the web: download a period's sheet, upload it, preview, apply.
 
 Thin: reads through selectors, writes through services. The upload is checked as a dry run and
-kept (under the data dir, for a day at most) until the user applies it; applying runs every
+kept (in the database, for a day at most) until the user applies it; applying runs every
 check again, so a colleague's save in between is caught, not overwritten.
 """
 
 from __future__ import annotations
 
 import re
-import secrets
-import time
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from styrkort.core.audit import actor_label
 from styrkort.core.errors import NotFound
+from styrkort.core.jobs import job_start
+from styrkort.core.kept import keep_upload, take_upload
 from styrkort.core.ratelimit import rate_limited
 from styrkort.core.uploads import refused
 from styrkort.exchange.permissions import can_edit_by_sheet
 from styrkort.exchange.selectors import followup_sheet
 from styrkort.exchange.services import SheetImportResult, followup_sheet_import
+from styrkort.exchange.tasks import FOLLOWUP_SHEET
 from styrkort.exchange.xlsx import render_sheet
 from styrkort.followup.models import FollowUpPeriod
 from styrkort.followup.selectors import period_get
@@ -36,8 +35,10 @@ from styrkort.organisation.selectors import body_list
 from styrkort.organisation.shortcuts import organisation_or_404
 
 MAX_UPLOAD = 10 * 1024 * 1024
-KEEP_SECONDS = 24 * 3600
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A sheet larger than this (some 2 500 rows) is applied by the worker: 500 changed rows of 6 000
+# took 3–3.6 s, longer than a page should take. The page then shows the job's progress.
+BACKGROUND_BYTES = 100 * 1024
 _SESSION = "exchange_uploads"
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
@@ -58,19 +59,10 @@ def _require_editor(request: HttpRequest, organisation: Organisation) -> None:
         )
 
 
-def _upload_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "exchange-uploads"
-
-
 def _keep(request: HttpRequest, data: bytes, period: FollowUpPeriod) -> str:
-    """Keep an upload until it is applied; forget uploads older than a day."""
-    folder = _upload_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.xlsx"):
-        if old.stat().st_mtime < time.time() - KEEP_SECONDS:
-            old.unlink(missing_ok=True)
-    token = secrets.token_hex(16)
-    (folder / f"{token}.xlsx").write_bytes(data)
+    """Keep an upload until it is applied (in the database: the apply may reach another app
+    process); this user's session remembers it, for this period."""
+    token = keep_upload(data)
     kept = request.session.get(_SESSION, {})
     kept[token] = period.pk
     request.session[_SESSION] = kept
@@ -84,13 +76,7 @@ def _take(request: HttpRequest, token: str, period: FollowUpPeriod) -> bytes | N
         return None
     del kept[token]
     request.session[_SESSION] = kept
-    path = _upload_dir() / f"{token}.xlsx"
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    path.unlink(missing_ok=True)
-    return data
+    return take_upload(token)
 
 
 def _page(
@@ -172,6 +158,16 @@ def sheet_apply(request: HttpRequest, org: str, period: int) -> HttpResponse:
             the_period,
             error="Den inlästa filen finns inte längre (den sparas i ett dygn); läs in den igen.",
         )
+    if len(data) > BACKGROUND_BYTES:
+        job = job_start(
+            kind=FOLLOWUP_SHEET,
+            title=f"Spara Excel-filen i {the_period.name}",
+            owner=request.user,
+            organisation_id=organisation.pk,
+            params={"period": the_period.pk},
+            input_data=data,
+        )
+        return redirect("web:job", job.pk)
     result = followup_sheet_import(
         actor=request.user, data=data, organisation=organisation, period=the_period
     )

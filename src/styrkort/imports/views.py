@@ -9,12 +9,8 @@ for a day at most) between preview and confirmation; confirming reads it again f
 from __future__ import annotations
 
 import re
-import secrets
-import time
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
+from styrkort.core.kept import keep_upload, take_upload
 from styrkort.core.uploads import refused
 from styrkort.economy.permissions import can_manage_budget
 from styrkort.followup.models import FollowUpPeriod
@@ -33,7 +30,6 @@ from styrkort.organisation.models import Body, Organisation
 from styrkort.organisation.permissions import is_admin, is_controller
 from styrkort.organisation.shortcuts import organisation_or_404
 
-KEEP_SECONDS = 24 * 3600
 _SESSION = "followup_imports"
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
@@ -45,18 +41,10 @@ def _require_controller(request: HttpRequest, organisation: Organisation) -> Non
         )
 
 
-def _folder() -> Path:
-    return Path(settings.MEDIA_ROOT) / "followup-imports"
-
-
 def _keep(request: HttpRequest, data: bytes, choices: dict[str, Any]) -> str:
-    folder = _folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.upload"):
-        if old.stat().st_mtime < time.time() - KEEP_SECONDS:
-            old.unlink(missing_ok=True)
-    token = secrets.token_hex(16)
-    (folder / f"{token}.upload").write_bytes(data)
+    """Keep the upload until it is confirmed (in the database: the confirmation may reach
+    another app process); this user's session remembers it with the choices."""
+    token = keep_upload(data)
     kept = request.session.get(_SESSION, {})
     kept[token] = choices
     request.session[_SESSION] = kept
@@ -72,13 +60,8 @@ def _take(
         return None
     del kept[token]
     request.session[_SESSION] = kept
-    path = _folder() / f"{token}.upload"
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    path.unlink(missing_ok=True)
-    return data, choices
+    data = take_upload(token)
+    return None if data is None else (data, choices)
 
 
 def _choices(request: HttpRequest, organisation: Organisation) -> tuple[dict[str, Any], list[str]]:
