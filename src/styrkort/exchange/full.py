@@ -63,10 +63,17 @@ EXCLUDED: dict[str, str] = {
     "core.jobdata": "The files of background jobs (core.job), with them.",
     "core.workerheartbeat": "When each worker was last seen: true only of this installation.",
     "core.periodicrun": "Which slots of the periodic jobs the workers have taken: the same.",
+    "core.keptupload": "Uploads waiting a day at most for their confirmation: the moment's.",
 }
 # Excluded tables that may hold rows when a file is restored: the restore's own job, the
 # workers' heartbeats and schedule (a database is empty when only they are in it).
-NOT_COUNTED = {"core.job", "core.jobdata", "core.workerheartbeat", "core.periodicrun"}
+NOT_COUNTED = {
+    "core.job",
+    "core.jobdata",
+    "core.workerheartbeat",
+    "core.periodicrun",
+    "core.keptupload",
+}
 # Outside the styrkort apps only the users are exported (see docs/export-format.md for what
 # is left out of django.contrib and django-axes, and why).
 
