@@ -168,6 +168,8 @@ ACTION_LABELS = {
     "remove": "Borttagen",
     "retire": "Upphör att gälla",
     "revoke": "Återkallad",
+    "invite": "Inbjuden",
+    "set-password": "Lösenord valt",
     "publish": "Publicerad",
     "unpublish": "Avpublicerad",
 }

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.text import slugify
@@ -15,6 +19,7 @@ from django.utils.text import slugify
 from styrkort.core.actors import Actor, permitted
 from styrkort.core.audit import create_audited, record, update_audited
 from styrkort.core.models import Status, StatusScale
+from styrkort.organisation.invitations import INVITE_VALID_DAYS, invite_key, invite_user
 from styrkort.organisation.models import (
     Body,
     Membership,
@@ -517,3 +522,336 @@ def user_update(
             "namn och e-post ändras där användaren administreras."
         )
     return update_audited(actor=actor, organisation=organisation, instance=user, values=values)
+
+
+# ---------------------------------------------------------------------------------------------
+# Administration: bodies removed, units moved, users invited, their roles, deactivation
+# ---------------------------------------------------------------------------------------------
+
+
+def _usage(instance: Any) -> list[str]:
+    """What would go with the record if it were deleted: ["bedömningar: 12", …] ([] = nothing).
+
+    Read from Django's own deletion collector, so a relation added later is counted too: a
+    protected one (an assessment) and a cascading one (a membership) alike.
+    """
+    from django.db import router
+    from django.db.models.deletion import Collector, RestrictedError
+
+    collector = Collector(using=router.db_for_write(type(instance)))
+    counts: dict[str, int] = {}
+    try:
+        collector.collect([instance])
+    except (ProtectedError, RestrictedError) as exc:
+        objects = getattr(exc, "protected_objects", None) or getattr(exc, "restricted_objects", [])
+        for obj in objects:
+            label = str(obj._meta.verbose_name_plural)
+            counts[label] = counts.get(label, 0) + 1
+        return [f"{label}: {n}" for label, n in counts.items()]
+    for model, objects in collector.data.items():
+        others = [o for o in objects if o is not instance]
+        if others:
+            counts[str(model._meta.verbose_name_plural)] = len(others)
+    for queryset in collector.fast_deletes:
+        n = queryset.count()
+        if n:
+            label = str(queryset.model._meta.verbose_name_plural)
+            counts[label] = counts.get(label, 0) + n
+    return [f"{label}: {n}" for label, n in counts.items()]
+
+
+@transaction.atomic
+def body_delete(*, actor: Actor, body: Body) -> None:
+    """Remove a body that nothing uses (one created by mistake).
+
+    A body with assessments, plans, units, cases, members or anything else is refused with
+    what uses it and the way out: deactivate it, which keeps its history.
+    """
+    _require_admin(actor, body.organisation)
+    used = _usage(body)
+    if used:
+        raise ValidationError(
+            f"Nämnden {body.name} används ({', '.join(used)}) och kan inte tas bort. "
+            "Avaktivera den i stället: då finns historiken kvar."
+        )
+    record(actor=actor, organisation=body.organisation, action="remove", instance=body)
+    body.delete()
+
+
+@transaction.atomic
+def unit_move(
+    *,
+    actor: Actor,
+    unit: Unit,
+    name: str,
+    parent: Unit | None,
+    order: int,
+    description: str | None = None,
+) -> dict[str, list[Any]]:
+    """Rename, describe, reorder a unit or give it another parent. Returns the changes.
+
+    The parent must be a unit of the same body, and not the unit itself or one below it (the
+    tree would become a loop)."""
+    _require_admin(actor, unit.organisation)
+    if parent is not None:
+        if parent.organisation_id != unit.organisation_id or parent.body_id != unit.body_id:
+            raise ValidationError({"parent": "Överordnad enhet måste höra till samma nämnd."})
+        ancestor: Unit | None = parent
+        while ancestor is not None:
+            if ancestor.pk == unit.pk:
+                raise ValidationError(
+                    {
+                        "parent": "Ligger under: en enhet kan inte ligga under sig själv "
+                        "eller en av sina underenheter."
+                    }
+                )
+            ancestor = ancestor.parent
+    return update_audited(
+        actor=actor,
+        organisation=unit.organisation,
+        instance=unit,
+        values=_given(name=name, order=order, description=description) | {"parent": parent},
+    )
+
+
+RoleGrant = tuple[str, "Body | None"]
+BODY_ROLES = frozenset({Membership.Role.EDITOR.value, Membership.Role.APPROVER.value})
+
+
+def _check_grants(
+    organisation: Organisation, roles: list[RoleGrant]
+) -> set[tuple[str, int | None]]:
+    wanted: set[tuple[str, int | None]] = set()
+    for role, body in roles:
+        if role not in Membership.Role.values:
+            raise ValidationError({"roles": f"Rollen {role!r} finns inte."})
+        if (role in BODY_ROLES) != (body is not None):
+            raise ValidationError(
+                {"roles": "Handläggare och godkännare gäller en nämnd; övriga roller ingen."}
+            )
+        if body is not None and body.organisation_id != organisation.pk:
+            raise ValidationError({"roles": "Nämnden hör till en annan organisation."})
+        wanted.add((role, body.pk if body is not None else None))
+    return wanted
+
+
+def _admins_left(organisation: Organisation, without: Any) -> bool:
+    return (
+        Membership.objects.filter(organisation=organisation, role=Membership.Role.ADMIN)
+        .exclude(user=without)
+        .filter(user__is_active=True)
+        .exists()
+    )
+
+
+@transaction.atomic
+def memberships_set(
+    *, actor: Actor, organisation: Organisation, user: Any, roles: list[RoleGrant]
+) -> list[str]:
+    """Give a member exactly these roles in the organisation; the others are taken away.
+
+    Each grant and each removal is in the log. The organisation's last active admin keeps
+    the admin role (without one, nobody could administer it). Returns what changed, one line
+    each in Swedish ([] = nothing).
+    """
+    _require_admin(actor, organisation)
+    wanted = _check_grants(organisation, roles)
+    current = list(
+        Membership.objects.select_for_update()
+        .filter(user=user, organisation=organisation)
+        .select_related("body")
+    )
+    have = {(m.role, m.body_id) for m in current}
+    if (
+        ("admin", None) in have
+        and ("admin", None) not in wanted
+        and not _admins_left(organisation, user)
+    ):
+        raise ValidationError(
+            {"roles": "Organisationen behöver minst en administratör; ge någon annan rollen först."}
+        )
+    lines = []
+    for membership in current:
+        if (membership.role, membership.body_id) not in wanted:
+            lines.append(f"{membership.get_role_display()}: borttagen")
+            record(actor=actor, organisation=organisation, action="remove", instance=membership)
+            membership.delete()
+    bodies = {b.pk: b for _r, b in roles if b is not None}
+    for role, body_id in sorted(wanted - have, key=lambda g: (g[0], g[1] or 0)):
+        membership_grant(
+            actor=actor,
+            organisation=organisation,
+            user=user,
+            role=role,
+            body=bodies.get(body_id) if body_id else None,
+        )
+        lines.append(f"{Membership.Role(role).label}: ny")
+    forget_memberships(user)
+    return lines
+
+
+def _only_here(organisation: Organisation, user: Any, what: str) -> None:
+    if Membership.objects.filter(user=user).exclude(organisation=organisation).exists():
+        raise ValidationError(
+            f"Användaren {user.get_username()} hör också till en annan organisation och kan inte "
+            f"{what} här. Ta bort rollerna i den här organisationen i stället."
+        )
+
+
+@transaction.atomic
+def user_deactivate(*, actor: Actor, organisation: Organisation, user: Any) -> dict[str, list[Any]]:
+    """Stop a member from logging in (the web, the API, feeds); nothing they wrote changes.
+
+    The login stays, with its name on every assessment and change it made; its roles stay
+    too, so reactivating gives them back. Refused for oneself, for the organisation's last
+    admin and for someone who is also another organisation's member.
+    """
+    _require_admin(actor, organisation)
+    if not Membership.objects.filter(user=user, organisation=organisation).exists():
+        raise ValidationError("Användaren är inte medlem i organisationen.")
+    if getattr(actor, "pk", None) == user.pk:
+        raise ValidationError("Du kan inte avaktivera dig själv.")
+    _only_here(organisation, user, "avaktiveras")
+    if Membership.objects.filter(
+        user=user, organisation=organisation, role="admin"
+    ).exists() and not _admins_left(organisation, user):
+        raise ValidationError("Organisationens sista administratör kan inte avaktiveras.")
+    return update_audited(
+        actor=actor, organisation=organisation, instance=user, values={"is_active": False}
+    )
+
+
+@transaction.atomic
+def user_reactivate(*, actor: Actor, organisation: Organisation, user: Any) -> dict[str, list[Any]]:
+    """Let a deactivated member log in again, with the roles they had."""
+    _require_admin(actor, organisation)
+    if not Membership.objects.filter(user=user, organisation=organisation).exists():
+        raise ValidationError("Användaren är inte medlem i organisationen.")
+    _only_here(organisation, user, "aktiveras")
+    return update_audited(
+        actor=actor, organisation=organisation, instance=user, values={"is_active": True}
+    )
+
+
+@transaction.atomic
+def user_invite(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    email: str,
+    first_name: str,
+    last_name: str,
+    roles: list[RoleGrant],
+    link_for: Callable[[str], str],
+) -> Any:
+    """Invite someone by e-mail: a login (the address) without a password, the roles, and a
+    mail with a one-time link to choose a password (organisation/invitations.py).
+
+    `link_for(key)` makes the link's absolute address (the face knows its URL). Everything or
+    nothing: an address already in use, a bad role or a mail that cannot be sent saves
+    nothing.
+    """
+    _require_admin(actor, organisation)
+    address = email.strip()
+    User = get_user_model()
+    if (
+        User.objects.filter(email__iexact=address).exists()
+        or User.objects.filter(username__iexact=address).exists()
+    ):
+        raise ValidationError(
+            {"email": f"Adressen {address} används redan av en användare i styrkort."}
+        )
+    _check_grants(organisation, roles)
+    if not roles:
+        raise ValidationError({"roles": "Välj minst en roll."})
+    user = user_create(
+        username=address.lower(),
+        password=None,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        email=address,
+    )
+    record(
+        actor=actor,
+        organisation=organisation,
+        action="invite",
+        instance=user,
+        changes={
+            "username": [None, user.username],
+            "first_name": [None, user.first_name],
+            "last_name": [None, user.last_name],
+            "email": [None, user.email],
+        },
+    )
+    for role, body in roles:
+        membership_grant(actor=actor, organisation=organisation, user=user, role=role, body=body)
+    _send_invite(organisation=organisation, user=user, link=link_for(invite_key(user)))
+    return user
+
+
+def _send_invite(*, organisation: Organisation, user: Any, link: str) -> None:
+    greeting = f"Hej {user.get_full_name()}!" if user.get_full_name() else "Hej!"
+    body = (
+        f"{greeting}\n\n"
+        f"Du är inbjuden till styrkort för {organisation.name}. Ditt användarnamn är "
+        f"{user.get_username()}.\n\n"
+        f"Välj ditt lösenord här:\n{link}\n\n"
+        f"Länken gäller i {INVITE_VALID_DAYS} dagar och kan användas en gång. Har den gått ut, "
+        f"be organisationens administratör om en ny inbjudan.\n"
+    )
+    try:
+        send_mail(
+            subject=f"Inbjudan till styrkort: {organisation.name}",
+            message=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[user.email],
+        )
+    except OSError as exc:
+        raise ValidationError(
+            f"E-postmeddelandet till {user.email} kunde inte skickas ({exc}); inget sparades. "
+            "Försök igen senare eller kontrollera e-postinställningarna (EMAIL_URL)."
+        ) from exc
+
+
+@transaction.atomic
+def user_invite_again(
+    *, actor: Actor, organisation: Organisation, user: Any, link_for: Callable[[str], str]
+) -> None:
+    """Send a new invitation to a member who has not chosen a password yet."""
+    _require_admin(actor, organisation)
+    if not Membership.objects.filter(user=user, organisation=organisation).exists():
+        raise ValidationError("Användaren är inte medlem i organisationen.")
+    if user.has_usable_password() or not user.is_active or not user.email:
+        raise ValidationError(
+            "Bara en aktiv användare med e-postadress, som inte har valt lösenord, "
+            "kan bjudas in igen."
+        )
+    record(actor=actor, organisation=organisation, action="invite", instance=user)
+    _send_invite(organisation=organisation, user=user, link=link_for(invite_key(user)))
+
+
+@transaction.atomic
+def invite_accept(*, key: str, password: str) -> Any:
+    """Set the invited user's password from the link's key; the key then no longer works.
+
+    The password must pass the installation's password validators (ValidationError with
+    their messages under "password"). The user is the actor: it is their own password.
+    """
+    user = invite_user(key)
+    if user is None:
+        raise ValidationError("Länken gäller inte längre.")
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    for membership in Membership.objects.filter(user=user).select_related("organisation"):
+        record(
+            actor=user,
+            organisation=membership.organisation,
+            action="set-password",
+            instance=user,
+            note="Lösenord valt från inbjudan",
+        )
+    return user
