@@ -12,7 +12,6 @@ urlpatterns = [
     path("", include("styrkort.api.urls")),
     path("", include("styrkort.exchange.urls")),
     path("", include("styrkort.imports.urls")),
-    path("", include("styrkort.public.urls")),
     path("", include("styrkort.administration.urls")),
     path("", include("styrkort.public.urls")),
 ]
