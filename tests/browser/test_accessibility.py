@@ -1,5 +1,7 @@
 """Every page type, for each role, has zero axe-core violations of WCAG 2.1 A and AA."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -86,6 +88,85 @@ def test_every_page_type_is_accessible_for_role(site, page, role):
     page.get_by_role("button", name="Prenumerera: skapa min länk").click()
     expect(page.get_by_label("Adress att klistra in i kalendern")).to_be_visible()
     assert_accessible(page, f"{role}: kalender med ny prenumerationslänk")
+
+
+def test_administration_pages_are_accessible_with_and_without_form_errors(site, page):
+    """Every settings page as the admin, then each form sent with a mistake (its error summary
+    and the field's message), and the invitation's set-password page for the invitee."""
+    from styrkort.core.actors import SYSTEM
+    from styrkort.organisation.invitations import invite_key
+    from styrkort.organisation.services import membership_grant, user_create
+
+    org = site.org
+    login(page, site, "admin")
+    body = org.bodies.get(abbreviation="HSN")
+    unit = org.units.order_by("pk").first()
+    period = site.period()
+    member = org.memberships.get(user__username="hsn", role="editor").user
+    pages = {
+        "inställningar": site.path("administration:index", org.slug),
+        "användare": site.path("administration:users", org.slug),
+        "bjud in": site.path("administration:user-invite", org.slug),
+        "användare, roller": site.path("administration:user", org.slug, member.pk),
+        "nämnder": site.path("administration:bodies", org.slug),
+        "nämnd": site.path("administration:body", org.slug, body.pk),
+        "enheter": site.path("administration:units", org.slug),
+        "enhet": site.path("administration:unit", org.slug, unit.pk),
+        "statusskala": site.path("administration:scale", org.slug),
+        "perioder": site.path("administration:periods", org.slug),
+        "period": site.path("administration:period", org.slug, period.pk),
+        "organisationen": site.path("administration:organisation", org.slug),
+    }
+    for name, url in pages.items():
+        page.goto(url)
+        expect(page.locator("h1")).to_be_visible()
+        assert_accessible(page, f"admin: {name}")
+
+    def refused(name: str, url: str, fill: dict[str, str], button: str) -> None:
+        page.goto(url)
+        for label, value in fill.items():
+            page.get_by_label(label, exact=True).first.fill(value)
+        page.get_by_role("button", name=button).click()
+        expect(page.get_by_role("heading", name=re.compile("Inget sparades"))).to_be_visible()
+        assert_accessible(page, f"admin: {name}, fel i formuläret")
+
+    refused("bjud in", pages["bjud in"], {"E-postadress": "inte-en-adress"}, "Skicka inbjudan")
+    refused(
+        "nämnder", pages["nämnder"], {"Namn": "Ny", "Förkortning": "", "Ordning": "-1"}, "Lägg till"
+    )
+    refused("nämnd", pages["nämnd"], {"Namn": ""}, "Spara")
+    refused("enheter", pages["enheter"], {"Namn": ""}, "Lägg till")
+    refused("enhet", pages["enhet"], {"Ordning": "-1"}, "Spara")
+    refused("perioder", pages["perioder"], {"Namn": "", "År": "1800"}, "Skapa perioden")
+    refused("period", pages["period"], {"Till och med": "2000-01-01"}, "Spara")
+    refused("organisationen", pages["organisationen"], {"Id i Kolada (valfritt)": "12"}, "Spara")
+    page.goto(pages["statusskala"])
+    page.locator("#id_s0-colour").fill("röd")
+    page.get_by_role("button", name="Spara skalan").click()
+    expect(page.get_by_role("heading", name=re.compile("Inget sparades"))).to_be_visible()
+    assert_accessible(page, "admin: statusskala, fel i formuläret")
+    page.goto(pages["användare, roller"])
+    for box in page.locator("input[type=checkbox]:checked").all():
+        box.uncheck()
+    page.get_by_role("button", name="Spara rollerna").click()
+    expect(page.get_by_role("heading", name=re.compile("Inget sparades"))).to_be_visible()
+    assert_accessible(page, "admin: användare, roller, fel i formuläret")
+
+    invitee = user_create(username="ny@exempel.se", password=None, email="ny@exempel.se")
+    membership_grant(actor=SYSTEM, organisation=org, user=invitee, role="reader")
+    guest = page.context.browser.new_context(locale="sv-SE").new_page()
+    guest.goto(site.path("administration:invite-accept") + "?nyckel=" + invite_key(invitee))
+    expect(guest.locator("h1")).to_have_text("Välj lösenord")
+    assert_accessible(guest, "välj lösenord")
+    guest.get_by_label("Nytt lösenord").fill("12345678")
+    guest.get_by_label("Samma lösenord igen").fill("12345678")
+    guest.get_by_role("button", name="Spara lösenordet").click()
+    expect(guest.get_by_role("heading", name=re.compile("Inget sparades"))).to_be_visible()
+    assert_accessible(guest, "välj lösenord, fel i formuläret")
+    guest.goto(site.path("administration:invite-accept") + "?nyckel=1-fel")
+    expect(guest.locator("h1")).to_have_text("Länken gäller inte längre")
+    assert_accessible(guest, "inbjudan, ogiltig länk")
+    guest.context.close()
 
 
 def test_the_check_catches_a_known_violation(page):
