@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import timedelta
 from unittest import mock
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
@@ -182,6 +182,7 @@ def test_sso_logs_in_the_account_with_that_email_in_any_case_and_records_the_sub
     start = client.get(answer["Location"])
     assert start.status_code == 200
     assert start.context["user"] == hsn_editor
+    assert "<h1>Mina uppgifter</h1>" in start.content.decode()  # the start page after login
     identity = ExternalIdentity.objects.get(user=hsn_editor)
     assert (identity.issuer, identity.subject) == (sso, "hsn-sub")
     # Recorded in the log of the organisation the user belongs to.
@@ -300,14 +301,12 @@ def test_a_code_issued_to_another_client_is_refused(client, sso, hsn_editor):
 
 
 def test_an_id_token_for_another_audience_is_refused(client, settings, hsn_editor):
-    with mock.patch.object(provider_internals, "OpenIDCode", OtherAudienceCode):
-        misissuing = running_provider()
-        issuer = misissuing.__enter__()
-    try:
+    with ExitStack() as stack:
+        # The extension is chosen when the provider's app is made: patched for that moment only.
+        with mock.patch.object(provider_internals, "OpenIDCode", OtherAudienceCode):
+            issuer = stack.enter_context(running_provider())
         configure(settings, OIDC_ISSUER=issuer)
         answer, _ = sso_login(client, "hsn-sub")
-    finally:
-        misissuing.__exit__(None, None, None)
 
     assert_refused(answer, "det är utfärdat för en annan tjänst än styrkort")
     assert logged_in_user_id(client) is None
