@@ -28,6 +28,7 @@ def _count_run() -> None:
 @pytest.fixture
 def counted(monkeypatch):
     """A periodic job of its own, every hour, that counts its runs."""
+    periodic.registered()  # the apps' own first, so that they outlive this test's copy
     monkeypatch.setattr(periodic, "_PERIODIC", dict(periodic._PERIODIC))
     periodic.periodic("tests.count", every=timedelta(hours=1))(_count_run)
     RUNS.clear()
@@ -172,3 +173,29 @@ def test_styrkort_worker_runs_as_a_process_and_beats(tmp_path):
         proc.send_signal(2)
         proc.wait(timeout=30)
     assert proc.returncode == 0
+
+
+@pytest.mark.django_db
+def test_the_daily_prune_clears_old_jobs_and_keeps_recent_ones():
+    from styrkort.core.jobs import job_start
+    from styrkort.core.models import Job, JobData
+    from styrkort.core.tasks import prune
+
+    assert "core.prune" in periodic.registered()
+    old = job_start(
+        kind="exchange.import_all",
+        title="gammal",
+        owner=None,
+        organisation_id=None,
+        input_data=b"{}",
+    )
+    new = job_start(kind="exchange.import_all", title="ny", owner=None, organisation_id=None)
+    long_ago = timezone.now() - timedelta(days=8)
+    Job.objects.filter(pk__in=[old.pk, new.pk]).update(state="done", finished_at=long_ago)
+    Job.objects.filter(pk=new.pk).update(finished_at=timezone.now())
+    WorkerHeartbeat.objects.create(worker_id="gone", started_at=long_ago, seen_at=long_ago)
+    beat("here", timezone.now())
+    prune()
+    assert list(Job.objects.values_list("title", flat=True)) == ["ny"]
+    assert not JobData.objects.exists()
+    assert list(WorkerHeartbeat.objects.values_list("worker_id", flat=True)) == ["here"]

@@ -162,3 +162,14 @@ def test_someone_elses_job_and_its_file_are_not_found(client, demo, username):
     _login(client, "admin")  # the organisation's admin sees its jobs
     assert client.get(f"/jobb/{job.pk}/").status_code == 200
     assert client.get(f"/jobb/{job.pk}/fil").content[:5] == b"%PDF-"
+
+
+def test_the_job_page_runs_under_the_content_security_policy(client, demo):
+    """htmx from our static files, no inline script or style attribute; the bar is <progress>."""
+    _login(client, "controller")
+    response, _ = _whole_region_pdf(client, demo)
+    page = client.get(response["Location"])
+    assert "script-src 'self'" in page["Content-Security-Policy"]
+    html = page.content.decode()
+    assert "<script>" not in html and " style=" not in html and "onclick" not in html
+    assert '<progress id="job-bar" max="100" value="0">0 %</progress>' in html
