@@ -199,3 +199,36 @@ def test_the_daily_prune_clears_old_jobs_and_keeps_recent_ones():
     assert list(Job.objects.values_list("title", flat=True)) == ["ny"]
     assert not JobData.objects.exists()
     assert list(WorkerHeartbeat.objects.values_list("worker_id", flat=True)) == ["here"]
+
+
+@pytest.mark.live
+def test_two_worker_processes_on_one_sqlite_file_take_each_slot_once(tmp_path):
+    """The race on SQLite, with real processes: two `styrkort worker --once` started together
+    on the same database file enqueue and run each periodic job once."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "styrkort.settings",
+        "SECRET_KEY": "worker-test",
+        "STYRKORT_DATA_DIR": str(tmp_path),
+    }
+    env.pop("DATABASE_URL", None)
+    styrkort = [sys.executable, "-m", "styrkort"]
+    subprocess.run([*styrkort, "migrate", "-v", "0"], env=env, check=True, timeout=300)
+    workers = [
+        subprocess.Popen([*styrkort, "worker", "--once"], env=env, stdout=subprocess.PIPE)
+        for _ in range(2)
+    ]
+    for w in workers:
+        assert w.wait(timeout=120) == 0
+    count = (
+        "import django; django.setup();"
+        "from django.db.models import Count;"
+        "from django_tasks_db.models import DBTaskResult;"
+        "from styrkort.core.models import PeriodicRun;"
+        "print(sorted(PeriodicRun.objects.values_list('name', flat=True)),"
+        " DBTaskResult.objects.filter(status='SUCCESSFUL').count())"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", count], env=env, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert out == "['core.prune', 'register.search_index'] 2"
