@@ -263,7 +263,7 @@ def test_the_navigation_count_is_the_pages(regions):
     for period_tasks in tasks.periods:
         expected = progress(viewer=region.controller, period=period_tasks.period)
         got = period_tasks.progress
-        assert [(p.body, len(p.missing), p.draft, p.submitted, p.approved) for p in got] == [
+        assert [(p.body, p.missing, p.draft, p.submitted, p.approved) for p in got] == [
             (p.body, len(p.missing), p.draft, p.submitted, p.approved) for p in expected
         ]
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import (
+    Count,
     Exists,
     F,
     Func,
@@ -790,13 +791,79 @@ class AssessmentTask:
 
 
 @dataclass
+class BodyCounts:
+    """One answering body's progress in a period, as counts (what progress() lists)."""
+
+    body: Body
+    missing: int = 0
+    draft: int = 0
+    submitted: int = 0
+    approved: int = 0
+    returned: int = 0
+
+    @property
+    def expected(self) -> int:
+        return self.missing + self.draft + self.returned + self.submitted + self.approved
+
+    @property
+    def done_percent(self) -> int:
+        return round(100 * self.approved / self.expected) if self.expected else 100
+
+
+def _progress_counts(
+    periods: list[FollowUpPeriod], followed: dict[int, set[int]], version_ids: set[int]
+) -> dict[int, dict[int, dict[str, int]]]:
+    """Per period and body: assessments missing and in each state, counted by the database
+    (two queries, whatever the number of items and bodies)."""
+    counts: dict[int, dict[int, dict[str, int]]] = {p.pk: {} for p in periods}
+
+    def entry(period_id: int, body_id: int) -> dict[str, int]:
+        return counts[period_id].setdefault(
+            body_id, {"missing": 0, "draft": 0, "submitted": 0, "approved": 0, "returned": 0}
+        )
+
+    for period_id, body_id, state, n in (
+        Assessment.objects.filter(period__in=periods)
+        .order_by()
+        .values_list("period_id", "body_id", "state")
+        .annotate(n=Count("pk"))
+    ):
+        entry(period_id, body_id)[state] += n
+    if version_ids:
+        missing = {
+            f"p{p.pk}": Count(
+                "pk",
+                filter=Q(planitem__plan_version_id__in=followed[p.pk] or [0])
+                & ~Exists(
+                    Assessment.objects.filter(
+                        period_id=p.pk,
+                        lineage=OuterRef("planitem__lineage"),
+                        body_id=OuterRef("body_id"),
+                    )
+                ),
+            )
+            for p in periods
+        }
+        for row in (
+            PlanItem.receivers.through.objects.filter(planitem__plan_version_id__in=version_ids)
+            .order_by()
+            .values("body_id")
+            .annotate(**missing)
+        ):
+            for p in periods:
+                if row[f"p{p.pk}"]:
+                    entry(p.pk, row["body_id"])["missing"] += row[f"p{p.pk}"]
+    return counts
+
+
+@dataclass
 class PeriodTasks:
     """One open period's part of a person's tasks."""
 
     period: FollowUpPeriod
     to_write: list[AssessmentTask]  # missing, draft or returned, for the bodies I write for
     to_approve: list[AssessmentTask]  # submitted, for the bodies I approve (not my own texts)
-    progress: list[BodyProgress]  # for the controller: every answering body
+    progress: list[BodyCounts]  # for the controller: every body asked or that wrote
 
     def deadline_state(self, today: dt.date, soon_days: int = 14) -> str:
         """ "overdue", "soon" (within two weeks) or "later"; "none" without a deadline."""
@@ -815,9 +882,9 @@ class PeriodTasks:
         return all(p.approved == p.expected for p in self.progress)
 
     @property
-    def not_started(self) -> list[BodyProgress]:
+    def not_started(self) -> list[BodyCounts]:
         """Bodies that were asked and have written nothing at all yet."""
-        return [p for p in self.progress if p.expected and len(p.missing) == p.expected]
+        return [p for p in self.progress if p.expected and p.missing == p.expected]
 
 
 @dataclass
@@ -838,9 +905,9 @@ def my_tasks(*, viewer: Viewer, organisation: Organisation, today: dt.date) -> M
     """A member's follow-up tasks in the organisation's open periods: the assessments to write
     for the bodies they write for (missing, draft or sent back, with the reason), those to
     approve for the bodies they approve for (not their own text where the organisation asks
-    for four eyes), and for the
-    controller and the admin every answering body's progress. Seven queries whatever the
-    number of items, bodies, periods and assessments (the periods' plans are read once).
+    for four eyes), and for the controller and the admin every answering body's progress,
+    counted by the database. At most nine queries whatever the number of items, bodies,
+    periods and assessments (the periods' plans are read once).
     Periods come in deadline order, so the late ones first; `today` is the day the page
     labels them against (PeriodTasks.deadline_state).
     """
@@ -879,30 +946,32 @@ def my_tasks(*, viewer: Viewer, organisation: Organisation, today: dt.date) -> M
         followed[period.pk] = {v.pk for v in found if v is not None}
     version_ids = set().union(*followed.values())
 
-    through = PlanItem.receivers.through.objects.filter(planitem__plan_version_id__in=version_ids)
-    written_rows = Assessment.objects.filter(period__in=periods)
-    if not sees_progress:
-        through = through.filter(body_id__in=mine)
-        written_rows = written_rows.filter(body_id__in=mine)
-    # Rows as plain tuples, and the lineage (a UUID, slow to convert) read once an item.
-    asked = list(through.values_list("planitem_id", "planitem__plan_version_id", "body_id"))
+    # My bodies' rows, as plain tuples; the lineage (a UUID, slow to convert) read once an item.
+    asked = list(
+        PlanItem.receivers.through.objects.filter(
+            planitem__plan_version_id__in=version_ids, body_id__in=mine
+        ).values_list("planitem_id", "planitem__plan_version_id", "body_id")
+    )
     rows = list(
-        written_rows.values_list(
+        Assessment.objects.filter(period__in=periods, body_id__in=mine).values_list(
             "period_id", "item_id", "body_id", "state", "return_reason", "author_id"
         )
     )
-    outside = {r[1] for r in rows} - {a[0] for a in asked}  # items a revision removed
-    items = {
-        i.pk: i
-        for i in PlanItem.objects.shown_to(aud)
-        .filter(Q(plan_version_id__in=version_ids) | Q(pk__in=outside))
-        .only("pk", "text", "kind", "order", "lineage", "secret", "secrecy_ground")
-    }
+    items: dict[int, PlanItem] = {}
+    if mine:
+        outside = {r[1] for r in rows} - {a[0] for a in asked}  # items a revision removed
+        items = {
+            i.pk: i
+            for i in PlanItem.objects.shown_to(aud)
+            .filter(Q(plan_version_id__in=version_ids) | Q(pk__in=outside))
+            .only("pk", "text", "kind", "order", "lineage", "secret", "secrecy_ground")
+        }
     written: dict[int, dict[tuple[Any, int], tuple[int, str, str, Any]]] = {
         p.pk: {} for p in periods
     }
     for period_id, item_id, body_id, state, reason, author_id in rows:
         written[period_id][(items[item_id].lineage, body_id)] = (item_id, state, reason, author_id)
+    counts = _progress_counts(periods, followed, version_ids) if sees_progress else {}
 
     user_id = getattr(user, "pk", None)
     own_texts_excluded = organisation.four_eyes and user_id is not None
@@ -915,20 +984,13 @@ def my_tasks(*, viewer: Viewer, organisation: Organisation, today: dt.date) -> M
     for period in periods:
         to_write: list[AssessmentTask] = []
         to_approve: list[AssessmentTask] = []
-        progress_of: dict[int, BodyProgress] = {}
-        if sees_progress:
-            progress_of = {b: BodyProgress(bodies[b], [], 0, 0, 0) for b in bodies}
         versions = followed[period.pk]
         ours = written[period.pk]
         for item_id, version_id, body_id in asked:
-            if version_id not in versions:
+            if body_id not in writes or version_id not in versions:
                 continue
             item = items[item_id]
-            if (item.lineage, body_id) in ours:
-                continue
-            if sees_progress:
-                progress_of[body_id].missing.append(item)
-            if body_id in writes:
+            if (item.lineage, body_id) not in ours:
                 to_write.append(AssessmentTask(period, item, bodies[body_id], TASK_MISSING))
         for (_lineage, body_id), (item_id, state, reason, author_id) in ours.items():
             if body_id in writes and state in open_states:
@@ -941,24 +1003,17 @@ def my_tasks(*, viewer: Viewer, organisation: Organisation, today: dt.date) -> M
                 and not (own_texts_excluded and author_id == user_id)
             ):
                 to_approve.append(AssessmentTask(period, items[item_id], bodies[body_id], state))
-            if sees_progress:
-                e = progress_of[body_id]
-                if state == Assessment.State.APPROVED:
-                    e.approved += 1
-                elif state == Assessment.State.SUBMITTED:
-                    e.submitted += 1
-                elif state == Assessment.State.RETURNED:
-                    e.returned += 1
-                else:
-                    e.draft += 1
-        # Only bodies asked for something, or that wrote something, show in the progress.
-        progress_of = {b: e for b, e in progress_of.items() if e.expected}
+        progress = [
+            BodyCounts(bodies[body_id], **c)
+            for body_id, c in counts.get(period.pk, {}).items()
+            if c["missing"] or any(c.values())
+        ]
         result.periods.append(
             PeriodTasks(
                 period=period,
                 to_write=sorted(to_write, key=key),
                 to_approve=sorted(to_approve, key=key),
-                progress=sorted(progress_of.values(), key=lambda p: (p.body.order, p.body.name)),
+                progress=sorted(progress, key=lambda p: (p.body.order, p.body.name)),
             )
         )
     # Late first, then by deadline; a period without a deadline last.
