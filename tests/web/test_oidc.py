@@ -16,6 +16,7 @@ case), ``reader`` (reader, a second account used to make an address ambiguous),
 
 from __future__ import annotations
 
+import io
 import logging
 import threading
 from collections.abc import Iterator
@@ -29,6 +30,7 @@ import requests
 import werkzeug.serving
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
 from django.shortcuts import resolve_url
 from django.urls import reverse
 from oidc_provider_mock import User as ProviderUser
@@ -254,6 +256,17 @@ def test_an_address_shared_by_two_accounts_is_refused(client, sso, hsn_editor, r
     assert not ExternalIdentity.objects.exists()
 
 
+def test_an_address_that_arrives_with_another_subject_is_refused(client, sso, hsn_editor):
+    # She logged in before as "old-sub"; the provider now gives her address to "hsn-sub".
+    ExternalIdentity.objects.create(user=hsn_editor, issuer=sso, subject="old-sub")
+
+    answer, _ = sso_login(client, "hsn-sub")
+
+    assert_refused(answer, "stämmer inte med det konto som styrkort har kopplat")
+    assert logged_in_user_id(client) is None
+    assert list(ExternalIdentity.objects.values_list("subject", flat=True)) == ["old-sub"]
+
+
 def test_an_inactive_account_is_refused(client, sso, hsn_editor):
     hsn_editor.is_active = False
     hsn_editor.save(update_fields=["is_active"])
@@ -397,6 +410,17 @@ def test_local_login_stays_for_members_of_an_organisation_that_keeps_it(client, 
 
     assert answer.status_code == 302
     assert logged_in_user_id(client) == str(region.reader.pk)
+
+
+def test_the_command_turns_local_login_off_and_back(region):
+    out = io.StringIO()
+    call_command("local_login", "off", organisation=region.org.name, stdout=out)
+    region.org.refresh_from_db()
+    assert region.org.local_login is False
+    assert "lokala lösenord av" in out.getvalue()
+    call_command("local_login", "on", organisation=region.org.slug, stdout=io.StringIO())
+    region.org.refresh_from_db()
+    assert region.org.local_login is True
 
 
 def test_only_the_organisations_admin_turns_local_login_off(region):
