@@ -5,6 +5,7 @@ import io
 import itertools
 import json
 import re
+import warnings
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -142,6 +143,11 @@ def test_unpublished_periods_forged_ids_and_other_slugs_answer_404(client, org, 
     assert client.get(reverse("public:plan", args=[other.slug, our_plan.pk])).status_code == 404
     assert client.get(reverse("public:body-ics", args=[org.slug, "XYZ"])).status_code == 404
     assert client.get(reverse("public:cases", args=[org.slug]), {"sida": "x"}).status_code == 200
+    # Any text in a URL makes a valid cache key (no warning about spaces or length).
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        odd = f"/o/{org.slug}/offentligt/diariet/{'R S' * 120}/1/2024/"
+        assert client.get(odd).status_code == 404
 
 
 def test_a_plan_never_adopted_is_not_public(client, org):

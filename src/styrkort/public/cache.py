@@ -26,6 +26,7 @@ rendered per request.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -64,7 +65,9 @@ def cached(organisation: Organisation, name: str, build: Callable[[], T], *args:
     # The organisation's creation time as well as its id: an organisation made again under the
     # same id (a restore, a test database rolled back) never meets the old one's pages.
     born = organisation.created_at.timestamp() if organisation.created_at else 0
-    key = ":".join(["public", str(LAYOUT), f"{organisation.pk}@{born}", name, *map(str, args)])
+    # The arguments come from the URL: hashed, so any text makes a short key without spaces.
+    digest = hashlib.sha256(repr(args).encode()).hexdigest()[:32]
+    key = f"public:{LAYOUT}:{organisation.pk}@{born}:{name}:{digest}"
     now = generation(organisation)
     found = store.get(key)
     if isinstance(found, tuple) and len(found) == 2 and found[0] == now:
