@@ -834,7 +834,7 @@ def _progress_counts(
             f"p{p.pk}": Count(
                 "pk",
                 filter=Q(planitem__plan_version_id__in=followed[p.pk] or [0])
-                & ~Exists(
+                & ~Exists(  # type: ignore[arg-type]  # Q & Exists is a Q at run time
                     Assessment.objects.filter(
                         period_id=p.pk,
                         lineage=OuterRef("planitem__lineage"),
@@ -844,12 +844,13 @@ def _progress_counts(
             )
             for p in periods
         }
-        for row in (
+        rows: Any = (
             PlanItem.receivers.through.objects.filter(planitem__plan_version_id__in=version_ids)
             .order_by()
             .values("body_id")
             .annotate(**missing)
-        ):
+        )
+        for row in rows:
             for p in periods:
                 if row[f"p{p.pk}"]:
                     entry(p.pk, row["body_id"])["missing"] += row[f"p{p.pk}"]
