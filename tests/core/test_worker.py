@@ -232,3 +232,44 @@ def test_two_worker_processes_on_one_sqlite_file_take_each_slot_once(tmp_path):
         [sys.executable, "-c", count], env=env, capture_output=True, text=True, check=True
     ).stdout.strip()
     assert out == "['core.prune', 'register.search_index'] 2"
+
+
+@pytest.mark.django_db
+def test_a_job_whose_worker_stopped_is_failed_with_a_reason(client):
+    from styrkort.core.jobs import ORPHANED, fail_orphaned_jobs, job_start
+    from styrkort.core.models import Job
+
+    beat("alive", timezone.now())
+    WorkerHeartbeat.objects.create(
+        worker_id="killed",
+        started_at=timezone.now() - timedelta(hours=1),
+        seen_at=timezone.now() - timedelta(minutes=5),
+    )
+    jobs = {
+        w: job_start(kind="exchange.import_all", title=w, owner=None, organisation_id=None)
+        for w in ("alive", "killed")
+    }
+    for w, job in jobs.items():
+        Job.objects.filter(pk=job.pk).update(state="running", worker_id=w)
+    assert fail_orphaned_jobs(silent_for=timedelta(minutes=2)) == 1
+    assert Job.objects.get(pk=jobs["alive"].pk).state == "running"
+    killed = Job.objects.get(pk=jobs["killed"].pk)
+    assert (killed.state, killed.error) == ("failed", ORPHANED)
+    assert "bakgrundsprocessen som körde det stannade" in ORPHANED
+
+
+@pytest.mark.django_db
+def test_a_running_job_knows_its_worker(counted):
+    from styrkort.core.jobs import JobResult, job_kind, job_start
+    from styrkort.core.models import Job
+
+    seen = []
+
+    @job_kind("tests.whoami")
+    def whoami(run):
+        seen.append(Job.objects.get(pk=run.job.pk).worker_id)
+        return JobResult(content=b"", file_name="x.txt", content_type="text/plain")
+
+    job_start(kind="tests.whoami", title="vem", owner=None, organisation_id=None)
+    run_worker("--worker-id", "arbetare-1")
+    assert seen == ["arbetare-1"]

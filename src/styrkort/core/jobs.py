@@ -20,14 +20,15 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
-from django_tasks import task
+from django_tasks import TaskContext, task
 
-from styrkort.core.models import Job, JobData
+from styrkort.core.models import Job, JobData, WorkerHeartbeat
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -179,14 +180,18 @@ def queued_message(job: Job) -> str:
     )
 
 
-@task()
-def run_job(job_id: str) -> None:
+@task(takes_context=True)
+def run_job(context: TaskContext, job_id: str) -> None:
     """The worker's task: run one job to its end, storing its result or its failure."""
     job = Job.objects.filter(pk=uuid.UUID(job_id)).first()
     if job is None or job.finished:
         return
+    worker_ids = context.task_result.worker_ids
     Job.objects.filter(pk=job.pk).update(
-        state=Job.State.RUNNING, started_at=timezone.now(), progress_text=STARTED_TEXT
+        state=Job.State.RUNNING,
+        started_at=timezone.now(),
+        progress_text=STARTED_TEXT,
+        worker_id=worker_ids[-1] if worker_ids else "",
     )
     job.refresh_from_db()
     try:
@@ -228,6 +233,24 @@ def run_job(job_id: str) -> None:
 def _fail(job: Job, message: str) -> None:
     Job.objects.filter(pk=job.pk).update(
         state=Job.State.FAILED, error=message, finished_at=timezone.now()
+    )
+
+
+ORPHANED = (
+    "Det gick inte att slutföra jobbet: bakgrundsprocessen som körde det stannade "
+    "(omstart eller fel). Försök igen."
+)
+
+
+def fail_orphaned_jobs(*, silent_for: timedelta) -> int:
+    """Fail the running jobs whose worker has not beaten for `silent_for` (it was stopped or
+    its machine went away in the middle): their users learn it instead of waiting for ever.
+    Every worker asks at each beat; the number failed."""
+    alive = WorkerHeartbeat.objects.filter(seen_at__gte=timezone.now() - silent_for)
+    return (
+        Job.objects.filter(state=Job.State.RUNNING)
+        .exclude(worker_id__in=alive.values("worker_id"))
+        .update(state=Job.State.FAILED, error=ORPHANED, finished_at=timezone.now())
     )
 
 

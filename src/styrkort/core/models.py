@@ -211,6 +211,9 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # The worker running it: a job whose worker stops beating is failed (core.jobs), not left
+    # "running" for ever.
+    worker_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("job")

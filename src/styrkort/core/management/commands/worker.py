@@ -7,7 +7,9 @@ additions, run by a thread beside the jobs every 10 s:
 
 - a heartbeat row (core.WorkerHeartbeat), which /healthz reads;
 - the periodic jobs (core.periodic): due slots are enqueued, once per slot whatever the number
-  of workers, so no cron is needed.
+  of workers, so no cron is needed;
+- jobs whose worker stopped beating (killed, its machine gone) are failed with a Swedish reason,
+  so nobody waits for them for ever.
 
 Run as many as you like, on one machine or several (PostgreSQL). `--once` runs what is queued
 (after enqueuing what is due) and exits: for tests and scripts.
@@ -19,6 +21,7 @@ import logging
 import os
 import socket
 import threading
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -27,7 +30,7 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from styrkort.core.jobs import discover
+from styrkort.core.jobs import discover, fail_orphaned_jobs
 from styrkort.core.models import WorkerHeartbeat
 from styrkort.core.periodic import enqueue_due, registered
 
@@ -126,6 +129,9 @@ class Command(BaseCommand):
             try:
                 close_old_connections()
                 beat(worker_id, started_at)
+                silent_for = timedelta(seconds=2 * settings.WORKER_ALIVE_SECONDS)
+                if failed := fail_orphaned_jobs(silent_for=silent_for):
+                    logger.warning("%d jobb vars bakgrundsprocess stannat: misslyckade", failed)
                 for name in enqueue_due(worker_id=worker_id):
                     logger.info("periodiskt jobb %s lagt i kön", name)
             except Exception:
