@@ -76,3 +76,52 @@ def test_a_secret_case_shows_only_its_number_and_ground_everywhere(client, regio
     assert GROUND in client.get(reverse("public:data-diariet-csv", args=[slug])).content.decode()
     decisions = client.get(reverse("public:decisions", args=[slug])).content.decode()
     assert "sekretessbelagt beslut" in decisions and GROUND in decisions
+
+
+def test_a_secret_item_in_a_published_followup_shows_only_its_ground(client, region):
+    """An assignment given by a secret decision: on the public follow-up, in CSV and JSON, only
+    that it exists and its legal ground; not its text, status or the body's approved comment."""
+    from styrkort.core.actors import SYSTEM as system
+    from styrkort.followup.services import (
+        assessment_approve,
+        assessment_save,
+        assessment_submit,
+        period_publish,
+    )
+    from styrkort.planning.models import SECRET_ITEM
+    from styrkort.planning.services import item_create, plan_version_adopt
+    from tests.builders import period as make_period
+    from tests.builders import plan_with_items, status
+
+    plan, _ = plan_with_items(region, count=1)
+    version = plan.versions.get()
+    plan_version_adopt(actor=system, version=version, adopted_on=dt.date(2023, 12, 1))
+    secret = item_create(
+        actor=system,
+        version=version,
+        kind="assignment",
+        text=f"Uppdrag {MARKER}",
+        receivers=[region.bodies["HSN"]],
+        allow_adopted=True,
+        secret=True,
+        secrecy_ground=GROUND,
+    )
+    period = make_period(region)
+    a, _ = assessment_save(
+        actor=system,
+        period=period,
+        item=secret,
+        body=region.bodies["HSN"],
+        status=status(region, "red"),
+        comment=f"Kommentar {MARKER}",
+    )
+    assessment_submit(actor=system, assessment=a)
+    assessment_approve(actor=system, assessment=a.__class__.objects.get(pk=a.pk))
+    period_publish(actor=system, period=period)
+    slug = region.org.slug
+    page = client.get(reverse("public:followup", args=[slug, period.pk])).content.decode()
+    assert MARKER not in page
+    assert SECRET_ITEM in page and f"Uppgifterna omfattas av sekretess enligt {GROUND}" in page
+    for name in ("public:followup-csv", "public:followup-json"):
+        data = client.get(reverse(name, args=[slug, period.pk])).content.decode("utf-8-sig")
+        assert MARKER not in data and GROUND in data, name
