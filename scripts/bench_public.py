@@ -69,7 +69,7 @@ def main() -> int:
     period_publish(actor=SystemActor("bench"), period=region.periods[-1])
     client = Client()
     cases = {
-        "demo (7 punkter, 20 kommentarer)": (demo, demo_period),
+        "demo (7 punkter, 19 kommentarer)": (demo, demo_period),
         "syntetisk (500 punkter × 12 nämnder)": (region.organisation, region.periods[-1]),
     }
     print(
