@@ -15,7 +15,7 @@ from collections import defaultdict
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "styrkort"
-DOMAIN = ["core", "organisation", "planning", "followup", "economy", "register"]
+DOMAIN = ["core", "organisation", "notifications", "planning", "followup", "economy", "register"]
 
 
 def _apps() -> list[str]:

@@ -30,6 +30,8 @@ Mail and logs
 EMAIL_URL          smtp://user:password@host:587?tls=1, smtps://user:password@host:465, console:,
                    file:///path; unset: the console (the demo: files under the data dir's mail/)
 DEFAULT_FROM_EMAIL the sender of styrkort's mail (styrkort@localhost)
+STYRKORT_BASE_URL  the address people reach styrkort at, for the links in reminders and
+                   notices (https://styrkort.region.se; http://localhost:8000 when unset)
 LOG_FORMAT         text (default) or json: one JSON object a line
 LOG_LEVEL          INFO by default
 
@@ -150,6 +152,7 @@ INSTALLED_APPS = [
     "styrkort.followup",
     "styrkort.economy",
     "styrkort.register",
+    "styrkort.notifications",
     "styrkort.reports",
     "styrkort.imports",
     "styrkort.api",
@@ -157,6 +160,7 @@ INSTALLED_APPS = [
     "styrkort.kolada",
     "styrkort.demo",
     "styrkort.web",
+    "styrkort.mail",
     "styrkort.administration",
     "styrkort.public",
 ]
@@ -355,6 +359,10 @@ globals().update(
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "").strip() or "styrkort@localhost"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address people reach styrkort at, for the links in its e-mails (reminders, notices).
+STYRKORT_BASE_URL = (
+    os.environ.get("STYRKORT_BASE_URL", "").strip().rstrip("/") or "http://localhost:8000"
+)
 
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "").strip().lower() or "text"
 if LOG_FORMAT not in ("text", "json"):

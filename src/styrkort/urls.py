@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("styrkort.imports.urls")),
     path("", include("styrkort.administration.urls")),
     path("", include("styrkort.public.urls")),
+    path("", include("styrkort.mail.urls")),
 ]
 
 handler403 = "styrkort.web.views.forbidden"

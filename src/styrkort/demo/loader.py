@@ -143,7 +143,11 @@ def load_demo() -> LoadResult:
         if user is None:
             first, _, last = u["name"].partition(" ")
             user = user_create(
-                username=u["username"], password=password, first_name=first, last_name=last
+                username=u["username"],
+                password=password,
+                first_name=first,
+                last_name=last,
+                email=u.get("email", ""),
             )
             if u["role"] == "admin":
                 user.is_staff = True

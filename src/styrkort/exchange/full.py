@@ -52,6 +52,12 @@ EXCLUDED: dict[str, str] = {
         "one organisation, so a file of one organisation would carry other organisations' "
         "users; it is recorded again at the next login by e-mail (docs/sso.md)."
     ),
+    "notifications.preference": (
+        "A person's choice of e-mail notices belongs to no one organisation, so a file of one "
+        "organisation would carry other organisations' users; after a restore everyone has the "
+        "default (immediately) until they choose again. The notices and e-mails themselves are "
+        "exported, so a restore sends no reminder a second time."
+    ),
     "core.ratecounter": (
         "Requests counted against the rate limits in the current minute: they mean nothing "
         "after a minute, let alone on another server."

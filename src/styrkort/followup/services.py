@@ -26,6 +26,7 @@ from styrkort.followup.models import (
     IndicatorValue,
     OverallStatus,
 )
+from styrkort.followup.notices import assessment_notify
 from styrkort.followup.permissions import (
     can_approve_assessment,
     can_edit_assessment_of,
@@ -347,6 +348,7 @@ def _transition(
         values={"state": to, "version": locked.version + 1, **extra},
         action=action,
     )
+    assessment_notify(actor=actor, assessment=locked)
     return locked
 
 

@@ -55,6 +55,14 @@ class Organisation(TimeStampedModel):
             "organisation's identity provider (single sign-on)."
         ),
     )
+    reminder_days = models.PositiveSmallIntegerField(
+        _("reminder days before the answer deadline"),
+        default=7,
+        help_text=_(
+            "Editors whose assessments are missing or in draft are reminded by e-mail this many "
+            "days before a period's answer deadline; 0 sends no reminder."
+        ),
+    )
 
     class Meta:
         verbose_name = _("organisation")
