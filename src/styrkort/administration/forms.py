@@ -85,7 +85,7 @@ class RolesForm(AdminForm):
         widget=forms.CheckboxSelectMultiple,
     )
     editor_of = forms.ModelMultipleChoiceField(
-        label="Handläggare: skriver bedömningar för",
+        label="Redaktör: skriver bedömningar för",
         queryset=Body.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
