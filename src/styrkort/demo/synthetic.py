@@ -280,3 +280,70 @@ def add_board_material(
         for n in range(events)
     )
     return report_on
+
+
+@dataclass
+class SyntheticLoad:
+    """What `styrkort demo --synthetic` made: the organisations (the first one holds the demo
+    users) and the logins as (username, role, note)."""
+
+    regions: list[Synthetic]
+    logins: list[tuple[str, str, str]]
+    created: bool
+
+
+SYNTHETIC_NAME = "Syntetisk region"
+
+
+def synthetic_load(
+    *, items: int = 500, bodies: int = 12, periods: int = 3, organisations: int = 1
+) -> SyntheticLoad:
+    """Build `organisations` synthetic regions of `items` × `bodies` × `periods`, the first
+    one with the demo's logins (password `demo`): admin, controller (sees every body),
+    reader, and an editor and an approver for each body (`n01`, `n01_approver`, …).
+    Does nothing when the first region is already there."""
+    from django.contrib.auth import get_user_model
+
+    from styrkort.organisation.services import membership_grant
+
+    if Organisation.objects.filter(name=SYNTHETIC_NAME).exists():
+        return SyntheticLoad([], _logins(bodies), created=False)
+    regions = [
+        build_synthetic_region(
+            items=items,
+            bodies=bodies,
+            periods=periods,
+            name=SYNTHETIC_NAME if n == 0 else f"{SYNTHETIC_NAME} {n + 1}",
+        )
+        for n in range(organisations)
+    ]
+    first = regions[0]
+    users = get_user_model().objects
+    with transaction.atomic():
+        for username, role, _ in _logins(bodies):
+            user = users.filter(username=username).first() or user_create(
+                username=username, password="demo", email=f"{username}@synt.styrkort.example"
+            )
+            if role == "admin" and not user.is_staff:
+                user.is_staff = True
+                user.save(update_fields=["is_staff"])
+            body = None
+            if role in ("editor", "approver"):
+                abbreviation = username.removesuffix("_approver").upper()
+                body = next(b for b in first.bodies if b.abbreviation == abbreviation)
+            membership_grant(
+                actor=ACTOR, organisation=first.organisation, user=user, role=role, body=body
+            )
+    return SyntheticLoad(regions, _logins(bodies), created=True)
+
+
+def _logins(bodies: int) -> list[tuple[str, str, str]]:
+    logins = [
+        ("admin", "admin", "organisationens administratör"),
+        ("controller", "controller", "ser alla nämnder, samlad status, rapporter"),
+        ("reader", "reader", "läser allt som inte är sekretess"),
+    ]
+    for n in range(1, bodies + 1):
+        logins.append((f"n{n:02d}", "editor", f"skriver Nämnd {n:02d}:s bedömningar"))
+        logins.append((f"n{n:02d}_approver", "approver", f"godkänner Nämnd {n:02d}:s"))
+    return logins

@@ -1,10 +1,13 @@
-"""styrkort demo [--no-serve] [ADDRPORT]: migrate, load the demo region, print logins, serve."""
+"""styrkort demo [--no-serve] [ADDRPORT]: migrate, load the demo region, print logins, serve.
+
+With --synthetic, the synthetic region of the benchmarks instead (500 items × 12 bodies ×
+3 periods unless told), so that anyone can reproduce `make bench`'s figures by hand."""
 
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from styrkort.demo.loader import load_demo
 
@@ -19,9 +22,30 @@ class Command(BaseCommand):
             action="store_true",
             help="Avsluta efter inläsningen i stället för att starta",
         )
+        parser.add_argument(
+            "--synthetic",
+            action="store_true",
+            help="Läs in den syntetiska regionen (mätdata) i stället för demoregionen",
+        )
+        parser.add_argument("--items", type=int, default=500, help="punkter (500)")
+        parser.add_argument("--bodies", type=int, default=12, help="nämnder (12)")
+        parser.add_argument("--periods", type=int, default=3, help="perioder, 1–3 (3)")
+        parser.add_argument(
+            "--organisations", type=int, default=1, help="organisationer av samma storlek (1)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
+        if options["synthetic"]:
+            self._synthetic(options)
+        else:
+            self._demo()
+        if options["no_serve"]:
+            return
+        self.stdout.write(f"\nstyrkort körs på http://{options['addrport']}/  (avsluta med Ctrl-C)")
+        call_command("runserver", options["addrport"], use_reloader=False)
+
+    def _demo(self) -> None:
         result = load_demo()
         if result.created:
             self.stdout.write(f"Demoregionen: {len(result.created)} poster tillagda.")
@@ -34,7 +58,26 @@ class Command(BaseCommand):
         width = max(len(login.username) for login in result.logins)
         for login in result.logins:
             self.stdout.write(f"  {login.username:<{width}}  {login.role:<18} {login.note}")
-        if options["no_serve"]:
-            return
-        self.stdout.write(f"\nstyrkort körs på http://{options['addrport']}/  (avsluta med Ctrl-C)")
-        call_command("runserver", options["addrport"], use_reloader=False)
+
+    def _synthetic(self, options: dict[str, Any]) -> None:
+        from styrkort.demo.synthetic import synthetic_load
+
+        items, bodies, periods = options["items"], options["bodies"], options["periods"]
+        organisations = options["organisations"]
+        if min(items, bodies, organisations) < 1 or not 1 <= periods <= 3:
+            raise CommandError("--items, --bodies och --organisations ≥ 1; --periods 1–3.")
+        result = synthetic_load(
+            items=items, bodies=bodies, periods=periods, organisations=organisations
+        )
+        if result.created:
+            self.stdout.write(
+                f"Syntetisk region: {organisations} organisation(er) × {items} punkter × "
+                f"{bodies} nämnder × {periods} perioder "
+                f"({organisations * items * bodies * periods} bedömningar)."
+            )
+        else:
+            self.stdout.write("Den syntetiska regionen fanns redan: inget lades till.")
+        self.stdout.write(f"\nDatabas: {settings.DATABASES['default']['NAME']}")
+        self.stdout.write("Inloggningar (lösenord för alla: demo):")
+        for username, role, note in result.logins:
+            self.stdout.write(f"  {username:<14} {role:<10} {note}")
