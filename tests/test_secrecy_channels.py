@@ -274,7 +274,33 @@ def _values(ctx: dict[str, Any]) -> dict[str, list[str]]:
         "pk": ids,
         # Personal calendar feeds: the keys of the members who may not read secrets.
         "token": _calendar_keys(ctx),
+        # Background jobs: each member's whole-region PDF of every period, made by the worker
+        # (the download answers with the job's page; the document is read from /jobb/…/fil).
+        "job_id": _job_ids(ctx),
     }
+
+
+def _job_ids(ctx: dict[str, Any]) -> list[str]:
+    from styrkort.core.jobs import job_start
+    from styrkort.reports.tasks import FOLLOWUP_DOCUMENT
+    from tests.worker_helpers import run_worker
+
+    if "job_ids" not in ctx:
+        users = get_user_model().objects.filter(username__in=[a for a in AUDIENCES if a])
+        jobs = [
+            job_start(
+                kind=FOLLOWUP_DOCUMENT,
+                title="Uppföljning",
+                owner=user,
+                organisation_id=ctx["org"].pk,
+                params={"period": period.pk, "format": "pdf"},
+            )
+            for user in users
+            for period in ctx["periods"]
+        ]
+        run_worker()
+        ctx["job_ids"] = [str(job.pk) for job in jobs]
+    return ctx["job_ids"]
 
 
 def _calendar_keys(ctx: dict[str, Any]) -> list[str]:
@@ -385,3 +411,19 @@ def test_the_registrar_reads_the_secret(secret_world):
     api = _api_client("registrator")
     listed = api.get(f"/organisations/{secret_world['org'].slug}/assignments", {"year": 2025})
     assert MARKER in listed.content.decode()
+
+
+def test_the_registrar_reads_the_secret_in_the_background_pdf(secret_world):
+    """The control for the job files: the same background PDF, asked for on the web by the
+    registrar, carries the marker, so the sweep's job files would have shown a leak."""
+    from tests.worker_helpers import run_worker
+
+    client = _client("registrator")
+    slug = secret_world["org"].slug
+    texts = []
+    for period in secret_world["periods"]:
+        answer = client.get(f"/o/{slug}/perioder/{period.pk}/rapport.pdf")
+        assert answer.status_code == 302 and answer["Location"].startswith("/jobb/")
+        run_worker()
+        texts.append(_text(client.get(answer["Location"] + "fil")))
+    assert any(MARKER.casefold() in t.casefold() for t in texts)
