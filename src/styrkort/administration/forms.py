@@ -415,3 +415,17 @@ class OrganisationForm(AdminForm):
         if value and not re.fullmatch(r"[0-9]{4}", value):
             raise ValidationError("Id i Kolada: skriv fyra siffror, t.ex. 0023.")
         return value
+
+
+class LogoForm(AdminForm):
+    file = forms.FileField(
+        label="Logotyp (PNG eller SVG, högst 512 kB)",
+        error_messages={"required": "Logotyp: välj en fil.", "empty": "Logotyp: filen är tom."},
+        widget=forms.ClearableFileInput(attrs={"accept": ".png,.svg,image/png,image/svg+xml"}),
+    )
+    alt = forms.CharField(
+        label="Textalternativ",
+        max_length=200,
+        help_text="Vad logotypen säger för den som inte ser den, t.ex. Region Gävleborgs logotyp.",
+        error_messages={"required": "Textalternativ: beskriv logotypen."},
+    )

@@ -17,6 +17,7 @@ urlpatterns = [
     path(BASE + "perioder/", views.periods, name="periods"),
     path(BASE + "perioder/<int:pk>/", views.period_detail, name="period"),
     path(BASE + "organisation/", views.organisation_settings, name="organisation"),
+    path(BASE + "organisation/logotyp", views.organisation_logo, name="logo"),
     # The link in an invitation: for someone who is not logged in yet.
     path("konto/inbjudan/", views.invite_accept, name="invite-accept"),
 ]

@@ -334,3 +334,28 @@ class ExternalIdentity(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.subject} @ {self.issuer}"
+
+
+class OrganisationLogo(TimeStampedModel):
+    """The organisation's logo, kept in the database so that every process on every machine
+    has it: a PNG, or an SVG without scripts, and its text alternative. Documents carry it
+    unless told otherwise. A row of its own, so the organisation (read on every request) does
+    not carry the image."""
+
+    organisation = models.OneToOneField(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="logo",
+        verbose_name=_("organisation"),
+    )
+    data = models.BinaryField(_("image"))
+    # image/png or image/svg+xml, checked by organisation_logo_set.
+    content_type = models.CharField(_("content type"), max_length=20)
+    alt = models.CharField(_("text alternative"), max_length=200)
+
+    class Meta:
+        verbose_name = _("logo")
+        verbose_name_plural = _("logos")
+
+    def __str__(self) -> str:
+        return self.alt

@@ -20,10 +20,12 @@ from styrkort.core.actors import Actor, permitted
 from styrkort.core.audit import create_audited, record, update_audited
 from styrkort.core.models import Status, StatusScale
 from styrkort.organisation.invitations import INVITE_VALID_DAYS, invite_key, invite_user
+from styrkort.organisation.logo import SVG, logo_content_type
 from styrkort.organisation.models import (
     Body,
     Membership,
     Organisation,
+    OrganisationLogo,
     Person,
     Position,
     Role,
@@ -855,3 +857,61 @@ def invite_accept(*, key: str, password: str) -> Any:
             note="Lösenord valt från inbjudan",
         )
     return user
+
+
+def _logo_shown(logo: OrganisationLogo | None) -> str | None:
+    if logo is None:
+        return None
+    kind = "SVG" if logo.content_type == SVG else "PNG"
+    return f"{kind}, {len(bytes(logo.data)) // 1024 + 1} kB, {logo.alt!r}"
+
+
+@transaction.atomic
+def organisation_logo_set(
+    *, actor: Actor, organisation: Organisation, data: bytes, alt: str
+) -> OrganisationLogo:
+    """Keep the organisation's logo (a PNG, or an SVG without scripts; organisation/logo.py)
+    with its text alternative; every document carries it unless told otherwise. The log
+    records the change by kind, size and text (the image itself is not copied into it)."""
+    _require_admin(actor, organisation)
+    alt = " ".join(alt.split())
+    if not alt:
+        raise ValidationError(
+            {"alt": f"Textalternativ: beskriv logotypen, t.ex. ”{organisation.name}s logotyp”."}
+        )
+    content_type = logo_content_type(data)
+    logo = OrganisationLogo.objects.select_for_update().filter(organisation=organisation).first()
+    before = _logo_shown(logo)
+    if logo is None:
+        logo = OrganisationLogo(organisation=organisation)
+    logo.data, logo.content_type, logo.alt = data, content_type, alt
+    logo.full_clean()
+    logo.save()
+    after = _logo_shown(logo)
+    if before != after:
+        record(
+            actor=actor,
+            organisation=organisation,
+            action="update" if before else "create",
+            instance=logo,
+            changes={"data": [before, after]},
+        )
+    return logo
+
+
+@transaction.atomic
+def organisation_logo_remove(*, actor: Actor, organisation: Organisation) -> bool:
+    """Remove the logo; documents are then made without one. Returns whether there was one."""
+    _require_admin(actor, organisation)
+    logo = OrganisationLogo.objects.filter(organisation=organisation).first()
+    if logo is None:
+        return False
+    record(
+        actor=actor,
+        organisation=organisation,
+        action="remove",
+        instance=logo,
+        changes={"data": [_logo_shown(logo), None]},
+    )
+    logo.delete()
+    return True

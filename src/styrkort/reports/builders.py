@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.utils import timezone
@@ -15,7 +15,7 @@ from styrkort.core.text import without_control_characters
 from styrkort.followup.models import Assessment, FollowUpPeriod
 from styrkort.followup.selectors import followup_rows
 from styrkort.organisation.audience import Viewer
-from styrkort.organisation.models import Body
+from styrkort.organisation.models import Body, OrganisationLogo
 from styrkort.planning.models import PlanItem
 from styrkort.planning.receivers import format_marker
 
@@ -225,7 +225,21 @@ def build_followup_report(
         generated_at=timezone.localtime(),
         filters=filters,
         summary=summary,
-        options=options or ReportOptions(),
+        options=with_organisation_logo(options or ReportOptions(), period.organisation_id),
+    )
+
+
+def with_organisation_logo(options: ReportOptions, organisation_id: int) -> ReportOptions:
+    """The organisation's stored logo (organisation.OrganisationLogo), unless the caller chose
+    one (the report command's --logo)."""
+    if options.logo is not None:
+        return options
+    stored = OrganisationLogo.objects.filter(organisation_id=organisation_id).first()
+    if stored is None:
+        return options
+    return replace(
+        options,
+        logo=Logo(data=bytes(stored.data), content_type=stored.content_type, alt=stored.alt),
     )
 
 

@@ -45,7 +45,9 @@ class Command(BaseCommand):
             "--chart", action="store_true", help="Med sammanfattande diagram: status per nämnd"
         )
         followup.add_argument(
-            "--logo", help="Logotyp (PNG, JPEG eller SVG) för sidhuvud/försättsblad"
+            "--logo",
+            help="Logotyp (PNG, JPEG eller SVG) för sidhuvud/försättsblad; utan den används "
+            "organisationens egen (Inställningar → Organisationen), om den har någon",
         )
 
         board = sub.add_parser(
