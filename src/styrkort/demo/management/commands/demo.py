@@ -1,8 +1,12 @@
-"""styrkort demo [--no-serve] [ADDRPORT]: migrate, load the demo region, print logins, serve.
+"""styrkort demo [--no-serve] [ADDRPORT]: migrate, load the demo region, print logins, serve
+(the development server, with `styrkort worker` beside it for the background jobs).
 
 With --synthetic, the synthetic region of the benchmarks instead (500 items × 12 bodies ×
 3 periods unless told), so that anyone can reproduce `make bench`'s figures by hand."""
 
+import os
+import subprocess
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -43,7 +47,16 @@ class Command(BaseCommand):
         if options["no_serve"]:
             return
         self.stdout.write(f"\nstyrkort körs på http://{options['addrport']}/  (avsluta med Ctrl-C)")
-        call_command("runserver", options["addrport"], use_reloader=False)
+        # The whole region's PDF and other long work are made by the worker: the demo runs
+        # one beside the development server, with the same settings, and stops it after.
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "styrkort", "worker"], env={**os.environ, "STYRKORT_DEMO": "1"}
+        )
+        try:
+            call_command("runserver", options["addrport"], use_reloader=False)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
 
     def _demo(self) -> None:
         result = load_demo()
