@@ -208,3 +208,23 @@ def test_the_settings_page_saves_each_choice(setup, client):
     assert modes == {Kind.DEADLINE_SOON: Mode.DIGEST, Kind.APPROVED: Mode.OFF}
     client.logout()
     assert client.get("/aviseringar/").status_code == 302  # to the login
+
+
+def test_a_text_on_a_secret_item_is_notified_without_its_words(setup, inbox):
+    """Only those who read secrets write on a secret item; whoever is told, by e-mail, reads
+    neither the item nor the reason (which could quote it)."""
+    from styrkort.followup.models import Assessment
+    from styrkort.followup.notices import assessment_notify
+    from styrkort.planning.models import PlanItem
+
+    region, items, per = setup
+    a = _submitted(region, items[0], per)
+    PlanItem.objects.filter(pk=items[0].pk).update(secret=True, secrecy_ground="OSL 18 kap. 8 §")
+    Assessment.objects.filter(pk=a.pk).update(
+        state=Assessment.State.RETURNED, return_reason="Citera inte Uppdrag 1.", version=9
+    )
+    assessment_notify(actor=region.admin_user, assessment=Assessment.objects.get(pk=a.pk))
+    deliver()
+    returned = inbox.to("hsn_editor@region.example")
+    assert len(returned) == 1
+    assert "Uppdrag 1" not in returned[0].text and "en sekretessbelagd punkt" in returned[0].text

@@ -164,3 +164,32 @@ def test_reminder_days_are_the_organisations_choice(deadline_region, inbox):
     _run("--today", "2025-05-09")
     assert sorted(a for r in inbox.received for a in r.recipients) == sorted(EDITORS)
     assert "(om 3 dagar)" in inbox.received[0].text
+
+
+def test_a_restore_keeps_what_was_sent_so_nothing_is_sent_again(demo, inbox):
+    """Notices and e-mails travel in export_all: after a restore the same run sends nothing."""
+    from styrkort.exchange.full import import_all
+    from tests.exchange.test_full import counts, dump, wipe
+
+    _run("--today", "2025-05-05")
+    sent = len(inbox.received)
+    assert sent and Notice.objects.count() == sent
+    first = dump()
+    before = counts()
+    wipe()
+    import_all(data=first.encode("utf-8"))
+    assert counts() == before and dump() == first
+    _run("--today", "2025-05-05")
+    assert len(inbox.received) == sent
+
+
+def test_a_secret_item_is_named_only_as_secret_in_the_mail(deadline_region, inbox):
+    from styrkort.planning.models import PlanItem
+
+    secret = PlanItem.objects.get(text__startswith="Uppdrag 1")
+    PlanItem.objects.filter(pk=secret.pk).update(secret=True, secrecy_ground="OSL 18 kap. 8 §")
+    _run("--today", "2025-05-05")
+    mail = inbox.to("hsn_editor@region.example")[0]
+    assert "Uppdrag 1" not in mail.text and "Uppdrag 1" not in mail.html
+    assert "• ett sekretessbelagt uppdrag" in mail.text
+    assert "”Uppdrag 2: gör något mätbart.”" in mail.text

@@ -25,16 +25,15 @@ from typing import Any
 from django.urls import reverse
 from django.utils import formats
 
-from styrkort.core.actors import SystemActor
 from styrkort.followup.models import FollowUpPeriod
 from styrkort.followup.selectors import BodyProgress, progress
 from styrkort.notifications.models import Kind, Notice
 from styrkort.notifications.services import notice_record
+from styrkort.organisation.audience import Audience, Level
 from styrkort.organisation.models import Membership, Organisation
 from styrkort.planning.models import PlanItem
 from styrkort.register.models import Finding
 
-ACTOR = SystemActor("send_reminders")
 DEFAULT_REMINDER_DAYS = 7
 DUE_WINDOW = 7  # days after the deadline the controllers' notice may still go out
 OVERDUE_WINDOW = 30
@@ -52,7 +51,14 @@ def _short(text: str, length: int = 120) -> str:
 
 
 def _item_name(item: PlanItem) -> str:
-    return SECRET_ITEM if item.secret else f"”{_short(item.text)}”"
+    secret = item.secret or getattr(item, "redacted", False)
+    return SECRET_ITEM if secret else f"”{_short(item.text)}”"
+
+
+def _reader(organisation: Organisation) -> Audience:
+    """E-mail is read as a member without the right to secrets reads: a secret record, or one
+    derived from it, shows only as such, whoever the recipient is."""
+    return Audience(organisation.pk, Level.MEMBER)
 
 
 def _members(organisation: Organisation, role: str, body_ids: set[int] | None = None) -> list[Any]:
@@ -90,7 +96,7 @@ def _deadline_soon(organisation: Organisation, today: dt.date) -> list[Notice]:
         assert period.deadline is not None
         open_bodies = {
             p.body.pk: p
-            for p in progress(viewer=ACTOR, period=period)
+            for p in progress(viewer=_reader(organisation), period=period)
             if p.missing or p.draft or p.returned
         }
         if not open_bodies:
@@ -136,7 +142,11 @@ def _deadline_due(organisation: Organisation, today: dt.date) -> list[Notice]:
     )
     for period in periods:
         assert period.deadline is not None
-        unfinished = [p for p in progress(viewer=ACTOR, period=period) if p.approved < p.expected]
+        unfinished = [
+            p
+            for p in progress(viewer=_reader(organisation), period=period)
+            if p.approved < p.expected
+        ]
         if not unfinished:
             continue
         lines = [f"Sista dag för bedömningarna i {period} var {day_text(period.deadline)}.", ""]
@@ -170,7 +180,8 @@ def _overdue(organisation: Organisation, today: dt.date) -> list[Notice]:
     made: list[Notice] = []
     since = today - dt.timedelta(days=OVERDUE_WINDOW)
     items = (
-        PlanItem.objects.filter(
+        PlanItem.objects.shown_to(_reader(organisation))
+        .filter(
             plan_version__plan__organisation=organisation,
             kind=PlanItem.Kind.ASSIGNMENT,
             deadline__lt=today,
@@ -206,16 +217,19 @@ def _overdue(organisation: Organisation, today: dt.date) -> list[Notice]:
             )
             if notice is not None:
                 made.append(notice)
-    findings = Finding.objects.filter(
-        audit__organisation=organisation, answered_on__isnull=True
-    ).select_related("audit")
+    findings = (
+        Finding.objects.shown_to(_reader(organisation))
+        .filter(audit__organisation=organisation, answered_on__isnull=True)
+        .select_related("audit")
+    )
     overdue = [f for f in findings if f.response_due and since <= f.response_due < today]
     if overdue:
         recipients = _members(organisation, "registrar") or _members(organisation, "controller")
         for finding in overdue:
             due = finding.response_due
             assert due is not None
-            title = "en sekretessbelagd revision" if finding.audit.secret else finding.audit.title
+            secret = finding.audit.secret or getattr(finding.audit, "redacted", False)
+            title = "en sekretessbelagd revision" if secret else finding.audit.title
             for m in recipients:
                 notice = notice_record(
                     organisation=organisation,
