@@ -342,3 +342,21 @@ def test_the_member_list_costs_the_same_queries_for_10_and_40_members(region, ad
     small = count()
     grow(30)
     assert count() == small
+
+
+def test_without_local_passwords_the_invitee_is_sent_to_the_organisations_login(region, admin):
+    from styrkort.organisation.identity import organisation_set_local_login
+
+    organisation_set_local_login(actor=SYSTEM, organisation=region.org, enabled=False)
+    invite(admin, region)
+    message = mail.outbox[0]
+    assert "organisationens konto" in message.body and "lösenord" not in message.body
+    client = Client()
+    page = client.get(client.get(link_in(message))["Location"])
+    text = page.content.decode()
+    assert "Logga in med organisationens konto" in text and "Nytt lösenord" not in text
+    client.post(
+        reverse("administration:invite-accept"),
+        {"password1": "Fjällräv-Ödla-9142", "password2": "Fjällräv-Ödla-9142"},
+    )
+    assert not User.objects.get(email="karin.lund@exempel.se").has_usable_password()

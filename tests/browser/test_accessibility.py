@@ -126,7 +126,7 @@ def test_administration_pages_are_accessible_with_and_without_form_errors(site, 
         page.goto(url)
         for label, value in fill.items():
             page.get_by_label(label, exact=True).first.fill(value)
-        page.get_by_role("button", name=button).click()
+        page.get_by_role("button", name=button, exact=True).click()
         expect(page.get_by_role("heading", name=re.compile("Inget sparades"))).to_be_visible()
         assert_accessible(page, f"admin: {name}, fel i formuläret")
 
@@ -140,6 +140,20 @@ def test_administration_pages_are_accessible_with_and_without_form_errors(site, 
     refused("perioder", pages["perioder"], {"Namn": "", "År": "1800"}, "Skapa perioden")
     refused("period", pages["period"], {"Till och med": "2000-01-01"}, "Spara")
     refused("organisationen", pages["organisationen"], {"Id i Kolada (valfritt)": "12"}, "Spara")
+    # The logo: a file that is no image, then a real one shown on the page.
+    page.goto(pages["organisationen"])
+    logo_field = page.get_by_label("Logotyp (PNG eller SVG, högst 512 kB)")
+    logo_field.set_input_files({"name": "x.png", "mimeType": "image/png", "buffer": b"GIF89a"})
+    page.get_by_role("button", name="Spara logotypen").click()
+    expect(page.get_by_role("heading", name=re.compile("Inget sparades"))).to_be_visible()
+    assert_accessible(page, "admin: organisationen, fel i logotypen")
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 2"><rect width="4"/></svg>'
+    page.get_by_label("Logotyp (PNG eller SVG, högst 512 kB)").set_input_files(
+        {"name": "logo.svg", "mimeType": "image/svg+xml", "buffer": svg}
+    )
+    page.get_by_role("button", name="Spara logotypen").click()
+    expect(page.get_by_role("img", name=re.compile("logotyp"))).to_be_visible()
+    assert_accessible(page, "admin: organisationen med logotyp")
     page.goto(pages["statusskala"])
     page.locator("#id_s0-colour").fill("röd")
     page.get_by_role("button", name="Spara skalan").click()

@@ -42,6 +42,7 @@ from styrkort.core.status import default_scale
 from styrkort.followup import services as followup_services
 from styrkort.followup.models import FollowUpPeriod
 from styrkort.organisation import services
+from styrkort.organisation.identity import password_login_allowed
 from styrkort.organisation.invitations import invite_user
 from styrkort.organisation.models import Body, Membership, Organisation, OrganisationLogo, Unit
 from styrkort.organisation.permissions import is_admin
@@ -230,6 +231,8 @@ def invite_accept(request: HttpRequest) -> HttpResponse:
                 found = None
             used = bool(found and found.has_usable_password())
         return render(request, "administration/invite_invalid.html", {"used": used}, status=410)
+    if not password_login_allowed(user):
+        return render(request, "administration/invite_sso.html", {"invitee": user})
     form = ChoosePasswordForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         try:

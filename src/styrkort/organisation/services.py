@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from styrkort.core.actors import Actor, permitted
 from styrkort.core.audit import create_audited, record, update_audited
 from styrkort.core.models import Status, StatusScale
+from styrkort.organisation.identity import password_login_allowed
 from styrkort.organisation.invitations import INVITE_VALID_DAYS, invite_key, invite_user
 from styrkort.organisation.logo import SVG, logo_content_type
 from styrkort.organisation.models import (
@@ -801,6 +802,15 @@ def _send_invite(*, organisation: Organisation, user: Any, link: str) -> None:
         f"Länken gäller i {INVITE_VALID_DAYS} dagar och kan användas en gång. Har den gått ut, "
         f"be organisationens administratör om en ny inbjudan.\n"
     )
+    if not organisation.local_login:
+        # Passwords are off: the person logs in with the organisation's own account, found by
+        # this address; the link's page says so and offers that login.
+        body = (
+            f"{greeting}\n\n"
+            f"Du är inbjuden till styrkort för {organisation.name}. Du loggar in med "
+            f"organisationens konto (enkel inloggning), som känns igen på adressen "
+            f"{user.email}. Börja här:\n{link}\n"
+        )
     try:
         send_mail(
             subject=f"Inbjudan till styrkort: {organisation.name}",
@@ -842,6 +852,8 @@ def invite_accept(*, key: str, password: str) -> Any:
     user = invite_user(key)
     if user is None:
         raise ValidationError("Länken gäller inte längre.")
+    if not password_login_allowed(user):
+        raise ValidationError("Din organisation loggar inte in med lösenord i styrkort.")
     try:
         validate_password(password, user)
     except ValidationError as exc:
