@@ -88,6 +88,12 @@ def test_every_page_type_is_accessible_for_role(site, page, role):
     page.get_by_role("button", name="Prenumerera: skapa min länk").click()
     expect(page.get_by_label("Adress att klistra in i kalendern")).to_be_visible()
     assert_accessible(page, f"{role}: kalender med ny prenumerationslänk")
+    # The header's list of notices, opened, and the page of them.
+    page.locator("li.notices summary").click()
+    expect(page.get_by_role("link", name="Alla notiser")).to_be_visible()
+    assert_accessible(page, f"{role}: notiser i sidhuvudet")
+    page.goto(site.path("web:notices"))
+    assert_accessible(page, f"{role}: notiser")
 
 
 def test_administration_pages_are_accessible_with_and_without_form_errors(site, page):

@@ -117,12 +117,17 @@ class Notice(models.Model):
         verbose_name=_("delivery"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Read in the page header's list (Notiser), whatever the e-mail did.
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notice")
         verbose_name_plural = _("notices")
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["state", "recipient"])]
+        indexes = [
+            models.Index(fields=["state", "recipient"]),
+            models.Index(fields=["recipient", "read_at"], name="notice_unread"),
+        ]
 
     def __str__(self) -> str:
         return self.subject

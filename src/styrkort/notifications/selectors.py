@@ -77,3 +77,37 @@ def delivery_problems(*, viewer: Any, organisation: Organisation) -> list[Delive
         for d in problems.select_related("recipient").order_by("-created_at", "-id")[:200]
         if d.state != Delivery.State.SENDING or d.created_at < stale
     ]
+
+
+# --- Notiser: the same notices, in the page header ------------------------------------------
+
+
+def notice_inbox(*, viewer: Any, limit: int = 50) -> list[Notice]:
+    """The person's own notices, newest first, read and unread, whatever their e-mail did
+    (sent, in a digest, or turned off). One query."""
+    if not getattr(viewer, "is_authenticated", False):
+        return []
+    return list(
+        Notice.objects.filter(recipient=viewer)
+        .select_related("organisation")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def unread_notices(*, viewer: Any, limit: int = 10) -> list[Notice]:
+    """The person's newest unread notices, at most `limit`: what the header lists and counts,
+    in one indexed query."""
+    if not getattr(viewer, "is_authenticated", False):
+        return []
+    return list(
+        Notice.objects.filter(recipient=viewer, read_at__isnull=True)
+        .only("id", "subject", "link", "created_at", "kind")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def notice_get(*, viewer: Any, pk: int) -> Notice | None:
+    """One of the person's own notices; None for anyone else's, as for one that does not exist."""
+    if not getattr(viewer, "is_authenticated", False):
+        return None
+    return Notice.objects.filter(recipient=viewer, pk=pk).first()

@@ -216,3 +216,15 @@ def delivery_finish(*, delivery: Delivery, state: str, error: str = "") -> Deliv
         raise ValueError(f"okänt utfall: {state}")
     _finish(delivery, state, error)
     return delivery
+
+
+def notices_mark_read(*, actor: Actor, ids: Iterable[int] | None = None) -> int:
+    """Mark the acting person's unread notices read: all, or those of `ids` that are theirs
+    (someone else's are never touched). Returns how many changed."""
+    user = person(actor)
+    if user is None:
+        raise PermissionDenied("Logga in för att läsa dina notiser.")
+    unread = Notice.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=list(ids))
+    return unread.update(read_at=timezone.now())

@@ -5,6 +5,8 @@ from styrkort.web import job_views, login, oidc, views
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("notiser/", views.notices, name="notices"),
+    path("notiser/<int:pk>/", views.notice_open, name="notice"),
     path("logga-in/", login.LoginView.as_view(), name="login"),
     path("logga-ut/", login.LogoutView.as_view(), name="logout"),
     path("oidc/logga-in/", oidc.OIDCLoginView.as_view(), name="oidc-login"),

@@ -10,15 +10,19 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_safe
 
 from styrkort.core.forms import CleanTextMixin
 from styrkort.core.ratelimit import rate_limited
 from styrkort.core.text import control_character_message
 from styrkort.followup.selectors import my_tasks, period_list
+from styrkort.notifications.selectors import notice_get, notice_inbox
+from styrkort.notifications.services import notices_mark_read
 from styrkort.organisation.models import Organisation
 from styrkort.organisation.permissions import is_controller
 from styrkort.organisation.selectors import body_list, member_organisations
@@ -79,6 +83,37 @@ class MyTasksSection:
         return not self.deadlines and not any(
             p.to_write or p.to_approve or p.progress for p in self.tasks.periods
         )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def notices(request: HttpRequest) -> HttpResponse:
+    """Notiser: the person's notices (a text sent back, submitted, approved, a deadline), read
+    and unread, newest first; a POST marks them all read."""
+    if request.method == "POST":
+        notices_mark_read(actor=request.user)
+        return redirect("web:notices")
+    return render(
+        request,
+        "web/notices.html",
+        {"notices": notice_inbox(viewer=request.user), "nav": "notices"},
+    )
+
+
+@require_safe
+@login_required
+def notice_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Follow a notice to where the work is done, marking it read; someone else's is 404."""
+    found = notice_get(viewer=request.user, pk=pk)
+    if found is None:
+        raise Http404
+    notices_mark_read(actor=request.user, ids=[found.pk])
+    target = found.link
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
+        target = reverse("web:notices")
+    return redirect(target)
 
 
 @login_required

@@ -88,3 +88,19 @@ def url_of(link) -> str:
     """A (URL name, arguments) pair, as selectors name where work is done, as a URL."""
     name, args = link
     return reverse(name, args=args)
+
+
+@register.simple_tag(takes_context=True)
+def header_notices(context) -> list:
+    """The header's unread notices (at most 10, which is also what it counts): one indexed
+    query, once a request."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if request is None or not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(request, "_styrkort_unread", None)
+    if cached is None:
+        from styrkort.notifications.selectors import unread_notices
+
+        cached = request._styrkort_unread = unread_notices(viewer=user)
+    return cached
