@@ -17,6 +17,7 @@ load average with the figures: on a shared machine they vary with it.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import sys
@@ -144,6 +145,25 @@ def _print_level(console, result: dict) -> None:
     console.print(table)
 
 
+def _summary(result: dict) -> dict:
+    """One level's figures for make bench's table and var/bench.json."""
+    return {
+        "users": result["users"],
+        "lost_updates": result["lost"],
+        "load": result["load"],
+        "requests": {
+            kind: {
+                "count": len(values),
+                "per_second": len(values) / result["wall"],
+                "median_ms": statistics.median(values) * 1000,
+                "p95_ms": _p95(values) * 1000,
+                "5xx": sum(n for code, n in result["statuses"][kind].items() if code >= 500),
+            }
+            for kind, values in result["timings"].items()
+        },
+    }
+
+
 def _sqlite_writers(console, rounds: int = 3, writers: int = 20) -> None:
     with live_server(postgres=False) as live:
         f = live.facts
@@ -181,6 +201,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--users", default="1,8,32")
+    parser.add_argument("--json", type=Path, help="write each level's figures here too")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):  # make bench pins itself to one core; not the server
         os.sched_setaffinity(0, range(os.cpu_count() or 1))
@@ -189,8 +210,13 @@ def main() -> int:
     with live_server(postgres=True, synthetic=True, workers=None, threads=None) as live:
         assert live.log is not None
         console.print(live.log.read_text().splitlines()[0])
+        levels = []
         for users in (int(n) for n in args.users.split(",")):
-            _print_level(console, _level(live, users, args.seconds))
+            result = _level(live, users, args.seconds)
+            _print_level(console, result)
+            levels.append(_summary(result))
+    if args.json:
+        args.json.write_text(json.dumps(levels, indent=1, ensure_ascii=False))
     _sqlite_writers(console)
     return 0
 
