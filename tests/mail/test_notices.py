@@ -228,3 +228,22 @@ def test_a_text_on_a_secret_item_is_notified_without_its_words(setup, inbox):
     returned = inbox.to("hsn_editor@region.example")
     assert len(returned) == 1
     assert "Uppdrag 1" not in returned[0].text and "en sekretessbelagd punkt" in returned[0].text
+
+
+def test_the_admin_sets_the_reminder_days_on_the_organisation_page(setup, client):
+    from styrkort.core.audit import history
+
+    region, *_ = setup
+    url = f"/o/{region.org.slug}/installningar/organisation/"
+    client.force_login(region.admin_user)
+    page = client.get(url).content.decode()
+    assert "Påminnelse före sista dag för bedömningar (dagar)" in page and 'value="7"' in page
+    form = {"name": region.org.name, "kind": "region", "diary_style": "slash", "four_eyes": "on"}
+    assert client.post(url, form | {"reminder_days": "3"}).status_code == 302
+    region.org.refresh_from_db()
+    assert region.org.reminder_days == 3
+    assert history(region.org).last().changes["reminder_days"] == [7, 3]
+    refused = client.post(url, form | {"reminder_days": "-1"}).content.decode()
+    assert "Påminnelse: skriv 0 eller fler dagar." in refused
+    region.org.refresh_from_db()
+    assert region.org.reminder_days == 3

@@ -409,6 +409,19 @@ class OrganisationForm(AdminForm):
     four_eyes = forms.BooleanField(
         label="Fyra ögon: den som godkänner en text får inte ha skrivit den", required=False
     )
+    reminder_days = forms.IntegerField(
+        label="Påminnelse före sista dag för bedömningar (dagar)",
+        min_value=0,
+        max_value=90,
+        required=False,
+        help_text="Redaktörer vars bedömningar saknas eller är utkast får e-post så många dagar "
+        "före periodens sista dag. 0: ingen påminnelse.",
+        error_messages={
+            "invalid": "Påminnelse: skriv ett antal dagar, t.ex. 7.",
+            "min_value": "Påminnelse: skriv 0 eller fler dagar.",
+            "max_value": "Påminnelse: högst 90 dagar.",
+        },
+    )
 
     def clean_kolada_id(self) -> str:
         value = self.cleaned_data["kolada_id"].strip()

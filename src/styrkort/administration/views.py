@@ -657,6 +657,7 @@ def organisation_settings(request: HttpRequest, org: str) -> HttpResponse:
             "kolada_id": organisation.kolada_id,
             "diary_style": organisation.diary_style,
             "four_eyes": organisation.four_eyes,
+            "reminder_days": organisation.reminder_days,
         },
     )
     logo = OrganisationLogo.objects.filter(organisation=organisation).only("alt", "pk").first()

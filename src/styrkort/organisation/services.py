@@ -97,6 +97,7 @@ def organisation_update(
     kolada_id: str | None = None,
     diary_style: str | None = None,
     four_eyes: bool | None = None,
+    reminder_days: int | None = None,
 ) -> dict[str, list[Any]]:
     """Change the organisation's own settings; what is not given stays. Returns the changes."""
     _require_admin(actor, organisation)
@@ -108,6 +109,7 @@ def organisation_update(
         kolada_id=kolada_id,
         diary_style=diary_style,
         four_eyes=four_eyes,
+        reminder_days=reminder_days,
     )
     return update_audited(
         actor=actor, organisation=organisation, instance=organisation, values=values
