@@ -305,3 +305,54 @@ def test_the_controller_cannot_close_a_period_here(region, as_user):
     period.refresh_from_db()
     assert not period.is_closed
     assert reverse("administration:index", args=[region.org.slug]).endswith("/installningar/")
+
+
+def test_list_pages_cost_the_same_queries_for_few_and_many_records(region, admin):
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from styrkort.core.actors import SYSTEM
+    from styrkort.followup.services import period_create
+    from styrkort.organisation.services import body_create, unit_create
+
+    made = {"n": 0}
+
+    def grow(n):
+        for _ in range(n):
+            made["n"] += 1
+            i = made["n"]
+            body = body_create(
+                actor=SYSTEM,
+                organisation=region.org,
+                name=f"Nämnd {i}",
+                abbreviation=f"N{i}",
+                kind="committee",
+            )
+            top = unit_create(actor=SYSTEM, organisation=region.org, body=body, name=f"Förv {i}")
+            unit_create(
+                actor=SYSTEM, organisation=region.org, body=body, parent=top, name=f"Avd {i}"
+            )
+            period_create(
+                actor=SYSTEM,
+                organisation=region.org,
+                year=2000 + i,
+                kind="year",
+                name=f"Helår {2000 + i}",
+                starts_on=dt.date(2000 + i, 1, 1),
+                ends_on=dt.date(2000 + i, 12, 31),
+            )
+
+    def counts():
+        result = []
+        for name in ("bodies", "units", "periods", "scale"):
+            with CaptureQueriesContext(connection) as queries:
+                assert admin.get(url(region, name)).status_code == 200
+            result.append(len(queries))
+        return result
+
+    grow(2)
+    few = counts()
+    grow(20)
+    assert counts() == few
