@@ -25,6 +25,7 @@ import re
 import subprocess
 import zipfile
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from itertools import product
 from typing import Any
 
@@ -40,7 +41,7 @@ from styrkort.followup.models import FollowUpPeriod
 from styrkort.followup.services import assessment_save, indicator_value_set, overall_status_set
 from styrkort.organisation.models import Body
 from styrkort.planning.models import Plan
-from styrkort.planning.services import item_create, version_in_force
+from styrkort.planning.services import item_create, target_set, version_in_force
 from styrkort.register import services as register
 from styrkort.register.models import Case, Decision, Meeting
 from tests.api.conftest import ApiClient, token_of
@@ -130,6 +131,15 @@ def _make_followup(ctx: dict[str, Any]) -> None:
         secrecy_ground="OSL 18 kap. 8 §",
     )
     ctx["ids"].add(indicator.pk)
+    target = target_set(
+        actor=ACTOR,
+        indicator=indicator,
+        year=2025,
+        value=Decimal("5"),
+        scope_note=f"Gäller {SECRET}",
+        allow_adopted=True,
+    )
+    ctx["ids"].add(target.pk)
     for period in ctx["periods"]:
         if period.year == 2025 and not period.is_closed:
             value, _ = indicator_value_set(

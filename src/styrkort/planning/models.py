@@ -235,8 +235,10 @@ class Assignment(PlanItem):
         verbose_name_plural = _("assignments")
 
 
+@secrecy(redacted={"scope_note": ""}, sources=("indicator",))
 class Target(TimeStampedModel):
-    """Målvärde: the value a key figure should reach in a year."""
+    """Målvärde: the value a key figure should reach in a year. A secret key figure's target
+    is secret with it: its scope note is blanked for those without the right."""
 
     indicator = models.ForeignKey(
         PlanItem, on_delete=models.CASCADE, related_name="targets", verbose_name=_("key figure")
@@ -244,6 +246,8 @@ class Target(TimeStampedModel):
     year = models.PositiveSmallIntegerField(_("year"))
     value = models.DecimalField(_("value"), max_digits=20, decimal_places=4)
     scope_note = models.TextField(_("scope note"), blank=True)
+
+    objects = SecretManager()
 
     class Meta:
         verbose_name = _("target")
