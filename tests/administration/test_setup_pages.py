@@ -356,3 +356,24 @@ def test_list_pages_cost_the_same_queries_for_few_and_many_records(region, admin
     few = counts()
     grow(20)
     assert counts() == few
+
+
+def test_other_names_of_a_body_and_a_taken_one_refused_with_nothing_saved(region, admin):
+    hsn = region.bodies["HSN"]
+    form = {"action": "save", "kind": "committee", "order": "2", "is_active": "on"}
+    response = admin.post(
+        url(region, "body", hsn.pk),
+        form | {"name": hsn.name, "aliases": "Hälso- och sjukvårdsnämnd, HSN 2019"},
+    )
+    assert response.status_code == 302
+    hsn.refresh_from_db()
+    assert hsn.aliases == "Hälso- och sjukvårdsnämnd, HSN 2019"
+    response = admin.post(
+        url(region, "body", hsn.pk),
+        form | {"name": "Vårdnämnden", "aliases": "Regionstyrelsen"},
+    )
+    text = response.content.decode()
+    assert "redan ett namn på Regionstyrelsen" in text and 'href="#id_aliases"' in text
+    hsn.refresh_from_db()
+    assert hsn.name == "Hälso- och sjukvårdsnämnden"
+    assert hsn.aliases == "Hälso- och sjukvårdsnämnd, HSN 2019"

@@ -190,6 +190,15 @@ class BodyForm(AdminForm):
     is_active = forms.BooleanField(label="Aktiv", required=False, initial=True)
 
 
+class BodyEditForm(BodyForm):
+    aliases = forms.CharField(
+        label="Andra namn (valfritt)",
+        max_length=300,
+        required=False,
+        help_text="Kommaseparerade namn som importer också godtar, t.ex. ett tidigare namn.",
+    )
+
+
 class BodyCreateForm(BodyForm):
     abbreviation = forms.CharField(
         label="Förkortning",

@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from styrkort.administration.forms import (
     KIND_LABELS,
     BodyCreateForm,
-    BodyForm,
+    BodyEditForm,
     ChoosePasswordForm,
     InviteForm,
     LogoForm,
@@ -317,13 +317,14 @@ def body_detail(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     organisation = _organisation(request, org)
     body = _body(organisation, pk)
     action = request.POST.get("action") if request.method == "POST" else None
-    form = BodyForm(
+    form = BodyEditForm(
         request.POST if action == "save" else None,
         initial={
             "name": body.name,
             "kind": body.kind,
             "order": body.order,
             "is_active": body.is_active,
+            "aliases": body.aliases,
         },
     )
     problem = ""
@@ -337,6 +338,7 @@ def body_detail(request: HttpRequest, org: str, pk: int) -> HttpResponse:
                 kind=data["kind"],
                 order=data["order"],
                 is_active=data["is_active"],
+                aliases=data["aliases"],
             )
         except ValidationError as exc:
             body.refresh_from_db()

@@ -149,13 +149,20 @@ def body_update(
     kind: str | None = None,
     order: int | None = None,
     is_active: bool | None = None,
+    aliases: str | list[str] | None = None,
 ) -> dict[str, list[Any]]:
-    """Rename, reorder, (de)activate a body. The abbreviation is its identity (diary series,
-    imports) and stays. A body is never deleted: `is_active=False` retires it and keeps its
-    history. Returns the changes ({} = nothing)."""
+    """Rename, reorder, (de)activate a body, and set the other names importers accept (see
+    body_set_aliases). The abbreviation is its identity (diary series, imports) and stays. A
+    body is never deleted: `is_active=False` retires it and keeps its history. Returns the
+    changes ({} = nothing)."""
     _require_admin(actor, body.organisation)
     values = _given(name=name, kind=kind, order=order, is_active=is_active)
-    return update_audited(actor=actor, organisation=body.organisation, instance=body, values=values)
+    changes = update_audited(
+        actor=actor, organisation=body.organisation, instance=body, values=values
+    )
+    if aliases is not None:
+        changes |= body_set_aliases(actor=actor, body=body, aliases=aliases)
+    return changes
 
 
 @transaction.atomic
