@@ -251,7 +251,8 @@ def test_page_query_counts_do_not_grow_from_10_to_500_items(client, regions):
         )
     small, large = counts
     assert small == large
-    assert max(small.values()) <= 20, small
+    # 21: the header's own two (the tasks count, the unread notices) are on every page.
+    assert max(small.values()) <= 21, small
 
 
 def test_save_and_submit_without_status_saves_nothing(client, ctx):
