@@ -173,11 +173,15 @@ def job_find_unfinished(
 
 def queued_message(job: Job) -> str:
     """What a command prints when it has put a job in the queue."""
-    whom = "organisationens administratörer" if job.owner_id is None else "den som bad om det"
-    return (
+    text = (
         f"{job.title}: lagt i kön som jobb {job.pk}. `styrkort worker` kör det; "
-        f"`styrkort jobs {job.pk}` visar hur det går, och {whom} ser det på /jobb/{job.pk}/."
+        f"`styrkort jobs {job.pk}` visar hur det går"
     )
+    if job.owner_id is not None:
+        return f"{text}, och den som bad om det ser det på /jobb/{job.pk}/."
+    if job.organisation_id is not None:
+        return f"{text}, och organisationens administratörer ser det på /jobb/{job.pk}/."
+    return f"{text}."
 
 
 @task(takes_context=True)
