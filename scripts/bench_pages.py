@@ -72,9 +72,11 @@ class Connection:
     def __init__(self, port: int, cookie: str) -> None:
         self.port, self.cookie = port, cookie
         self.http = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        self.gc_ms: list[float] = []
 
     def get(self, path: str) -> tuple[float, int, int, int]:
-        """(seconds, status, bytes, queries); reconnects once if the server closed it."""
+        """(seconds, status, bytes, queries); reconnects once if the server closed it. The
+        garbage collector's pause in each answer is added to `gc_ms`."""
         for attempt in (0, 1):
             try:
                 started = time.perf_counter()
@@ -83,6 +85,7 @@ class Connection:
                 body = response.read()
                 elapsed = time.perf_counter() - started
                 queries = int(response.getheader("X-Bench-Queries", "-1"))
+                self.gc_ms.append(float(response.getheader("X-Bench-GC-ms", "0")))
                 return elapsed, response.status, len(body), queries
             except (http.client.HTTPException, ConnectionError):
                 self.http.close()
@@ -210,6 +213,7 @@ def interleaved(port: int, urls: dict[str, str], rounds: int) -> dict[str, Any]:
     connections = {user: Connection(port, _session(port, user)) for _, _, user in PAGES}
     paths = {name: urls.get(key, key) for name, key, _ in PAGES}
     times: dict[str, list[float]] = {name: [] for name, _, _ in PAGES}
+    gc_ms: dict[str, list[float]] = {name: [] for name, _, _ in PAGES}
     bare: list[float] = []
     facts: dict[str, tuple[int, int]] = {}
     for name, _, user in PAGES:  # warm the worker behind each connection
@@ -225,6 +229,7 @@ def interleaved(port: int, urls: dict[str, str], rounds: int) -> dict[str, Any]:
             elapsed, status, _, _ = connection.get(paths[name])
             assert status == 200, (name, status)
             times[name].append(elapsed * 1000)
+            gc_ms[name].append(connection.gc_ms[-1])
             elapsed, status, _, _ = connection.get("/__bare/")
             bare.append(elapsed * 1000)
         loads.append(os.getloadavg()[0])
@@ -238,6 +243,8 @@ def interleaved(port: int, urls: dict[str, str], rounds: int) -> dict[str, Any]:
             "queries": facts[name][1],
             "kB": facts[name][0] / 1024,
             "requests": len(values),
+            "gc_ms_mean": statistics.mean(gc_ms[name]),
+            "gc_ms_max": max(gc_ms[name]),
         }
         for name, values in times.items()
     }
@@ -274,7 +281,17 @@ def bench_pages(
         f"{periods}, {rounds} varv; load average {load['min']:.1f}–{load['max']:.1f} "
         f"på {result['cores']} kärnor"
     )
-    for column in ("sida", "median ms", "p95 ms", "× bar (median)", "× bar (p95)", "frågor", "kB"):
+    columns = (
+        "sida",
+        "median ms",
+        "p95 ms",
+        "× bar (median)",
+        "× bar (p95)",
+        "frågor",
+        "kB",
+        "gc ms",
+    )
+    for column in columns:
         table.add_column(column, justify="left" if column == "sida" else "right")
     bare = result["bare"]
     table.add_row("bar vy (1 fråga)", f"{bare['median_ms']:.1f}", f"{bare['p95_ms']:.1f}", "1", "1")
@@ -287,9 +304,50 @@ def bench_pages(
             f"{page['ratio_p95']:.1f}",
             str(page["queries"]),
             f"{page['kB']:.0f}",
+            f"{page['gc_ms_mean']:.1f} (max {page['gc_ms_max']:.0f})",
         )
     console.print(table)
     return result
+
+
+def compare(console: Any, *, setting: str, rounds: int, items: int, bodies: int) -> None:
+    """Two servers on one database, the second with `setting` (NAME=VALUE) in its environment,
+    interleaved A, B, A, B…: what one setting changes, in one run."""
+    key, _, value = setting.partition("=")
+    with bench_server(postgres=False, items=items, bodies=bodies, periods=3, extra_env=None) as (
+        port_a,
+        urls,
+        env,
+    ):
+        data_dir = Path(env["STYRKORT_DATA_DIR"])
+        with serve({**env, key: value}, data_dir) as port_b:
+            sides = {
+                side: Connection(port, _session(port, "controller"))
+                for side, port in (("A", port_a), ("B " + setting, port_b))
+            }
+            pages = {name: urls[name] for name in ("matrix", "item", "progress")}
+            for path in pages.values():
+                for connection in sides.values():
+                    for _ in range(3):
+                        connection.get(path)
+            times = {(page, side): [] for page in pages for side in sides}
+            gcs = {(page, side): [] for page in pages for side in sides}
+            loads = [os.getloadavg()[0]]
+            for r in range(rounds):
+                for page, path in pages.items():
+                    for side in list(sides)[:: 1 if r % 2 == 0 else -1]:
+                        times[(page, side)].append(sides[side].get(path)[0] * 1000)
+                        gcs[(page, side)].append(sides[side].gc_ms[-1])
+                loads.append(os.getloadavg()[0])
+    console.print(
+        f"A/B, {rounds} varv, load average {min(loads):.1f}–{max(loads):.1f}:", highlight=False
+    )
+    for (page, side), values in times.items():
+        console.print(
+            f"  {page:9} {side:28} median {statistics.median(values):6.1f} ms, "
+            f"p95 {p95(values):6.1f} ms, gc {statistics.mean(gcs[(page, side)]):5.1f} ms/request",
+            highlight=False,
+        )
 
 
 def main() -> int:
@@ -301,7 +359,17 @@ def main() -> int:
     parser.add_argument("--items", type=int, default=500)
     parser.add_argument("--bodies", type=int, default=12)
     parser.add_argument("--json", type=Path, help="write the figures here too")
+    parser.add_argument("--compare", metavar="NAME=VALUE", help="A/B: a second server with it")
     args = parser.parse_args()
+    if args.compare:
+        compare(
+            Console(width=120),
+            setting=args.compare,
+            rounds=args.rounds,
+            items=args.items,
+            bodies=args.bodies,
+        )
+        return 0
     result = bench_pages(
         Console(width=120),
         rounds=args.rounds,
