@@ -297,7 +297,7 @@ class Membership(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        suffix = f" ({self.body.abbreviation})" if self.body_id else ""
+        suffix = f" ({self.body.abbreviation})" if self.body is not None else ""
         return f"{self.user}: {self.get_role_display()}{suffix}"
 
 
