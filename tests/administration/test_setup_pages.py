@@ -377,3 +377,50 @@ def test_other_names_of_a_body_and_a_taken_one_refused_with_nothing_saved(region
     hsn.refresh_from_db()
     assert hsn.name == "Hälso- och sjukvårdsnämnden"
     assert hsn.aliases == "Hälso- och sjukvårdsnämnd, HSN 2019"
+
+
+def test_people_and_the_presidium_of_a_body(region, admin):
+    from styrkort.organisation.models import Person, Position
+
+    rs = region.bodies["RS"]
+    seat = {
+        "action": "position",
+        "seat-person_name": "Lars-Erik Olofsson",
+        "seat-party": "KD",
+        "seat-title": "1:e vice ordförande",
+        "seat-presidium": "on",
+        "seat-order": "2",
+    }
+    assert admin.post(url(region, "body", rs.pk), seat).status_code == 302
+    position = Position.objects.get(body=rs)
+    assert str(position.person) == "Lars-Erik Olofsson (KD)" and position.presidium
+    page = admin.get(url(region, "body", rs.pk)).content.decode()
+    assert "Lars-Erik Olofsson (KD)" in page and "1:e vice ordförande" in page
+    # The same seat twice is refused at the field; nothing new.
+    response = admin.post(url(region, "body", rs.pk), seat)
+    assert 'href="#id_seat-title"' in response.content.decode()
+    assert Position.objects.filter(body=rs).count() == 1
+    # Another seat for the same person in another body reuses the person.
+    hsn = region.bodies["HSN"]
+    admin.post(url(region, "body", hsn.pk), seat | {"seat-title": "Ledamot", "seat-presidium": ""})
+    assert Person.objects.filter(organisation=region.org).count() == 1
+    # A body with people in it is not removed.
+    response = admin.post(url(region, "body", rs.pk), {"action": "delete"})
+    assert "kan inte tas bort" in response.content.decode()
+    admin.post(url(region, "body", rs.pk), {"action": "position-remove", "position": position.pk})
+    assert not Position.objects.filter(pk=position.pk).exists()
+    assert AuditEvent.objects.filter(
+        model="organisation.position", object_id=str(position.pk), action="remove"
+    ).exists()
+
+
+def test_a_reader_cannot_seat_anyone(region, as_user):
+    from styrkort.organisation.models import Position
+
+    rs = region.bodies["RS"]
+    response = as_user("reader").post(
+        url(region, "body", rs.pk),
+        {"action": "position", "seat-person_name": "X", "seat-title": "Ordförande"},
+    )
+    assert response.status_code == 404
+    assert not Position.objects.exists()

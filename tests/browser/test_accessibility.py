@@ -146,6 +146,16 @@ def test_administration_pages_are_accessible_with_and_without_form_errors(site, 
     refused("perioder", pages["perioder"], {"Namn": "", "År": "1800"}, "Skapa perioden")
     refused("period", pages["period"], {"Till och med": "2000-01-01"}, "Spara")
     refused("organisationen", pages["organisationen"], {"Id i Kolada (valfritt)": "12"}, "Spara")
+    # A body's people: a seat without a title, then one added and listed.
+    page.goto(pages["nämnd"])
+    page.get_by_role("button", name="Lägg till uppdraget").click()
+    expect(page.get_by_role("heading", name=re.compile("Inget sparades"))).to_be_visible()
+    assert_accessible(page, "admin: nämnd, fel i uppdraget")
+    page.locator("#id_seat-person_name").fill("Anna Andersson")
+    page.locator("#id_seat-title").fill("Ordförande")
+    page.get_by_role("button", name="Lägg till uppdraget").click()
+    expect(page.get_by_role("cell", name="Ordförande", exact=True)).to_be_visible()
+    assert_accessible(page, "admin: nämnd med ledamot")
     # The logo: a file that is no image, then a real one shown on the page.
     page.goto(pages["organisationen"])
     logo_field = page.get_by_label("Logotyp (PNG eller SVG, högst 512 kB)")

@@ -451,3 +451,28 @@ class LogoForm(AdminForm):
         help_text="Vad logotypen säger för den som inte ser den, t.ex. Region Gävleborgs logotyp.",
         error_messages={"required": "Textalternativ: beskriv logotypen."},
     )
+
+
+class PositionForm(AdminForm):
+    person_name = forms.CharField(
+        label="Namn", max_length=200, error_messages={"required": "Namn: ange personens namn."}
+    )
+    party = forms.CharField(label="Parti (valfritt, t.ex. KD)", max_length=20, required=False)
+    title = forms.CharField(
+        label="Uppdrag",
+        max_length=100,
+        help_text="T.ex. Ordförande, 1:e vice ordförande, Ledamot.",
+        error_messages={"required": "Uppdrag: ange uppdraget, t.ex. Ordförande."},
+    )
+    presidium = forms.BooleanField(label="Ingår i presidiet", required=False)
+    order = forms.IntegerField(
+        label="Ordning",
+        min_value=0,
+        max_value=32767,
+        initial=0,
+        error_messages={
+            "invalid": "Ordning: ange ett heltal, t.ex. 1.",
+            "required": "Ange ordningen som ett heltal.",
+            "min_value": "Ordning: ange 0 eller mer.",
+        },
+    )

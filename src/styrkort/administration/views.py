@@ -30,6 +30,7 @@ from styrkort.administration.forms import (
     OrganisationForm,
     PeriodCreateForm,
     PeriodForm,
+    PositionForm,
     ReopenForm,
     RolesForm,
     ScaleNameForm,
@@ -44,7 +45,14 @@ from styrkort.followup.models import FollowUpPeriod
 from styrkort.organisation import services
 from styrkort.organisation.identity import password_login_allowed
 from styrkort.organisation.invitations import invite_user
-from styrkort.organisation.models import Body, Membership, Organisation, OrganisationLogo, Unit
+from styrkort.organisation.models import (
+    Body,
+    Membership,
+    Organisation,
+    OrganisationLogo,
+    Position,
+    Unit,
+)
 from styrkort.organisation.permissions import is_admin
 from styrkort.organisation.selectors import body_list, member_list, unit_list
 from styrkort.organisation.shortcuts import organisation_or_404
@@ -327,7 +335,32 @@ def body_detail(request: HttpRequest, org: str, pk: int) -> HttpResponse:
             "aliases": body.aliases,
         },
     )
+    position_form = PositionForm(request.POST if action == "position" else None, prefix="seat")
     problem = ""
+    if action == "position" and position_form.is_valid():
+        data = position_form.cleaned_data
+        try:
+            seat = services.position_add(
+                actor=request.user,
+                body=body,
+                person_name=data["person_name"],
+                party=data["party"],
+                title=data["title"],
+                presidium=data["presidium"],
+                order=data["order"],
+            )
+        except ValidationError as exc:
+            _errors(position_form, exc)
+        else:
+            messages.success(request, f"{seat.person} är tillagd som {seat.title.lower()}.")
+            return redirect(request.path)
+    elif action == "position-remove":
+        seat = Position.objects.filter(body=body, pk=request.POST.get("position", "")).first()
+        if seat is None:
+            raise Http404
+        services.position_remove(actor=request.user, position=seat)
+        messages.success(request, f"{seat.person} har inte längre uppdraget {seat.title.lower()}.")
+        return redirect(request.path)
     if action == "save" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -357,7 +390,14 @@ def body_detail(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     return _render(
         request,
         "body_detail.html",
-        {"organisation": organisation, "body": body, "form": form, "problem": problem},
+        {
+            "organisation": organisation,
+            "body": body,
+            "form": form,
+            "problem": problem,
+            "positions": body.positions.select_related("person").order_by("order", "pk"),
+            "position_form": position_form,
+        },
     )
 
 

@@ -936,3 +936,48 @@ def organisation_logo_remove(*, actor: Actor, organisation: Organisation) -> boo
     )
     logo.delete()
     return True
+
+
+@transaction.atomic
+def position_add(
+    *,
+    actor: Actor,
+    body: Body,
+    person_name: str,
+    party: str,
+    title: str,
+    presidium: bool,
+    order: int = 0,
+) -> Position:
+    """Seat a person in a body ("Lars-Erik Olofsson (KD), 1:e vice ordförande"): the person is
+    found by name in the organisation or created, their party set when given, and the seat
+    made, all in one transaction."""
+    organisation = body.organisation
+    _require_admin(actor, organisation)
+    name = " ".join(person_name.split())
+    person = Person.objects.filter(organisation=organisation, name__iexact=name).first()
+    if person is None:
+        person = person_create(actor=actor, organisation=organisation, name=name, party=party)
+    elif party and party != person.party:
+        update_audited(
+            actor=actor, organisation=organisation, instance=person, values={"party": party}
+        )
+    if Position.objects.filter(person=person, body=body, title__iexact=title.strip()).exists():
+        raise ValidationError({"title": f"{person.name} har redan uppdraget {title} i {body}."})
+    return position_create(
+        actor=actor,
+        person=person,
+        body=body,
+        title=title.strip(),
+        presidium=presidium,
+        order=order,
+    )
+
+
+@transaction.atomic
+def position_remove(*, actor: Actor, position: Position) -> None:
+    """End a seat (the person stays, with any other seats, and in the log)."""
+    organisation = position.body.organisation
+    _require_admin(actor, organisation)
+    record(actor=actor, organisation=organisation, action="remove", instance=position)
+    position.delete()
