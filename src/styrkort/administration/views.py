@@ -355,11 +355,13 @@ def body_detail(request: HttpRequest, org: str, pk: int) -> HttpResponse:
             messages.success(request, f"{seat.person} är tillagd som {seat.title.lower()}.")
             return redirect(request.path)
     elif action == "position-remove":
-        seat = Position.objects.filter(body=body, pk=request.POST.get("position", "")).first()
-        if seat is None:
+        ended = Position.objects.filter(body=body, pk=request.POST.get("position", "")).first()
+        if ended is None:
             raise Http404
-        services.position_remove(actor=request.user, position=seat)
-        messages.success(request, f"{seat.person} har inte längre uppdraget {seat.title.lower()}.")
+        services.position_remove(actor=request.user, position=ended)
+        messages.success(
+            request, f"{ended.person} har inte längre uppdraget {ended.title.lower()}."
+        )
         return redirect(request.path)
     if action == "save" and form.is_valid():
         data = form.cleaned_data
