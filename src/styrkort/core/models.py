@@ -155,9 +155,9 @@ class RateCounter(models.Model):
     the current one-minute window. In the database, not in a process's memory, so every
     application process counts against the same limit (core.ratelimit)."""
 
-    key = models.CharField(max_length=200, unique=True)
-    window_start = models.DateTimeField()
-    count = models.PositiveIntegerField(default=0)
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    window_start = models.DateTimeField(_("window start"))
+    count = models.PositiveIntegerField(_("count"), default=0)
 
     class Meta:
         verbose_name = _("rate counter")
@@ -213,7 +213,7 @@ class Job(models.Model):
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     # The worker running it: a job whose worker stops beating is failed (core.jobs), not left
     # "running" for ever.
-    worker_id = models.CharField(max_length=64, blank=True)
+    worker_id = models.CharField(_("worker"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("job")
@@ -240,9 +240,11 @@ class JobData(models.Model):
         INPUT = "input", _("input")
         RESULT = "result", _("result")
 
-    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="data")
-    role = models.CharField(max_length=10, choices=Role)
-    content = models.BinaryField()
+    job = models.ForeignKey(
+        Job, on_delete=models.CASCADE, related_name="data", verbose_name=_("job")
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role)
+    content = models.BinaryField(_("content"))
 
     class Meta:
         verbose_name = _("job data")
@@ -258,9 +260,9 @@ class JobData(models.Model):
 class WorkerHeartbeat(models.Model):
     """A running `styrkort worker`, as last seen: /healthz reads the newest."""
 
-    worker_id = models.CharField(max_length=64, primary_key=True)
-    started_at = models.DateTimeField()
-    seen_at = models.DateTimeField(db_index=True)
+    worker_id = models.CharField(_("worker"), max_length=64, primary_key=True)
+    started_at = models.DateTimeField(_("started"))
+    seen_at = models.DateTimeField(_("last seen"), db_index=True)
 
     class Meta:
         verbose_name = _("worker heartbeat")
@@ -274,10 +276,10 @@ class PeriodicRun(models.Model):
     """A periodic job's slot that a worker has enqueued. The unique key is what lets several
     workers schedule the same jobs: the first to insert a slot enqueues it, the rest find it."""
 
-    name = models.CharField(max_length=100)
-    slot = models.DateTimeField()
-    enqueued_at = models.DateTimeField(auto_now_add=True)
-    worker_id = models.CharField(max_length=64)
+    name = models.CharField(_("name"), max_length=100)
+    slot = models.DateTimeField(_("slot"))
+    enqueued_at = models.DateTimeField(_("enqueued"), auto_now_add=True)
+    worker_id = models.CharField(_("worker"), max_length=64)
 
     class Meta:
         verbose_name = _("periodic run")
@@ -295,9 +297,9 @@ class KeptUpload(models.Model):
     the database, not on a local disk: the confirmation may reach another app process or
     another machine than the preview did."""
 
-    token = models.CharField(max_length=32, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    content = models.BinaryField()
+    token = models.CharField(_("token"), max_length=32, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    content = models.BinaryField(_("content"))
 
     class Meta:
         verbose_name = _("kept upload")

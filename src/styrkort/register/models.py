@@ -17,11 +17,14 @@ class CaseCounter(models.Model):
     no gaps and no duplicates even when many cases are registered at once."""
 
     organisation = models.ForeignKey(
-        "organisation.Organisation", on_delete=models.CASCADE, related_name="+"
+        "organisation.Organisation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("organisation"),
     )
-    series = models.CharField(max_length=10)
-    year = models.PositiveSmallIntegerField()
-    last_serial = models.PositiveIntegerField(default=0)
+    series = models.CharField(_("series"), max_length=10)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last_serial = models.PositiveIntegerField(_("last serial number"), default=0)
 
     class Meta:
         constraints = [
@@ -228,7 +231,12 @@ class Agreement(TimeStampedModel, Secrecy):
     title = models.CharField(_("title"), max_length=300)
     parties = models.TextField(_("parties"), help_text=_("One party a line."))
     case = models.ForeignKey(
-        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="agreements"
+        Case,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        verbose_name=_("case"),
     )
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
