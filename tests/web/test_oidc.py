@@ -65,6 +65,9 @@ PROVIDER_USERS = [
         },
     ),
     ProviderUser(sub="stranger-sub", claims={"email": "stranger@elsewhere.example"}),
+    # The demo region's HSN editor (src/styrkort/demo/data/region.json), as the issue's
+    # done-when logs in.
+    ProviderUser(sub="demo-hsn-sub", claims={"email": "hsn@demo.styrkort.example"}),
 ]
 
 
@@ -191,6 +194,20 @@ def test_sso_logs_in_the_account_with_that_email_in_any_case_and_records_the_sub
     assert AuditEvent.objects.filter(
         organisation=region.org, model="organisation.externalidentity", object_id=identity.pk
     ).exists()
+
+
+def test_the_demos_hsn_editor_logs_in_through_the_provider_and_lands_on_mina_uppgifter(
+    client, sso, demo
+):
+    answer, _ = sso_login(client, "demo-hsn-sub")
+
+    assert answer.status_code == 302 and answer["Location"] == resolve_url("web:home")
+    hsn = get_user_model().objects.get(username="hsn")
+    assert logged_in_user_id(client) == str(hsn.pk)
+    # On 5 May 2025 (the page takes the day to show), a week before Tertial 1's deadline.
+    page = client.get(answer["Location"], {"datum": "2025-05-05"}).content.decode()
+    assert "<h1>Mina uppgifter</h1>" in page
+    assert "Minska miljö- och klimatpåverkan." in page  # one of HSN's open assessments
 
 
 def test_sso_returns_to_the_page_asked_for(client, sso, hsn_editor, region):
