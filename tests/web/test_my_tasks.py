@@ -278,3 +278,16 @@ def test_missing_counts_follow_the_plan_version_in_force(demo):
     assert any(t.startswith("Gå igenom hyreskontrakt") for t in texts)
     assert len(texts) == len(set(texts)) == 7
     assert my_task_count(viewer=rs) == tasks.count == 7
+
+
+def test_a_demo_loaded_before_answer_deadlines_gets_its_deadline(demo):
+    from styrkort.demo.loader import load_demo
+
+    period = _t1(demo)
+    FollowUpPeriod.objects.filter(pk=period.pk).update(deadline=None)
+    load_demo()
+    period.refresh_from_db()
+    assert period.deadline == dt.date(2025, 5, 12)
+    load_demo()  # and a second load changes nothing
+    period.refresh_from_db()
+    assert period.deadline == dt.date(2025, 5, 12)

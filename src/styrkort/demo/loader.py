@@ -259,10 +259,18 @@ def load_economy(org: Organisation, result: LoadResult) -> None:
         result.created.append(f"plan {plan}")
 
     from styrkort.followup.models import FollowUpPeriod
-    from styrkort.followup.services import period_create
+    from styrkort.followup.services import period_create, period_update
 
     for p in data["periods"]:
-        if not FollowUpPeriod.objects.filter(organisation=org, name=p["name"]).exists():
+        existing = FollowUpPeriod.objects.filter(organisation=org, name=p["name"]).first()
+        if existing is not None:
+            # A demo loaded before periods had answer deadlines gets its deadline now.
+            if p.get("deadline") and existing.deadline is None and not existing.is_closed:
+                period_update(
+                    actor=ACTOR, period=existing, deadline=dt.date.fromisoformat(p["deadline"])
+                )
+                result.created.append(f"svarsdatum för {p['name']}")
+        else:
             period_create(
                 actor=ACTOR,
                 organisation=org,
