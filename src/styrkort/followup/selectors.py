@@ -367,18 +367,26 @@ def matrix(
         )
         .select_related(None)
         .prefetch_related(None)
-        .only("pk", "text", "kind", "lineage", "order", "secret", "secrecy_ground")
+        .only(
+            "pk", "text", "kind", "lineage", "order", "secret", "secrecy_ground", "plan_version_id"
+        )
     )
     ids = {i.pk for i in items}
     lineages = {i.lineage for i in items}
     # The cell queries select by period and plan version, not by a list of every item id:
     # rows of items that a filter left out are skipped here, which is cheaper than a
-    # 500-parameter IN clause.
+    # 500-parameter IN clause. Only items outside the followed versions (a revision removed
+    # them) are named: OR-ing every id made PostgreSQL hash-join all organisations' receivers.
     receivers: dict[int, set[int]] = {pk: set() for pk in ids}
-    through = PlanItem.receivers.through.objects.filter(
-        Q(planitem__plan_version_id__in=version_ids) | Q(planitem_id__in=ids)
-    )
-    assessments = Assessment.objects.filter(period=period)
+    followed = set(version_ids)
+    outside = [i.pk for i in items if i.plan_version_id not in followed]
+    chosen = Q(planitem__plan_version_id__in=version_ids)
+    if outside:
+        chosen |= Q(planitem_id__in=outside)
+    through = PlanItem.receivers.through.objects.filter(chosen)
+    # .order_by(): Assessment's default ordering chains through period and plan item to the
+    # plan, and would join and sort every organisation's plan items for rows read into a dict.
+    assessments = Assessment.objects.filter(period=period).order_by()
     if not aud.is_member:
         assessments = assessments.filter(state=Assessment.State.APPROVED)
     if body is not None:
@@ -476,8 +484,10 @@ def progress(*, viewer: Viewer, period: FollowUpPeriod) -> list[BodyProgress]:
     by_lineage = {i.lineage: i.pk for i in items.values()}
     bodies = {b.pk: b for b in Body.objects.filter(organisation=period.organisation)}
     written: dict[tuple[int, int], str] = {}
-    for lineage, body_id, state in Assessment.objects.filter(period=period).values_list(
-        "lineage", "body_id", "state"
+    for lineage, body_id, state in (
+        Assessment.objects.filter(period=period)
+        .order_by()
+        .values_list("lineage", "body_id", "state")
     ):
         if lineage in by_lineage:
             written[(by_lineage[lineage], body_id)] = state
@@ -954,9 +964,9 @@ def my_tasks(*, viewer: Viewer, organisation: Organisation, today: dt.date) -> M
         ).values_list("planitem_id", "planitem__plan_version_id", "body_id")
     )
     rows = list(
-        Assessment.objects.filter(period__in=periods, body_id__in=mine).values_list(
-            "period_id", "item_id", "body_id", "state", "return_reason", "author_id"
-        )
+        Assessment.objects.filter(period__in=periods, body_id__in=mine)
+        .order_by()
+        .values_list("period_id", "item_id", "body_id", "state", "return_reason", "author_id")
     )
     items: dict[int, PlanItem] = {}
     if mine:
