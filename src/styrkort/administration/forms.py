@@ -476,3 +476,63 @@ class PositionForm(AdminForm):
             "min_value": "Ordning: ange 0 eller mer.",
         },
     )
+
+
+ORGANISATION_KINDS = [("municipality", "Kommun"), ("region", "Region"), ("other", "Annan")]
+
+
+class OrganisationCreateForm(AdminForm):
+    """The installation admin's new organisation and the address of its first admin."""
+
+    name = forms.CharField(
+        label="Namn",
+        max_length=200,
+        help_text="T.ex. Exempelkommun eller Region Gävleborg.",
+        error_messages={"required": "Ange organisationens namn."},
+    )
+    kind = forms.ChoiceField(
+        label="Slag", choices=ORGANISATION_KINDS, widget=forms.RadioSelect, initial="municipality"
+    )
+    slug = forms.SlugField(
+        label="Kortnamn i adresser",
+        max_length=60,
+        help_text="Små bokstäver a–z, siffror och bindestreck, t.ex. exempelkommun.",
+        error_messages={
+            "required": "Ange kortnamnet i adresser.",
+            "invalid": "Kortnamn i adresser: bara a–z, siffror och bindestreck, t.ex. "
+            "exempelkommun.",
+        },
+    )
+    admin_email = forms.EmailField(
+        label="Administratörens e-postadress",
+        max_length=150,
+        help_text="Organisationens första administratör får en inbjudan hit, och adressen blir "
+        "användarnamnet.",
+        error_messages={
+            "required": "Ange administratörens e-postadress.",
+            "invalid": "Administratörens e-postadress: skriv en hel adress, t.ex. "
+            "karin.lund@kommun.se.",
+        },
+    )
+    admin_first_name = forms.CharField(
+        label="Administratörens förnamn", max_length=150, required=False
+    )
+    admin_last_name = forms.CharField(
+        label="Administratörens efternamn", max_length=150, required=False
+    )
+
+    def clean_slug(self) -> str:
+        slug = str(self.cleaned_data["slug"])
+        if slug != slug.lower() or not re.fullmatch(r"[a-z0-9-]+", slug):
+            raise ValidationError(
+                "Kortnamn i adresser: bara a–z, siffror och bindestreck, t.ex. exempelkommun."
+            )
+        if Organisation.objects.filter(slug=slug).exists():
+            raise ValidationError(f"Kortnamnet {slug} används redan av en annan organisation.")
+        return slug
+
+    def clean_name(self) -> str:
+        name = str(self.cleaned_data["name"]).strip()
+        if Organisation.objects.filter(name__iexact=name).exists():
+            raise ValidationError(f"Det finns redan en organisation som heter {name}.")
+        return name

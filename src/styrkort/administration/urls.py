@@ -1,6 +1,6 @@
 from django.urls import path
 
-from styrkort.administration import views
+from styrkort.administration import installation, views
 
 app_name = "administration"
 BASE = "o/<slug:org>/installningar/"
@@ -18,6 +18,13 @@ urlpatterns = [
     path(BASE + "perioder/<int:pk>/", views.period_detail, name="period"),
     path(BASE + "organisation/", views.organisation_settings, name="organisation"),
     path(BASE + "organisation/logotyp", views.organisation_logo, name="logo"),
+    # The installation admin's: organisations and their first admin.
+    path("installation/organisationer/", installation.organisations, name="organisations"),
+    path(
+        "installation/organisationer/ny/",
+        installation.organisation_create,
+        name="organisation-create",
+    ),
     # The link in an invitation: for someone who is not logged in yet.
     path("konto/inbjudan/", views.invite_accept, name="invite-accept"),
 ]

@@ -80,6 +80,38 @@ def organisation_create(
     return org
 
 
+@transaction.atomic
+def organisation_start(
+    *,
+    actor: Actor,
+    name: str,
+    kind: str,
+    slug: str,
+    admin_email: str,
+    admin_first_name: str = "",
+    admin_last_name: str = "",
+    link_for: Callable[[str], str],
+) -> tuple[Organisation, Any]:
+    """The installation admin's new organisation with its first admin, invited by e-mail.
+
+    Both or neither: a taken name or slug, an address already in use or a mail that cannot be
+    sent saves nothing. The organisation's creation and the invitation are in its change log.
+    """
+    if not permitted(actor, is_installation_admin):
+        raise PermissionDenied("Bara en systemadministratör får skapa organisationer.")
+    organisation = organisation_create(actor=actor, name=name.strip(), kind=kind, slug=slug)
+    admin = user_invite(
+        actor=actor,
+        organisation=organisation,
+        email=admin_email,
+        first_name=admin_first_name,
+        last_name=admin_last_name,
+        roles=[("admin", None)],
+        link_for=link_for,
+    )
+    return organisation, admin
+
+
 def _given(**values: Any) -> dict[str, Any]:
     """The keyword arguments that were given (None = leave as it is)."""
     return {name: value for name, value in values.items() if value is not None}
