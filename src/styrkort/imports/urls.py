@@ -9,4 +9,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("o/<slug:org>/las-in/uppfoljning/", views.followup_import_page, name="followup"),
     path("o/<slug:org>/las-in/uppfoljning/spara/", views.followup_import_apply, name="apply"),
     path("o/<slug:org>/budget/import/", views.figures_upload, name="figures"),
+    path("o/<slug:org>/planer/las-in/", views.plan_upload, name="plan"),
+    path("o/<slug:org>/planer/las-in/mall.xlsx", views.plan_template, name="plan-template"),
 ]

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from styrkort.core.kept import keep_upload, take_upload
@@ -24,11 +24,16 @@ from styrkort.economy.permissions import can_manage_budget
 from styrkort.followup.models import FollowUpPeriod
 from styrkort.imports.figures import import_figures
 from styrkort.imports.followup_text import FollowUpImportError, ImportResult, import_followup
+from styrkort.imports.forms import PlanSheetForm
 from styrkort.imports.layouts import LAYOUTS
+from styrkort.imports.plan_items import HELP as PLAN_HELP
+from styrkort.imports.plan_items import TEMPLATE_NAME, import_plan_items, template_xlsx
 from styrkort.imports.readers import MAX_BYTES
 from styrkort.organisation.models import Body, Organisation
 from styrkort.organisation.permissions import is_admin, is_controller
 from styrkort.organisation.shortcuts import organisation_or_404
+from styrkort.planning.models import Plan
+from styrkort.planning.permissions import can_edit_plan
 
 _SESSION = "followup_imports"
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
@@ -228,3 +233,69 @@ def figures_upload(request: HttpRequest, org: str) -> HttpResponse:
         "imports/figures_upload.html",
         {"organisation": organisation, "result": result, "nav": "budget"},
     )
+
+
+@login_required
+def plan_upload(request: HttpRequest, org: str) -> HttpResponse:
+    """Controllers and admins read a plan's items from a sheet into a body's draft plan."""
+    organisation = organisation_or_404(request, org)
+    if not can_edit_plan(request.user, Plan(organisation=organisation)):
+        raise Http404
+    initial: dict[str, Any] = {}
+    wanted = request.GET.get("plan", "")
+    source = (
+        Plan.objects.filter(organisation=organisation, pk=int(wanted)).first()
+        if wanted.isdigit()
+        else None
+    )
+    if source is not None:  # from the plan's page: its body and year
+        initial = {"body": source.body_id, "year": source.year}
+    form = PlanSheetForm(
+        request.POST or None, request.FILES or None, organisation=organisation, initial=initial
+    )
+    result = None
+    if request.method == "POST":
+        if refused(request):
+            form.add_error("file", refused(request) or "")
+        elif form.is_valid():
+            upload = form.cleaned_data["file"]
+            result = import_plan_items(
+                actor=request.user,
+                organisation=organisation,
+                body=form.cleaned_data["body"],
+                year=form.cleaned_data["year"],
+                name=upload.name or "",
+                data=upload.read(),
+                dry_run=form.cleaned_data["dry_run"],
+            )
+            if result.ok and not form.cleaned_data["dry_run"] and result.plan is not None:
+                messages.success(
+                    request,
+                    f"{len(result.created)} punkter är inlästa i utkastet till {result.plan}.",
+                )
+                return redirect("planning:plan", organisation.slug, result.plan.pk)
+    return render(
+        request,
+        "imports/plan_upload.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "result": result,
+            "help": PLAN_HELP,
+            "nav": "plans",
+        },
+    )
+
+
+@login_required
+def plan_template(request: HttpRequest, org: str) -> HttpResponse:
+    """The empty sheet to fill in, with a second sheet on what each column takes."""
+    organisation = organisation_or_404(request, org)
+    if not can_edit_plan(request.user, Plan(organisation=organisation)):
+        raise Http404
+    response = HttpResponse(
+        template_xlsx(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{TEMPLATE_NAME}"'
+    return response
