@@ -94,3 +94,17 @@ def test_anonymous_is_sent_to_log_in(db):
     response = Client().get(LIST)
     assert response.status_code == 302
     assert reverse("web:login") in response["Location"]
+
+
+def test_a_mail_that_cannot_be_sent_leaves_no_organisation_behind(db, root):
+    from unittest import mock
+
+    with mock.patch(
+        "styrkort.organisation.services.send_mail", side_effect=OSError("connection refused")
+    ):
+        page = root.post(NEW, FORM)
+
+    assert page.status_code == 200
+    assert "kunde inte skickas" in page.content.decode()
+    assert not Organisation.objects.filter(slug="testkommun").exists()
+    assert not Membership.objects.filter(user__email="anna.berg@testkommun.se").exists()

@@ -197,3 +197,23 @@ def test_others_get_404_and_nothing_changes(region, username):
     assert client.get(url(region, "plan-template")).status_code == 404
     assert upload(client, region, GOOD).status_code == 404
     assert not Plan.objects.filter(organisation=region.org).exists()
+
+
+def test_a_csv_with_semicolons_reads_like_the_sheet(region):
+    text = (
+        "Typ;Text;Mottagare;Överordnat mål;Målvärde\n"
+        "mål;Trygg vård;HSN;;\n"
+        "nyckeltal;Väntetid i dagar;HSN;Trygg vård;12,5\n"
+    )
+    result = import_plan_items(
+        actor=SYSTEM,
+        organisation=region.org,
+        body=region.bodies["HSN"],
+        year=2025,
+        name="plan.csv",
+        data=text.encode("utf-8"),
+    )
+    assert result.ok, result.summary()
+    figure = PlanItem.objects.get(text="Väntetid i dagar")
+    assert figure.parent.text == "Trygg vård"
+    assert figure.targets.get().value == Decimal("12.5")
