@@ -7,6 +7,7 @@ import uuid
 from decimal import Decimal
 from typing import Any, TypeAlias
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from styrkort.core.actors import Actor, SystemActor, person, require_actor
@@ -100,6 +101,35 @@ def _refuse_redacted(instance: models.Model) -> None:
         raise ValueError(f"{instance._meta.label}: en sekretessmaskerad post kan inte sparas")
 
 
+def _validate(instance: models.Model) -> None:
+    """`full_clean()`, without the existence query per foreign key whose object is already
+    loaded on the instance (the database's foreign key still guards it): an assessment's save
+    asked the database five times whether its period, item, body, status and author exist."""
+    loaded = [
+        f.name
+        for f in instance._meta.concrete_fields
+        if f.many_to_one
+        and f.is_cached(instance)  # type: ignore[attr-defined]
+        and getattr(instance, f.name) is not None
+        and getattr(instance, f.name).pk == getattr(instance, f.attname)
+    ]
+    errors: dict[str, Any] = {}
+    for check in (lambda: instance.clean_fields(exclude=set(loaded)), instance.clean):
+        try:
+            check()
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+    # As full_clean: fields that failed are left out of the uniqueness and constraint checks.
+    failed = set(errors)
+    for check in (instance.validate_unique, instance.validate_constraints):
+        try:
+            check(exclude=failed)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
 def create_audited(
     *,
     actor: Actor,
@@ -109,7 +139,7 @@ def create_audited(
 ) -> models.Model:
     """Validate, save a new record and log its fields as [None, value]. Call inside atomic()."""
     _refuse_redacted(instance)
-    instance.full_clean()
+    _validate(instance)
     instance.save()
     after = snapshot(instance, _concrete_fields(instance))
     record(
@@ -140,7 +170,7 @@ def update_audited(
     changes = diff(before, snapshot(instance, fields))
     if not changes:
         return {}
-    instance.full_clean()
+    _validate(instance)
     instance.save()
     record(
         actor=actor,

@@ -308,7 +308,8 @@ def assessment_save(
             values["state"] = Assessment.State.DRAFT
     before_version = assessment.version
     assessment.version = before_version + 1
-    assessment.item = item
+    # The rows it was found by: the audit record's text reads them, no need to fetch them again.
+    assessment.period, assessment.body, assessment.item = period, body, item
     if not is_system(actor):
         assessment.author = person(actor)
     changes = update_audited(
