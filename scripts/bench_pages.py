@@ -325,7 +325,7 @@ def compare(console: Any, *, setting: str, rounds: int, items: int, bodies: int)
                 side: Connection(port, _session(port, "controller"))
                 for side, port in (("A", port_a), ("B " + setting, port_b))
             }
-            pages = {name: urls[name] for name in ("matrix", "item", "progress")}
+            pages = {name: urls[name] for name in ("matrix", "item", "progress", "report")}
             for path in pages.values():
                 for connection in sides.values():
                     for _ in range(3):
