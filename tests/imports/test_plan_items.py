@@ -217,3 +217,16 @@ def test_a_csv_with_semicolons_reads_like_the_sheet(region):
     figure = PlanItem.objects.get(text="Väntetid i dagar")
     assert figure.parent.text == "Trygg vård"
     assert figure.targets.get().value == Decimal("12.5")
+
+
+def test_the_same_sheet_twice_or_a_row_repeated_is_refused_and_adds_nothing(region):
+    assert run(region, GOOD).ok
+    again = run(region, GOOD)
+    assert not again.ok
+    assert {(p.row, p.column) for p in again.problems} == {(2, "Text"), (3, "Text"), (4, "Text")}
+    assert "finns redan i utkastet" in again.problems[0].message
+    version = Plan.objects.get(body=region.bodies["HSN"], year=2025).versions.get()
+    assert version.items.count() == 3
+
+    twice = run(region, [GOOD[0], GOOD[0]], body="RUN")
+    assert [(p.row, p.message) for p in twice.problems] == [(3, "finns redan på rad 2")]

@@ -328,12 +328,30 @@ def import_plan_items(
             if item.number:
                 existing.setdefault(_key(item.number), item)
     goals = set(existing)
+    # An item is its kind and text: one already in the draft, or twice in the sheet, would be
+    # read in twice (the same sheet uploaded again, a row copied), so it is refused.
+    seen: dict[tuple[str, str], int] = {}
+    if draft is not None:
+        seen = {(i.kind, _key(i.text)): 0 for i in draft.items.only("kind", "text")}
     records = []
     for line, row in enumerate(rows[1:], start=2):
         cells = {k: (row[i] if i < len(row) else None) for k, i in where.items()}
         record = _check_row(line, cells, bodies, goals, result.problems)
-        if record is not None:
-            records.append(record)
+        if record is None:
+            continue
+        where_before = seen.setdefault((record.kind, _key(record.text)), line)
+        if where_before != line:
+            result.problems.append(
+                Problem(
+                    line,
+                    "Text",
+                    f"finns redan på rad {where_before}"
+                    if where_before
+                    else "finns redan i utkastet till planen; ändra den på planens sida",
+                )
+            )
+            continue
+        records.append(record)
     if result.problems:
         result.more_problems = cap_problems(result.problems)
         return result
