@@ -72,18 +72,16 @@ class Live:
 FACTS = """
 import json
 from styrkort.followup.models import FollowUpPeriod
-from styrkort.planning.models import PlanItem
+from styrkort.core.actors import SystemActor
+from styrkort.followup.selectors import period_items
 from styrkort.organisation.models import Organisation
 from styrkort.api.services import token_create
 from django.contrib.auth import get_user_model
 org = Organisation.objects.get()
 def hsn_items(period):
-    found = PlanItem.objects.filter(
-        plan_version__plan__organisation=org,
-        plan_version__plan__year=period.year,
-        receivers__abbreviation="HSN",
-    )
-    return list(found.order_by("pk").values_list("pk", flat=True))
+    # The items the period follows (the plan version in force), that HSN answers for.
+    items = period_items(viewer=SystemActor("live"), period=period)
+    return sorted(i.pk for i in items if any(b.abbreviation == "HSN" for b in i.receivers.all()))
 periods = FollowUpPeriod.objects.filter(organisation=org, is_closed=False).order_by("-ends_on")
 period = next(p for p in periods if hsn_items(p))
 registrator = get_user_model().objects.get(username="registrator")
