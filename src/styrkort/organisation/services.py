@@ -701,7 +701,7 @@ def memberships_set(
     _require_admin(actor, organisation)
     wanted = _check_grants(organisation, roles)
     current = list(
-        Membership.objects.select_for_update()
+        Membership.objects.select_for_update(of=("self",))
         .filter(user=user, organisation=organisation)
         .select_related("body")
     )
