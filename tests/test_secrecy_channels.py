@@ -284,6 +284,8 @@ def _values(ctx: dict[str, Any]) -> dict[str, list[str]]:
         "pk": ids,
         # Personal calendar feeds: the keys of the members who may not read secrets.
         "token": _calendar_keys(ctx),
+        # A forgotten password's link (the keys above as its token: an invalid link's page).
+        "uidb64": ["MQ"],
         # Background jobs: each member's whole-region PDF of every period, made by the worker
         # (the download answers with the job's page; the document is read from /jobb/…/fil).
         "job_id": _job_ids(ctx),

@@ -199,6 +199,30 @@ def test_administration_pages_are_accessible_with_and_without_form_errors(site, 
     guest.context.close()
 
 
+def test_own_account_pages_are_accessible_with_and_without_form_errors(site, page):
+    """Mitt konto, changing the password and the forgotten-password page, each also sent with
+    a mistake (its error summary and the field's message)."""
+    page.goto(site.path("web:password-reset"))
+    expect(page.locator("h1")).to_have_text("Glömt lösenordet")
+    assert_accessible(page, "glömt lösenordet")
+    page.get_by_role("button", name="Skicka länken").click()
+    expect(page.get_by_role("heading", name=re.compile("Inget sparades"))).to_be_visible()
+    assert_accessible(page, "glömt lösenordet, fel i formuläret")
+    login(page, site, "hsn")
+    page.goto(site.path("web:account"))
+    expect(page.locator("h1")).to_have_text("Mitt konto")
+    assert_accessible(page, "mitt konto")
+    page.get_by_role("link", name="Byt lösenord").click()
+    expect(page.locator("h1")).to_have_text("Byt lösenord")
+    assert_accessible(page, "byt lösenord")
+    page.get_by_label("Nuvarande lösenord").fill("fel")
+    page.get_by_label("Nytt lösenord").fill("Brevduva-Fjällräv-42")
+    page.get_by_label("Samma lösenord igen").fill("Brevduva-Fjällräv-42")
+    page.get_by_role("button", name="Byt lösenordet").click()
+    expect(page.get_by_role("heading", name=re.compile("Inget sparades"))).to_be_visible()
+    assert_accessible(page, "byt lösenord, fel i formuläret")
+
+
 def test_the_check_catches_a_known_violation(page):
     """A control: an image without text and an unlabeled field must be reported."""
     page.set_content('<html lang="sv"><body><main><img src="x.png"><input></main></body></html>')
