@@ -1013,3 +1013,18 @@ def position_remove(*, actor: Actor, position: Position) -> None:
     _require_admin(actor, organisation)
     record(actor=actor, organisation=organisation, action="remove", instance=position)
     position.delete()
+
+
+@transaction.atomic
+def password_change_record(*, user: Any, note: str) -> None:
+    """A person's new password (changed on Mitt konto, or chosen from a reset link), in the log
+    of each organisation they belong to, with themselves as the actor. Django's own form has
+    saved the password; this is its record."""
+    for membership in Membership.objects.filter(user=user).select_related("organisation"):
+        record(
+            actor=user,
+            organisation=membership.organisation,
+            action="set-password",
+            instance=user,
+            note=note,
+        )

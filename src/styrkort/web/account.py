@@ -19,14 +19,13 @@ from django.contrib import messages
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse_lazy
 
-from styrkort.core.audit import record
 from styrkort.organisation.identity import password_login_allowed
 from styrkort.organisation.models import Membership
+from styrkort.organisation.services import password_change_record
 
 LOCAL_LOGIN_OFF = (
     "Din organisation loggar inte in med lösenord i styrkort, så lösenordet kan inte ändras "
@@ -118,19 +117,6 @@ class PasswordResetForm(_MarkErrors, auth_forms.PasswordResetForm):
         return (user for user in super().get_users(email) if password_login_allowed(user))
 
 
-def _record_password(user: Any, note: str) -> None:
-    """The change in the log of each organisation the user belongs to; the user is the actor."""
-    with transaction.atomic():
-        for membership in Membership.objects.filter(user=user).select_related("organisation"):
-            record(
-                actor=user,
-                organisation=membership.organisation,
-                action="set-password",
-                instance=user,
-                note=note,
-            )
-
-
 def _roles(user: Any) -> list[dict[str, Any]]:
     """The user's roles, per organisation: "Redaktör för HSN"."""
     memberships = (
@@ -181,7 +167,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        _record_password(form.user, "Lösenordet ändrat på Mitt konto")
+        password_change_record(user=form.user, note="Lösenordet ändrat på Mitt konto")
         messages.success(self.request, "Ditt lösenord är ändrat.")
         return response
 
@@ -217,7 +203,9 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        _record_password(form.user, "Lösenord valt från länk i e-post (glömt lösenord)")
+        password_change_record(
+            user=form.user, note="Lösenord valt från länk i e-post (glömt lösenord)"
+        )
         return response
 
 
