@@ -209,3 +209,24 @@ def test_controller_sets_overall_status_and_editor_may_not(setup):
     )
     assert overall.status.label == "Röd" and changes == {"status": [None, "Röd"]}
     assert history(overall).first().actor == region.controller
+
+
+def test_a_first_save_that_loses_the_race_at_the_uniqueness_check_is_a_conflict(setup):
+    """On PostgreSQL two first saves may both find no assessment, and the loser's
+    full_clean then sees the winner's committed row: that is the conflict screen (409), not a
+    form error. Here the winner's row is simply there before the loser's insert."""
+    from styrkort.followup.services import _insert
+
+    region, item, per = setup
+    _save(region, region.hsn_editor, item, per, text="Först.")
+    loser = Assessment(
+        period=per,
+        item=item,
+        lineage=item.lineage,
+        body=region.bodies["HSN"],
+        comment="Samtidigt.",
+        author=region.hsn_editor,
+    )
+    with pytest.raises(ConflictError):
+        _insert(region.hsn_editor, per, loser)
+    assert list(Assessment.objects.values_list("comment", flat=True)) == ["Först."]

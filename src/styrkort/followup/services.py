@@ -104,6 +104,16 @@ def _insert(actor: Actor, period: FollowUpPeriod, instance: Any) -> None:
         raise ConflictError(
             f"Någon annan skapade {instance} samtidigt; ladda om och försök igen."
         ) from exc
+    except ValidationError as exc:
+        # The other writer committed between our look-up and full_clean's uniqueness check
+        # (PostgreSQL reads what is committed, statement by statement): the same race, seen
+        # one statement earlier.
+        groups = exc.error_dict.values() if hasattr(exc, "error_dict") else [exc.error_list]
+        if not {e.code for group in groups for e in group} & {"unique", "unique_together"}:
+            raise
+        raise ConflictError(
+            f"Någon annan skapade {instance} samtidigt; ladda om och försök igen."
+        ) from exc
 
 
 def _check_version(current: int, expected: int | None, what: object) -> None:
