@@ -23,6 +23,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse_lazy
 
+from styrkort.core.forms import CleanTextMixin
 from styrkort.organisation.identity import password_login_allowed
 from styrkort.organisation.models import Membership
 from styrkort.organisation.services import password_change_record
@@ -38,9 +39,9 @@ PASSWORD_HELP = (
 MISMATCH = "Lösenorden är inte lika; skriv samma lösenord två gånger."
 
 
-class _MarkErrors(forms.Form):
+class _MarkErrors(CleanTextMixin, forms.Form):
     """Fields with errors point to them (aria-describedby, aria-invalid), after any hint; as
-    the administration's forms do."""
+    the administration's forms do. Text fields refuse control characters, as every form's."""
 
     def full_clean(self) -> None:
         super().full_clean()
