@@ -95,6 +95,7 @@ def login(page: Page, site: Site, username: str) -> None:
 def axe_violations(page: Page) -> list[dict]:
     """Run axe-core with the WCAG 2.1 A/AA rules; return the violations (empty when clean)."""
     assert AXE.exists(), f"{AXE} missing: run scripts/install_js.sh"
+    page.wait_for_load_state("load")
     # Through the DevTools protocol, as a browser extension would: the pages' CSP (scripts only
     # from styrkort's own files) rightly refuses an inline <script>, which add_script_tag makes.
     cdp = page.context.new_cdp_session(page)
