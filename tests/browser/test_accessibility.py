@@ -26,7 +26,8 @@ def test_login_and_lockout_pages_are_accessible(site, page):
     for _ in range(5):
         page.get_by_label("Användarnamn").fill("hsn")
         page.get_by_label("Lösenord").fill("fel")
-        page.get_by_role("button", name="Logga in").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Logga in").click()
     assert_accessible(page, "misslyckad inloggning / spärr")
 
 
