@@ -259,6 +259,34 @@ def test_a_changed_file_lists_exactly_what_changed(db, tmp_path):
     assert run_setup(tmp_path, changed).strip() == "Testkommun: Inga ändringar."
 
 
+def test_reminder_days_and_local_login_are_set_on_a_new_organisation_and_changed_later(
+    db, tmp_path
+):
+    with_keys = MINIMAL.replace(
+        'kind = "region"            # region | municipality',
+        'kind = "region"\nreminder_days = 10\nlocal_login = false',
+    )
+    run_setup(tmp_path, with_keys)
+    org = Organisation.objects.get(name="Region Gävleborg")
+    assert (org.reminder_days, org.local_login) == (10, False)
+    assert run_setup(tmp_path, with_keys).strip() == "Region Gävleborg: Inga ändringar."
+
+    events = AuditEvent.objects.count()
+    changed = with_keys.replace("reminder_days = 10", "reminder_days = 0").replace(
+        "local_login = false", "local_login = true"
+    )
+    assert changes(run_setup(tmp_path, changed)) == [
+        "Organisation Region Gävleborg: påminnelse (dagar före sista svarsdag) 10 → 0, "
+        "lokala lösenord nej → ja"
+    ]
+    org.refresh_from_db()
+    assert (org.reminder_days, org.local_login) == (0, True)
+    assert AuditEvent.objects.count() == events + 2
+
+    # Left out, both keep what is stored.
+    assert run_setup(tmp_path, MINIMAL).strip() == "Region Gävleborg: Inga ändringar."
+
+
 def test_dry_run_prints_the_changes_and_writes_nothing(db, tmp_path):
     run_setup(tmp_path, SMALL)
     before = counts()
@@ -397,6 +425,16 @@ def test_a_status_in_use_cannot_be_removed(db, tmp_path):
             MINIMAL + '\n[[user]]\nusername = "x"\nroles = ["editor"]\n',
             ["rad 16: [[user]] nr 1: roles 'editor': editor och approver skrivs med nämndens"],
             id="editor-without-body",
+        ),
+        pytest.param(
+            MINIMAL.replace('kind = "region" ', 'reminder_days = 120\nkind = "region" '),
+            ["rad 3: [organisation]: reminder_days 120 dagar: skriv 0 (ingen påminnelse) till 90"],
+            id="reminder-days-too-many",
+        ),
+        pytest.param(
+            MINIMAL.replace('kind = "region" ', 'local_login = "nej"\nkind = "region" '),
+            ["rad 3: [organisation]: local_login"],
+            id="local-login-not-a-boolean",
         ),
         pytest.param(
             MINIMAL + '\n[[unit]]\nname = "Staben"\nbody = "RS"\nparent = "Ledningen"\n',

@@ -35,7 +35,8 @@ from styrkort.core.status import (
 )
 from styrkort.followup.models import FollowUpPeriod
 from styrkort.followup.services import period_close, period_create, period_reopen, period_update
-from styrkort.organisation.models import Body, Membership, Organisation, Unit
+from styrkort.organisation.identity import organisation_set_local_login
+from styrkort.organisation.models import MAX_REMINDER_DAYS, Body, Membership, Organisation, Unit
 from styrkort.organisation.services import (
     StatusStep,
     body_create,
@@ -92,6 +93,8 @@ SCHEMA: dict[str, dict[str, tuple[str, bool]]] = {
         "kolada_id": (STR, False),
         "diary_style": (STR, False),
         "four_eyes": (BOOL, False),
+        "reminder_days": (INT, False),
+        "local_login": (BOOL, False),
     },
     "scale": {
         "name": (STR, False),
@@ -147,6 +150,8 @@ LABELS = {
     "kolada_id": "Kolada-id",
     "diary_style": "diarienummer",
     "four_eyes": "fyra ögon",
+    "reminder_days": "påminnelse (dagar före sista svarsdag)",
+    "local_login": "lokala lösenord",
     "order": "ordning",
     "is_active": "aktiv",
     "aliases": "andra namn",
@@ -447,6 +452,14 @@ def read_setup(text: str | bytes) -> SetupFile:
         problems.add(
             "organisation", 0, "kolada_id", f'{kolada_id!r} ska vara fyra siffror, t.ex. "0023"'
         )
+    reminder_days = organisation.get("reminder_days")
+    if reminder_days is not None and not 0 <= reminder_days <= MAX_REMINDER_DAYS:
+        problems.add(
+            "organisation",
+            0,
+            "reminder_days",
+            f"{reminder_days} dagar: skriv 0 (ingen påminnelse) till {MAX_REMINDER_DAYS}",
+        )
     slug = organisation.get("slug")
     if slug is not None and slugify(slug) != slug:
         problems.add(
@@ -674,7 +687,8 @@ class _Writer:
         values = {
             key: spec.get(key)
             for key in ("name", "kind", "slug", "short_name", "kolada_id", "diary_style")
-        } | {"four_eyes": spec.get("four_eyes")}
+        } | {"four_eyes": spec.get("four_eyes"), "reminder_days": spec.get("reminder_days")}
+        local_login = spec.get("local_login")
         if found is None:
 
             def create() -> Organisation:
@@ -691,12 +705,35 @@ class _Writer:
 
             org: Organisation = self._each(spec, create)
             self.changes.append(f"Organisation {org.name}: ny")
+            # What organisation_create has no parameter for is set by the services that own it;
+            # a new organisation's change list says only "ny".
+            if values["reminder_days"] is not None:
+                self._each(
+                    spec,
+                    lambda: organisation_update(
+                        actor=self.actor, organisation=org, reminder_days=values["reminder_days"]
+                    ),
+                )
+            if local_login is not None:
+                self._each(
+                    spec,
+                    lambda: organisation_set_local_login(
+                        actor=self.actor, organisation=org, enabled=local_login
+                    ),
+                )
             return org
         name = found.name
         changes = self._each(
             spec,
             lambda: organisation_update(actor=self.actor, organisation=found, **values),
         )
+        if local_login is not None:
+            changes |= self._each(
+                spec,
+                lambda: organisation_set_local_login(
+                    actor=self.actor, organisation=found, enabled=local_login
+                ),
+            )
         self._changed(f"Organisation {name}", changes)
         return found
 

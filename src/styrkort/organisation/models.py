@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from styrkort.core.models import TimeStampedModel
 
+# The most days before an answer deadline that a reminder can be sent (pages and setup file).
+MAX_REMINDER_DAYS = 90
+
 
 class Organisation(TimeStampedModel):
     """A region or a municipality: the tenant that every other record belongs to."""
