@@ -527,3 +527,156 @@ def test_status_above_each_item_in_list_views(org):
     ]
     reasons = {i.text: i.reason for i in result.ignored}
     assert reasons["Andel, % 92% 91% 88%"] == "mätvärden"
+
+
+# --------------------------------------------------------------------------------------------
+# Goal barometer pages (layout "målbarometer"): round 2's shape, on pages written for the test
+# --------------------------------------------------------------------------------------------
+
+BAROMETER_TWO_GOALS = """Gå till innehåll
+Minskad energianvändning
+
+MÅL: Energianvändningen i regionens lokaler ska minska med 15 % till 2030.
+
+Med lokaler menas sjukhus, vårdcentraler och kontor som regionen äger eller hyr.
+
+Bedömning: Delvis uppfyllt Delvis uppfyllt
+Kommentar: Användningen har minskat med 9 % sedan 2020.
+Ansvarig nämnd:
+  • Regionstyrelsen
+Delansvarig:
+  • Hälso- och sjukvårdsnämnden
+
+Fossilfria resor
+
+MÅL: Alla tjänsteresor ska göras fossilfritt senast 2028.
+
+Trendpil som pekar uppåt.
+Bedömning: Uppfyllt
+Ansvarig nämnd: Kollektivtrafiknämnden
+Senast uppdaterad: 2024-03-01
+"""
+
+
+def test_goal_barometer_page_with_labelled_goals_assessments_and_responsible_bodies(org):
+    result = run(org, BAROMETER_TWO_GOALS)
+
+    assert result.layout == "målbarometer"
+    assert read(org) == [
+        (
+            "Energianvändningen i regionens lokaler ska minska med 15 % till 2030.",
+            ["HSN", "RS"],
+            "Gul",
+            {"RS": "Användningen har minskat med 9 % sedan 2020."},
+        ),
+        ("Alla tjänsteresor ska göras fossilfritt senast 2028.", ["KTN"], "Grön", {}),
+    ]
+    reasons = {i.text: i.reason for i in result.ignored}
+    assert reasons["Trendpil som pekar uppåt."] == "trendpil"
+    description = "Med lokaler menas sjukhus, vårdcentraler och kontor som regionen äger eller hyr."
+    assert "beskrivning" in reasons[description]
+
+
+BAROMETER_UNLABELLED = """Färre resor med bil - delmål
+
+Bilresorna till regionens arbetsplatser ska minska med minst 20 % till 2030.
+
+All trafik påverkar miljön. Den mest miljöanpassade resan är den som aldrig görs.
+
+Målbedömning: Ej uppfyllt
+Mål RU.4.2
+"""
+
+
+def test_goal_barometer_without_labels_takes_the_first_sentence_that_says_what_shall_be(org):
+    result = run(org, BAROMETER_UNLABELLED)
+
+    assert result.layout == "målbarometer"
+    assert read(org) == [
+        (
+            "Bilresorna till regionens arbetsplatser ska minska med minst 20 % till 2030.",
+            ["RS"],
+            "Röd",
+            {},
+        )
+    ]
+    reasons = {i.text: i.reason for i in result.ignored}
+    assert reasons["Mål RU.4.2"] == "målets kod"
+
+
+BAROMETER_PICTURE = """Bilden visar ordet NEJ, som står för att målet inte nås med åtgärderna.
+Trendpil som varken pekar upp eller ner.
+
+MÅL: Vattnet i länets sjöar ska vara rent.
+
+BEDÖMNING 2024: Övergödningen minskar långsamt och flera sjöar har fortfarande höga halter.
+
+Varje mål har preciseringar som används i uppföljningen.
+"""
+
+
+def test_goal_barometer_status_from_a_pictures_description_and_a_dated_assessment_comment(org):
+    run(org, BAROMETER_PICTURE)
+
+    assert read(org) == [
+        (
+            "Vattnet i länets sjöar ska vara rent.",
+            ["RS"],
+            "Röd",
+            {"RS": "Övergödningen minskar långsamt och flera sjöar har fortfarande höga halter."},
+        )
+    ]
+
+
+BAROMETER_CODED = """Bedömning:
+Uppfyllt
+Rent dricksvatten
+Mål DV. 2. 1Dricksvattnet ska hålla god kvalitet i hela regionen.
+"""
+
+
+def test_goal_barometer_goal_text_glued_to_its_code_under_a_status_label(org):
+    result = run(org, BAROMETER_CODED)
+
+    assert result.layout == "målbarometer"
+    assert read(org) == [
+        ("Dricksvattnet ska hålla god kvalitet i hela regionen.", ["RS"], "Grön", {})
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Two goals, one assessment: which goal it belongs to is a guess.
+        "MÅL: Utsläppen ska minska.\n\nMÅL: Resorna ska bli färre.\n\nBedömning: Uppfyllt\n",
+        # An assessment with no goal: a summary, not an item.
+        "Miljöbarometern\n\nBedömning: Uppfyllt\n\nLäs mer om målen.\n",
+        # A legend of assessments on a barometer's help page.
+        "Teckenförklaring\n\nBedömning: Uppfyllt\nMålet är nått.\n\nBedömning: Ej uppfyllt\n"
+        "Målet är inte nått.\n",
+        # A survey answer with a comment, no assessment of a goal (kommunrankningen).
+        "Fråga: Har kommunen ett klimatmål?\n\nMätområde Datum Värde\nSkövde 2017 Ja\n\n"
+        "Kommentar\n\n46 procent har ett klimatmål.\n",
+        # A summary in prose.
+        "Av totalt 23 mål uppnås 21. Bedömningen är att regionen ska nå de flesta mål.\n",
+    ],
+)
+def test_goal_barometer_refuses_what_is_no_goal_with_its_assessment(org, text):
+    with pytest.raises(FollowUpImportError, match="Inga uppföljningspunkter hittades"):
+        run(org, text)
+    assert items(org) == []
+
+
+def test_goal_barometer_names_an_unknown_responsible_body_and_writes_nothing(org):
+    text = BAROMETER_UNLABELLED + "Ansvarig organisation:\n  • Fritidsnämnden\n"
+    with pytest.raises(FollowUpImportError, match="Fritidsnämnden"):
+        run(org, text)
+    assert items(org) == []
+
+
+def test_goal_barometer_reimport_changes_nothing(org):
+    run(org, BAROMETER_TWO_GOALS)
+    before = read(org)
+    again = run(org, BAROMETER_TWO_GOALS)
+    assert read(org) == before
+    assert again.changes == []

@@ -35,8 +35,7 @@ def test_real_pages_without_a_follow_up_are_all_refused_and_nothing_crashes():
 @pytest.mark.django_db
 @pytest.mark.xfail(
     strict=True,
-    reason="held-out share measured at 0 % (0 of 12 items in round 1, 0 of 3 in round 2): "
-    "the held-out pages came in shapes no layout reads, and were refused, not misread",
+    reason="round 3 not yet measured (rounds 1 and 2 were 0 %, and are development documents now)",
 )
 def test_held_out_real_follow_ups_reach_the_issues_bar_of_ninety_percent():
     outcomes = [evaluate(case) for case in cases()]
@@ -47,9 +46,4 @@ def test_held_out_real_follow_ups_reach_the_issues_bar_of_ninety_percent():
 @pytest.mark.parametrize("case", [c for c in cases() if c["set"] == "dev"], ids=lambda c: c["file"])
 def test_each_development_document_comes_in_exactly_as_read(case):
     outcome = evaluate(case)
-    if case["file"] == "heldout_huddinge_miljoprogram_fororenade.txt":
-        # Read by layout status-först since round 1, but with the goal's title as its text
-        # where a person reads the sentence under it: a known miss, kept visible.
-        assert outcome.right_items == 0
-        return
     assert outcome.document_right, report([outcome])

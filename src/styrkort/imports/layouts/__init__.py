@@ -1,6 +1,7 @@
 """The layouts published follow-ups come in, one module each, tried in this order."""
 
 from styrkort.imports.layouts.assessed_goals import AssessedGoalsLayout
+from styrkort.imports.layouts.barometer import GoalBarometerLayout
 from styrkort.imports.layouts.base import Layout
 from styrkort.imports.layouts.goal_list import GoalListLayout
 from styrkort.imports.layouts.key_figures import KeyFiguresLayout
@@ -19,6 +20,7 @@ LAYOUTS: list[Layout] = [
     KeyFiguresLayout(),
     AssessedGoalsLayout(),
     StatusFirstLayout(),
+    GoalBarometerLayout(),
 ]
 BY_NAME = {layout.name: layout for layout in LAYOUTS}
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 from styrkort.imports.errors import NotThisLayout
+from styrkort.imports.layouts.barometer import is_barometer_goal
 from styrkort.imports.layouts.base import Layout, Options, Prepared, Tracker
 from styrkort.imports.layouts.seed import finish_items
 from styrkort.imports.layouts.vocabulary import Vocabulary
@@ -80,6 +81,11 @@ class StatusFirstLayout(Layout):
                 tracker.use(following.pop())
             if not following:
                 continue
+            if any(is_barometer_goal(lines[i].text) for i in following):
+                raise NotThisLayout(
+                    "under statusen står ett mål med etikett eller kod ('Mål: …', 'Mål MP. 5. 4 "
+                    "…'): layouten målbarometer"
+                )
             head = following[0]
             item = ParsedItem(
                 line=lines[head].number,

@@ -1,0 +1,280 @@
+"""Layout "målbarometer": a goal barometer's page (miljöbarometern, hållbarometern, the regional
+environmental objectives' pages), one goal or a few, each with its assessment on a labelled
+line rather than in a list::
+
+    Elanvändning i kommunägda fastigheter          <- the page's title: a heading
+    MÅL: Den specifika elanvändningen ska minska.   <- the goal, labelled …
+    Med kommunägda fastigheter menas …              <- description: left out, listed
+    Bedömning: Målet har uppnåtts Målet har uppnåtts   <- the assessment (an icon's words, twice)
+    BEDÖMNING 2023: Flera av preciseringarna …      <- the comment: a labelled paragraph
+    Ansvarig organisation:                          <- the receivers, as a list of bodies
+      • Kommunstyrelsen
+    Delansvarig:
+      • Tekniska nämnden
+
+The goal is a line labelled "Mål:", a line with the goal's code ("Mål MP. 5. 4 Förorenade
+områden ska …"), or else the first sentence with "ska" after the title. The assessment is a
+"Bedömning:"/"Målbedömning:"/"Status:"/"Måluppfyllelse:" line (or such a label alone, with the
+status on the next line) whose words are a status of the scale, or an image's description that
+names a status word ("Bilden visar ordet NEJ, …"). Each goal needs exactly one assessment, and
+goals and assessments pair up in order; anything else is not this layout. Bodies named under
+"Ansvarig …:"/"Delansvarig:" receive the goal; a page that names none goes to the answering
+body (--body, or else the board). Trend arrows and goal codes on their own are left out.
+"""
+
+from __future__ import annotations
+
+import re
+
+from styrkort.core.models import Status
+from styrkort.imports.errors import NotThisLayout
+from styrkort.imports.layouts.base import Layout, Options, Prepared, Tracker
+from styrkort.imports.layouts.seed import finish_items
+from styrkort.imports.layouts.vocabulary import Vocabulary, key
+from styrkort.imports.records import ParsedComment, ParsedDocument, ParsedItem, SourceLine
+from styrkort.organisation.models import Body
+
+_ASSESSMENT = re.compile(
+    r"^(?P<label>(?:samlad\s+)?(?:mål)?bedömning(?:\s+(?:19|20)\d{2})?|status|"
+    r"(?:bedömd\s+)?måluppfyllelse(?:\s+(?:19|20)\d{2})?)\s*:\s*(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_COMMENT_LABEL = re.compile(
+    r"^(?:(?:mål)?bedömning(?:\s+(?:19|20)\d{2})?|kommentar(?:er)?|analys|motivering|"
+    r"kommentar till bedömningen)\s*:\s*(?P<text>\S.*)$",
+    re.IGNORECASE,
+)
+_GOAL_LABEL = re.compile(r"^(?:mål|delmål|målet)\s*:\s*(?P<text>\S.{10,})$", re.IGNORECASE)
+# "Mål PHU.12.5", "Mål MP. 5. 4Förorenade områden ska …": a goal's code, its text glued on.
+_GOAL_CODE = re.compile(
+    r"^(?i:mål|delmål)\s+(?P<code>[A-ZÅÄÖ]{1,6}\s*\.?\s*\d{1,3}(?:\s*\.\s*\d{1,3})*)"
+    r"\s*(?P<text>(?:[A-ZÅÄÖ]\S*\s.*)?)$"
+)
+_PICTURE = re.compile(
+    r"^(?:bilden|ikonen|symbolen|figuren|illustrationen)\s+visar\s+(?:ordet|texten)\s+"
+    r"(?P<word>[\wåäöÅÄÖ]+(?:\s+[\wåäöÅÄÖ]+)?)\s*[,.]",
+    re.IGNORECASE,
+)
+_TREND = re.compile(r"^(?:trendpil|trend)\b", re.IGNORECASE)
+_RESPONSIBLE = re.compile(
+    r"^(?:ansvarig(?:a)?(?:\s+(?:organisation|nämnd|nämnder|styrelse|förvaltning))?|"
+    r"delansvarig(?:a)?|medansvarig(?:a)?)\s*:\s*(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_BULLET = re.compile(r"^[\s•·\-–*]+")
+_SHALL = re.compile(r"\b(?:ska|skall)\b", re.IGNORECASE)
+
+
+def _halves(text: str) -> list[str]:
+    """ "Målet har uppnåtts Målet har uppnåtts" (an icon's words and the label): once."""
+    words = text.split()
+    half = len(words) // 2
+    if len(words) % 2 == 0 and half and words[:half] == words[half:]:
+        return [" ".join(words[:half])]
+    return [text]
+
+
+class GoalBarometerLayout(Layout):
+    name = "målbarometer"
+    title = "Målbarometerns sida: mål, 'Bedömning: …' och ansvariga nämnder"
+
+    def parse(self, prepared: Prepared, vocabulary: Vocabulary, options: Options) -> ParsedDocument:
+        where = prepared.where
+        tracker = Tracker(prepared)
+        lines = prepared.lines
+        content = prepared.content_indexes()
+
+        # The assessments: (index, status, as written, lines used).
+        assessments: list[tuple[int, Status, str, list[int]]] = []
+        for position, i in enumerate(content):
+            found = self._assessment(lines, content, position, vocabulary)
+            if found is not None:
+                assessments.append((i, *found))
+        if not assessments:
+            raise NotThisLayout(
+                "ingen rad 'Bedömning: …' (eller 'Status:', 'Måluppfyllelse:') med en status"
+            )
+        used_by_assessments = {u for a in assessments for u in a[3]}
+
+        goals = self._goals(lines, content, assessments, used_by_assessments)
+        if len(goals) != len(assessments):
+            raise NotThisLayout(
+                f"{len(assessments)} bedömningar men {len(goals)} mål ('Mål: …' eller en mening "
+                "med 'ska' under sidans rubrik)"
+            )
+        pairs = list(zip(goals, assessments, strict=True))
+        starts = [min(g[0], a[0]) for g, a in pairs]
+        if starts != sorted(starts) or any(
+            max(g[0], a[0]) >= starts[n + 1] for n, (g, a) in enumerate(pairs[:-1])
+        ):
+            raise NotThisLayout("målen och bedömningarna går inte att para ihop i ordning")
+
+        def owner(index: int) -> int:
+            n = 0
+            for k, start in enumerate(starts):
+                if index >= start:
+                    n = k
+            return n
+
+        receivers: list[list[Body]] = [[] for _ in pairs]
+        comments: list[list[tuple[int, str]]] = [[] for _ in pairs]
+        for position, i in enumerate(content):
+            if i in used_by_assessments or any(i == g[0] for g in goals):
+                continue
+            text = lines[i].text.strip()
+            responsible = _RESPONSIBLE.match(text)
+            if responsible:
+                tracker.use(i)
+                names = [responsible.group("rest")] if responsible.group("rest").strip() else []
+                for j in content[position + 1 :]:
+                    name = _BULLET.sub("", lines[j].text).strip()
+                    bulleted = lines[j].kind == "item" or name != lines[j].text.strip()
+                    if not bulleted and vocabulary.body(name) is None:
+                        break
+                    names.append(name)
+                    tracker.use(j)
+                for written in names:
+                    for name in re.split(r",\s*|\s+och\s+(?=[A-ZÅÄÖ])", written):
+                        if not name.strip():
+                            continue
+                        body = vocabulary.body(name) or vocabulary.unknown_body(
+                            lines[i].number, name
+                        )
+                        if body not in receivers[owner(i)]:
+                            receivers[owner(i)].append(body)
+                continue
+            comment = _COMMENT_LABEL.match(text)
+            if comment and vocabulary.status(comment.group("text")) is None:
+                comments[owner(i)].append((i, comment.group("text").strip()))
+                tracker.use(i)
+                continue
+            if _GOAL_CODE.match(text):
+                tracker.skip(i, "målets kod")
+            elif _TREND.match(text):
+                tracker.skip(i, "trendpil")
+            elif i < starts[0] or lines[i].kind == "heading":
+                tracker.skip(i, "sidans rubrik eller inledning")
+            else:
+                tracker.skip(i, "beskrivning av målet (ingen bedömning eller kommentar)")
+
+        body = options.answering_body
+        items: list[ParsedItem] = []
+        warnings: list[str] = []
+        for n, ((g_index, g_text), (_a_index, status, written, used)) in enumerate(pairs):
+            tracker.use(g_index, *used)
+            item_receivers = receivers[n]
+            if not item_receivers:
+                if body is None:
+                    raise self.error(
+                        prepared,
+                        lines[g_index].number,
+                        "sidan säger inte vilken nämnd som ansvarar för målet; ange --body",
+                    )
+                item_receivers = [body]
+            item = ParsedItem(
+                line=lines[g_index].number,
+                text=g_text,
+                receivers=item_receivers,
+                status=status,
+                status_text=written,
+            )
+            answering = body if body is not None else item_receivers[0]
+            for c_index, c_text in comments[n]:
+                item.comments.append(
+                    ParsedComment(lines[c_index].number, answering, [c_text], lines[c_index].number)
+                )
+            if len(item.comments) > 1:
+                first = item.comments[0]
+                for extra in item.comments[1:]:
+                    first.paragraphs.extend(extra.paragraphs)
+                item.comments = [first]
+            items.append(item)
+        finish_items(items, warnings, where=where, statuses_expected=False)
+        document = ParsedDocument(header=None, items=items, warnings=warnings, layout=self.name)
+        return tracker.finish(document, default_reason="passar inte layouten")
+
+    @staticmethod
+    def _assessment(
+        lines: list[SourceLine], content: list[int], position: int, vocabulary: Vocabulary
+    ) -> tuple[Status, str, list[int]] | None:
+        i = content[position]
+        text = lines[i].text.strip()
+        labelled = _ASSESSMENT.match(text)
+        if labelled:
+            rest = labelled.group("rest").strip()
+            if not rest and position + 1 < len(content):
+                j = content[position + 1]
+                below = lines[j].text.strip()
+                for candidate in _halves(below):
+                    status = vocabulary.status(candidate)
+                    if status is not None and len(candidate.split()) <= 8:
+                        return status, candidate, [i, j]
+                return None
+            for candidate in _halves(rest):
+                status = vocabulary.status(candidate)
+                if status is not None and len(candidate.split()) <= 8:
+                    return status, candidate, [i]
+            return None
+        picture = _PICTURE.match(text)
+        if picture:
+            status = vocabulary.status(picture.group("word"))
+            if status is None:
+                status = vocabulary.status(picture.group("word").split()[0])
+                written = picture.group("word").split()[0]
+            else:
+                written = picture.group("word")
+            if status is not None:
+                return status, written, [i]
+        return None
+
+    @staticmethod
+    def _goals(
+        lines: list[SourceLine],
+        content: list[int],
+        assessments: list[tuple[int, Status, str, list[int]]],
+        taken: set[int],
+    ) -> list[tuple[int, str]]:
+        labelled: list[tuple[int, str]] = []
+        for i in content:
+            if i in taken:
+                continue
+            text = lines[i].text.strip()
+            match = _GOAL_LABEL.match(text)
+            if match:
+                labelled.append((i, match.group("text").strip()))
+                continue
+            coded = _GOAL_CODE.match(text)
+            if coded and coded.group("text").strip():
+                labelled.append((i, coded.group("text").strip()))
+        if labelled:
+            return labelled
+        # No labels: under the page's title, the first sentence that says what "ska" be.
+        goals: list[tuple[int, str]] = []
+        previous = -1
+        for a_index, *_ in assessments:
+            segment = [i for i in content if previous < i < a_index and i not in taken]
+            previous = a_index
+            if not segment:
+                continue
+            title = lines[segment[0]].text.strip()
+            if title.endswith((".", "!", "?", ":")) or len(title.split()) > 14:
+                continue
+            for i in segment[1:]:
+                text = lines[i].text.strip()
+                if text.endswith(".") and _SHALL.search(text) and len(text.split()) >= 6:
+                    goals.append((i, text))
+                    break
+        return goals
+
+
+def is_barometer_goal(text: str) -> bool:
+    """A goal's labelled or coded line ("MÅL: …", "Mål MP. 5. 4 Förorenade …"): the goal's
+    text stands there, whatever the lines around it look like."""
+    text = text.strip()
+    if _GOAL_LABEL.match(text):
+        return True
+    coded = _GOAL_CODE.match(text)
+    return bool(coded and coded.group("text").strip())
+
+
+__all__ = ["GoalBarometerLayout", "is_barometer_goal", "key"]
