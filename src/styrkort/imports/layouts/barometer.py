@@ -137,11 +137,11 @@ class GoalBarometerLayout(Layout):
                     for name in re.split(r",\s*|\s+och\s+(?=[A-ZÅÄÖ])", written):
                         if not name.strip():
                             continue
-                        body = vocabulary.body(name) or vocabulary.unknown_body(
+                        named = vocabulary.body(name) or vocabulary.unknown_body(
                             lines[i].number, name
                         )
-                        if body not in receivers[owner(i)]:
-                            receivers[owner(i)].append(body)
+                        if named not in receivers[owner(i)]:
+                            receivers[owner(i)].append(named)
                 continue
             comment = _COMMENT_LABEL.match(text)
             if comment and vocabulary.status(comment.group("text")) is None:
