@@ -47,6 +47,11 @@ from styrkort.register.models import Case, Decision, Meeting
 from tests.api.conftest import ApiClient, token_of
 
 MARKER = "Hemligmarkor7Q"
+# A secret key figure's target value: a number shows in many formats ("987654,321",
+# "987 654", "987654.3210" in a spreadsheet's XML), so its digits are looked for with any
+# thousands separator between them.
+NUMBER = Decimal("987654.321")
+NUMBER_SHOWN = re.compile(r"987[\s\u00a0\u202f,.'’]?654")
 # Every secret text also holds this word; pages search for it, so the search box echoing the
 # query is not mistaken for a leak: a hit would show the text, and the marker with it.
 WORD = "Sokord4Z"
@@ -135,7 +140,7 @@ def _make_followup(ctx: dict[str, Any]) -> None:
         actor=ACTOR,
         indicator=indicator,
         year=2025,
-        value=Decimal("5"),
+        value=NUMBER,
         scope_note=f"Gäller {SECRET}",
         allow_adopted=True,
     )
@@ -389,8 +394,11 @@ def test_the_marker_reaches_no_channel(secret_world, who):
         if response.status_code >= 500:
             leaks.append(f"{path}: {response.status_code}")
             continue
-        if MARKER.casefold() in _text(response).casefold():
+        text = _text(response)
+        if MARKER.casefold() in text.casefold():
             leaks.append(f"{name} {path}?{query}")
+        elif NUMBER_SHOWN.search(text):
+            leaks.append(f"{name} {path}?{query} (the secret target value)")
     assert not leaks, f"{who or 'public'} reads the secret on {len(leaks)} channels: {leaks[:20]}"
 
 
@@ -410,6 +418,7 @@ def test_the_board_deck_leaves_secrets_out(secret_world):
         )
         assert response.status_code == 200
         assert MARKER not in _text(response)
+        assert not NUMBER_SHOWN.search(_text(response))
 
 
 def test_the_registrar_reads_the_secret(secret_world):
@@ -423,6 +432,25 @@ def test_the_registrar_reads_the_secret(secret_world):
     api = _api_client("registrator")
     listed = api.get(f"/organisations/{secret_world['org'].slug}/assignments", {"year": 2025})
     assert MARKER in listed.content.decode()
+    figures = api.get(f"/organisations/{secret_world['org'].slug}/indicators", {"year": 2025})
+    assert NUMBER_SHOWN.search(figures.content.decode())
+
+
+def test_a_secret_targets_value_is_blanked_like_its_text(secret_world):
+    """The value is content as much as the scope note: read for an audience without the
+    right, the target says only that it exists, on its own and prefetched with its key figure."""
+    from styrkort.organisation.audience import Audience
+    from styrkort.planning.models import PlanItem, Target
+
+    public = Audience.public(secret_world["org"])
+    target = Target.objects.shown_to(public).get(value=NUMBER)
+    assert target.redacted and target.value is None and target.scope_note == ""
+    indicator = (
+        PlanItem.objects.shown_to(public).prefetch_related("targets").get(targets__value=NUMBER)
+    )
+    assert [t.value for t in indicator.targets.all()] == [None]
+    with pytest.raises(TypeError):
+        Target.objects.shown_to(public).values_list("value", flat=True)
 
 
 def test_the_registrar_reads_the_secret_in_the_background_pdf(secret_world):

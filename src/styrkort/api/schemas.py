@@ -264,7 +264,9 @@ class AssignmentOut(ItemOut):
 
 class TargetOut(Schema):
     year: int
-    value: str = Field(description="Målvärdet som exakt decimaltal.")
+    value: str | None = Field(
+        description="Målvärdet som exakt decimaltal; null för ett sekretessbelagt nyckeltal."
+    )
     scope_note: str
 
     @staticmethod

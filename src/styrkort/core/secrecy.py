@@ -1,14 +1,15 @@
 """Secrecy (offentlighets- och sekretesslagen, OSL): what a secret record shows to those without
 the right to read it, decided in one place for every record type.
 
-A record type takes part by registering a rule with `@secrecy(...)`: the text fields it blanks
-out for those without the right (and what shows instead), and the records it inherits secrecy
-from (a decision point is secret when its decision, or the decision's case, is). A record type
-with its own `secret` flag and `secrecy_ground` also subclasses `Secrecy`.
+A record type takes part by registering a rule with `@secrecy(...)`: the fields it blanks out
+for those without the right (and what shows instead: a text, or None for a number), and the
+records it inherits secrecy from (a decision point is secret when its decision, or the
+decision's case, is). A record type with its own `secret` flag and `secrecy_ground` also
+subclasses `Secrecy`.
 
 Reading goes through `SecretQuerySet.shown_to(audience)`: it works out each row's effective
 secrecy in the database (its own flag or any source's), and, for an audience without the
-right, hands out rows whose registered text fields hold only the placeholder, with
+right, hands out rows whose registered fields hold only the placeholder (or None), with
 `redacted = True` and `shown_ground` naming the legal ground. Related rows already loaded with
 a redacted row (prefetched children, a secret parent) are blanked with it. So every channel that
 reads through the domain's selectors (pages, the API, search, feeds, every document) gets the
@@ -65,8 +66,9 @@ class SecrecyRule:
     """How one record type is secret and what it shows when it is."""
 
     model: type[models.Model]
-    # Field -> what shows instead, for those without the right.
-    redacted: dict[str, str]
+    # Field -> what shows instead, for those without the right: a placeholder text, or None
+    # for a field that is no text (a target's value), which then reads as "no value".
+    redacted: dict[str, str | None]
     # Lookups to the records it inherits secrecy from ("case", "decision__case").
     sources: tuple[str, ...] = ()
     own: bool = False
@@ -107,7 +109,10 @@ RULES: dict[type[models.Model], SecrecyRule] = {}
 
 
 def secrecy(
-    *, redacted: dict[str, str], sources: tuple[str, ...] = (), internal: tuple[str, ...] = ()
+    *,
+    redacted: dict[str, str | None],
+    sources: tuple[str, ...] = (),
+    internal: tuple[str, ...] = (),
 ) -> Callable[[type[M]], type[M]]:
     """Register a record type's secrecy rule (a class decorator on the model)."""
 
@@ -139,7 +144,7 @@ def _own_flag(obj: models.Model) -> bool:
 
 
 def redact(obj: models.Model, ground: str = "") -> None:
-    """Blank the registered text fields of a secret row, and every secret row read with it."""
+    """Blank the registered fields of a secret row, and every secret row read with it."""
     if rule_for(type(obj)) is None:
         return
     if not getattr(obj, "redacted", False):
@@ -297,8 +302,8 @@ class SecretQuerySet(models.QuerySet[M]):
         return super().values_list(*fields, flat=flat, named=named)
 
     def _refuse_secret_values(self, fields: tuple[str | Combinable, ...]) -> None:
-        """Plain values bypass the blanking: for an audience without the right, a secret text
-        field (or, for the public, an internal one) may not be read that way at all."""
+        """Plain values bypass the blanking: for an audience without the right, a secret field
+        (or, for the public, an internal one) may not be read that way at all."""
         if not self._redact:
             return
         rule = rule_for(self.model)

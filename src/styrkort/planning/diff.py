@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from styrkort.core.secrecy import PLACEHOLDER
 from styrkort.organisation.audience import Viewer, audience_of
 from styrkort.planning.models import PlanItem, PlanVersion
 
@@ -48,7 +49,9 @@ def _receivers(item: PlanItem) -> str:
 
 def _targets(item: PlanItem) -> str:
     return "; ".join(
-        f"{t.year}: {t.value.normalize():f}" + (f" ({t.scope_note})" if t.scope_note else "")
+        f"{t.year}: "
+        + (PLACEHOLDER if t.value is None else f"{t.value.normalize():f}")
+        + (f" ({t.scope_note})" if t.scope_note else "")
         for t in sorted(item.targets.all(), key=lambda t: t.year)
     )
 

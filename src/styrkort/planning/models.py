@@ -235,10 +235,11 @@ class Assignment(PlanItem):
         verbose_name_plural = _("assignments")
 
 
-@secrecy(redacted={"scope_note": ""}, sources=("indicator",))
+@secrecy(redacted={"value": None, "scope_note": ""}, sources=("indicator",))
 class Target(TimeStampedModel):
     """Målvärde: the value a key figure should reach in a year. A secret key figure's target
-    is secret with it: its scope note is blanked for those without the right."""
+    is secret with it: for those without the right its value is None and its scope note blank
+    (only that a target for the year exists shows)."""
 
     indicator = models.ForeignKey(
         PlanItem, on_delete=models.CASCADE, related_name="targets", verbose_name=_("key figure")
