@@ -659,6 +659,9 @@ def test_goal_barometer_goal_text_glued_to_its_code_under_a_status_label(org):
         "Kommentar\n\n46 procent har ett klimatmål.\n",
         # A summary in prose.
         "Av totalt 23 mål uppnås 21. Bedömningen är att regionen ska nå de flesta mål.\n",
+        # An overall assessment over prose: no item is assessed (not "Samlad bedömning").
+        "Samlad bedömning: Uppfyllt\n\nRegionen har arbetat brett med målen under året.\n",
+        "Bedömning 2023: Delvis uppfyllt\n\nArbetet har fortsatt enligt plan.\n",
     ],
 )
 def test_goal_barometer_refuses_what_is_no_goal_with_its_assessment(org, text):
@@ -680,3 +683,61 @@ def test_goal_barometer_reimport_changes_nothing(org):
     again = run(org, BAROMETER_TWO_GOALS)
     assert read(org) == before
     assert again.changes == []
+
+
+PUBLISHED_ASSIGNMENTS = """Uppdrag till nämnderna 2024
+
+Uppdrag: Ta fram en plan för minskad klimatpåverkan från regionens resor.
+Status: Pågående
+Kommentar
+Planen remitteras under hösten.
+Ansvarig nämnd: Regionstyrelsen
+
+Uppdrag: Utred samordnad varuförsörjning med länets kommuner.
+Status: Avslutat
+Kommentar:
+Utredningen är klar och överlämnad.
+
+Nästa uppföljning görs i tertial 2.
+"""
+
+
+def test_goal_barometer_reads_labelled_assignments_with_status_and_a_comment_under_its_label(org):
+    result = run(org, PUBLISHED_ASSIGNMENTS)
+
+    assert result.layout == "målbarometer"
+    assert read(org) == [
+        (
+            "Ta fram en plan för minskad klimatpåverkan från regionens resor.",
+            ["RS"],
+            "Gul",
+            {"RS": "Planen remitteras under hösten."},
+        ),
+        (
+            "Utred samordnad varuförsörjning med länets kommuner.",
+            ["RS"],
+            "Grön",
+            {"RS": "Utredningen är klar och överlämnad."},
+        ),
+    ]
+    reasons = {i.text: i.reason for i in result.ignored}
+    assert "beskrivning" in reasons["Nästa uppföljning görs i tertial 2."]
+
+
+def test_goal_barometer_reads_an_icons_words_kept_as_text(org):
+    text = (
+        "Cirkel med text: NEJ\nPil: NEGATIV\n\nMÅL: Skogarnas värde för biologisk mångfald "
+        "ska bevaras.\n"
+    )
+    run(org, text)
+    assert read(org) == [("Skogarnas värde för biologisk mångfald ska bevaras.", ["RS"], "Röd", {})]
+
+
+def test_a_legend_of_icon_words_without_goals_is_refused(org):
+    text = (
+        "Bedömningar\n\nCirkel med text: JA Målet är uppnått eller kommer kunna nås.\n"
+        "Cirkel med text: NEJ Målet är inte uppnått.\n\nPil: POSITIV Utvecklingen är positiv.\n"
+    )
+    with pytest.raises(FollowUpImportError, match="Inga uppföljningspunkter hittades"):
+        run(org, text)
+    assert items(org) == []

@@ -44,7 +44,17 @@ _COMMENT_LABEL = re.compile(
     r"kommentar till bedömningen)\s*:\s*(?P<text>\S.*)$",
     re.IGNORECASE,
 )
-_GOAL_LABEL = re.compile(r"^(?:mål|delmål|målet)\s*:\s*(?P<text>\S.{10,})$", re.IGNORECASE)
+_GOAL_LABEL = re.compile(
+    r"^(?:mål|delmål|målet|målsättning|nämndmål|uppdrag|aktivitet|åtgärd|indikator)\s*:\s*"
+    r"(?P<text>\S.{10,})$",
+    re.IGNORECASE,
+)
+# A comment's label alone, its text in the lines under it.
+_COMMENT_HEADING = re.compile(
+    r"^(?:kommentar(?:er)?|analys|motivering|kommentar till bedömningen|"
+    r"(?:mål)?bedömning\s+(?:19|20)\d{2})\s*:?$",
+    re.IGNORECASE,
+)
 # "Mål PHU.12.5", "Mål MP. 5. 4Förorenade områden ska …": a goal's code, its text glued on.
 _GOAL_CODE = re.compile(
     r"^(?i:mål|delmål)\s+(?P<code>[A-ZÅÄÖ]{1,6}\s*\.?\s*\d{1,3}(?:\s*\.\s*\d{1,3})*)"
@@ -55,7 +65,13 @@ _PICTURE = re.compile(
     r"(?P<word>[\wåäöÅÄÖ]+(?:\s+[\wåäöÅÄÖ]+)?)\s*[,.]",
     re.IGNORECASE,
 )
-_TREND = re.compile(r"^(?:trendpil|trend)\b", re.IGNORECASE)
+# "Cirkel med text: NEJ", "Ikon med texten Nära": an icon's words, kept as its alt text.
+_ICON_TEXT = re.compile(
+    r"^(?:cirkel|ikon|symbol|bild|figur|skylt)\s+med\s+(?:texten|text|ordet)\s*:?\s*"
+    r"(?P<word>[\wåäöÅÄÖ]+)\b",
+    re.IGNORECASE,
+)
+_TREND = re.compile(r"^(?:trendpil|trend|pil)\b", re.IGNORECASE)
 _RESPONSIBLE = re.compile(
     r"^(?:ansvarig(?:a)?(?:\s+(?:organisation|nämnd|nämnder|styrelse|förvaltning))?|"
     r"delansvarig(?:a)?|medansvarig(?:a)?)\s*:\s*(?P<rest>.*)$",
@@ -118,6 +134,7 @@ class GoalBarometerLayout(Layout):
 
         receivers: list[list[Body]] = [[] for _ in pairs]
         comments: list[list[tuple[int, str]]] = [[] for _ in pairs]
+        taken_by_comments: set[int] = set()
         for position, i in enumerate(content):
             if i in used_by_assessments or any(i == g[0] for g in goals):
                 continue
@@ -143,6 +160,16 @@ class GoalBarometerLayout(Layout):
                         if named not in receivers[owner(i)]:
                             receivers[owner(i)].append(named)
                 continue
+            if i in taken_by_comments:
+                continue
+            if _COMMENT_HEADING.match(text):
+                under = self._under(lines, content, position)
+                if under:
+                    tracker.use(i, *under)
+                    taken_by_comments.update(under)
+                    joined = "\n".join(lines[j].text.strip() for j in under)
+                    comments[owner(i)].append((i, joined))
+                    continue
             comment = _COMMENT_LABEL.match(text)
             if comment and vocabulary.status(comment.group("text")) is None:
                 comments[owner(i)].append((i, comment.group("text").strip()))
@@ -194,6 +221,33 @@ class GoalBarometerLayout(Layout):
         return tracker.finish(document, default_reason="passar inte layouten")
 
     @staticmethod
+    def _under(lines: list[SourceLine], content: list[int], position: int) -> list[int]:
+        """The paragraph a comment's label stands over: the rest of its own paragraph, or
+        else the next one; never another label, a goal or an assessment."""
+        i = content[position]
+        following = content[position + 1 :]
+        if not following:
+            return []
+        start = following[0]
+        run: list[int] = []
+        for j in range(start, len(lines)):
+            line = lines[j]
+            text = line.text.strip()
+            if line.blank or (run and line.kind == "heading"):
+                break
+            if (
+                _ASSESSMENT.match(text)
+                or _GOAL_LABEL.match(text)
+                or _RESPONSIBLE.match(text)
+                or _COMMENT_HEADING.match(text)
+                or line.kind == "heading"
+            ):
+                break
+            run.append(j)
+        del i
+        return run
+
+    @staticmethod
     def _assessment(
         lines: list[SourceLine], content: list[int], position: int, vocabulary: Vocabulary
     ) -> tuple[Status, str, list[int]] | None:
@@ -215,7 +269,7 @@ class GoalBarometerLayout(Layout):
                 if status is not None and len(candidate.split()) <= 8:
                     return status, candidate, [i]
             return None
-        picture = _PICTURE.match(text)
+        picture = _PICTURE.match(text) or _ICON_TEXT.match(text)
         if picture:
             status = vocabulary.status(picture.group("word"))
             if status is None:
@@ -277,4 +331,16 @@ def is_barometer_goal(text: str) -> bool:
     return bool(coded and coded.group("text").strip())
 
 
-__all__ = ["GoalBarometerLayout", "is_barometer_goal", "key"]
+def is_assessment_label(text: str) -> bool:
+    """ "Samlad bedömning", "Bedömning 2023", "Cirkel med text", "Pil": the label of an
+    assessment or an icon's description, never an item's text ("Samlad bedömning: Uppfyllt")."""
+    text = text.strip()
+    return bool(
+        _ASSESSMENT.match(text + ":")
+        or _ICON_TEXT.match(text + " X")
+        or _TREND.match(text)
+        or _RESPONSIBLE.match(text + ":")
+    )
+
+
+__all__ = ["GoalBarometerLayout", "is_assessment_label", "is_barometer_goal", "key"]

@@ -19,6 +19,7 @@ import re
 
 from styrkort.core.models import Status
 from styrkort.imports.errors import NotThisLayout
+from styrkort.imports.layouts.barometer import is_assessment_label
 from styrkort.imports.layouts.base import Layout, Options, Prepared, Tracker
 from styrkort.imports.layouts.seed import finish_items
 from styrkort.imports.layouts.vocabulary import Vocabulary, heading_like
@@ -44,6 +45,9 @@ def status_suffix(line: SourceLine, vocabulary: Vocabulary) -> tuple[str, str, S
     separated = _SEPARATED.match(text)
     if separated:
         status = vocabulary.status(separated.group("status"))
+        if is_assessment_label(separated.group("text")):
+            # "Samlad bedömning: Uppfyllt", "Cirkel med text: NEJ": a label, not an item.
+            return None
         if status is not None and len(separated.group("text").split()) >= 2:
             return separated.group("text").strip(), separated.group("status").strip(), status
     # After a full sentence, a status word ends the line: "… följt planen. Uppfyllt".
