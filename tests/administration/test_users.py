@@ -315,6 +315,22 @@ def test_invite_again_sends_a_new_link(region, admin):
     assert done.status_code == 302
 
 
+def test_invite_again_revokes_the_earlier_link(region, admin):
+    invite(admin, region)
+    user = User.objects.get(email="karin.lund@exempel.se")
+    first = link_in(mail.outbox[0])
+    admin.post(url(region, "user", user.pk), {"action": "invite"})
+    page, post = choose_password(Client(), first)
+    assert page.status_code == 410 and "ersatts av en nyare inbjudan" in page.content.decode()
+    assert post.status_code == 410
+    user.refresh_from_db()
+    assert not user.has_usable_password()
+    # The new link still works.
+    _page, done = choose_password(Client(), link_in(mail.outbox[1]))
+    assert done.status_code == 302
+    assert login(user.username, "Fjällräv-Ödla-9142")[1].status_code == 302
+
+
 def test_the_member_list_costs_the_same_queries_for_10_and_40_members(region, admin):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -4,6 +4,8 @@ The key is Django's password-reset token under a salt of its own: an HMAC (with 
 of the user's id, password hash, last login, active flag and address, and a timestamp. Nothing
 is stored. Choosing a password changes the hash, so a used link stops working; so does
 deactivating the user or changing the address, and the link expires after INVITE_VALID_DAYS.
+Inviting again gives the user a new unusable password (a new random hash), so only the newest
+link works.
 """
 
 from __future__ import annotations

@@ -870,7 +870,8 @@ def _send_invite(*, organisation: Organisation, user: Any, link: str) -> None:
 def user_invite_again(
     *, actor: Actor, organisation: Organisation, user: Any, link_for: Callable[[str], str]
 ) -> None:
-    """Send a new invitation to a member who has not chosen a password yet."""
+    """Send a new invitation to a member who has not chosen a password yet; the earlier link
+    stops working (the user gets a new unusable password, which the link's key is made of)."""
     _require_admin(actor, organisation)
     if not Membership.objects.filter(user=user, organisation=organisation).exists():
         raise ValidationError("Användaren är inte medlem i organisationen.")
@@ -879,7 +880,15 @@ def user_invite_again(
             "Bara en aktiv användare med e-postadress, som inte har valt lösenord, "
             "kan bjudas in igen."
         )
-    record(actor=actor, organisation=organisation, action="invite", instance=user)
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    record(
+        actor=actor,
+        organisation=organisation,
+        action="invite",
+        instance=user,
+        note="Ny inbjudan; den tidigare länken gäller inte längre",
+    )
     _send_invite(organisation=organisation, user=user, link=link_for(invite_key(user)))
 
 
