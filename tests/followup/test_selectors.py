@@ -91,6 +91,59 @@ def test_filters_by_body_kind_text_and_status(region):
     assert followup_rows(viewer=SYSTEM, period=per, status=status(region, "red")) == []
 
 
+def test_a_page_holds_the_whole_follow_ups_rows_for_its_items(region):
+    from styrkort.followup.selectors import followup_page
+
+    _, _, per = _fill(region, 7)
+    whole = followup_rows(viewer=region.reader, period=per)
+    pages = [
+        followup_page(viewer=region.reader, period=per, number=str(n), per_page=3)
+        for n in (1, 2, 3)
+    ]
+    assert [(p.total, p.page.number, p.page.paginator.num_pages) for p in pages] == [
+        (7, 1, 3),
+        (7, 2, 3),
+        (7, 3, 3),
+    ]
+    paged = [row for p in pages for row in p.rows]
+    assert [r.item for r in paged] == [r.item for r in whole]
+    assert [[a.pk for a in r.assessments] for r in paged] == [
+        [a.pk for a in r.assessments] for r in whole
+    ]
+    assert [r.overall.pk for r in paged] == [r.overall.pk for r in whole]
+    assert all(len(r.assessments) == 2 for r in paged)
+    # A number past the end gives the last page, a wrong or missing one the first.
+    last = followup_page(viewer=region.reader, period=per, number="99", per_page=3)
+    assert [r.item for r in last.rows] == [whole[6].item]
+    assert followup_page(viewer=region.reader, period=per, number="x", per_page=3).page.number == 1
+    assert followup_page(viewer=region.reader, period=per, number=None, per_page=3).page.number == 1
+    # Filtered by body, a page holds that body's assessments only.
+    run = followup_page(
+        viewer=region.reader, period=per, number=1, per_page=3, body=region.bodies["RUN"]
+    )
+    assert [[a.body.abbreviation for a in r.assessments] for r in run.rows] == [["RUN"]] * 3
+
+
+def test_a_pages_queries_do_not_grow_with_the_page_or_the_period(region):
+    from styrkort.followup.selectors import followup_page
+
+    _, _, per = _fill(region, 12)
+
+    def count(per_page):
+        reader = type(region.reader).objects.get(pk=region.reader.pk)
+        with CaptureQueriesContext(connection) as ctx:
+            found = followup_page(viewer=reader, period=per, number=1, per_page=per_page)
+            for row in found.rows:
+                [a.status.label for a in row.assessments]
+                [b.abbreviation for b in row.receivers]
+                _ = row.overall.status.label
+        return len(ctx.captured_queries), len(found.rows)
+
+    small, large = count(2), count(12)
+    assert (small[1], large[1]) == (2, 12)
+    assert small[0] == large[0] <= 9
+
+
 def test_user_of_another_region_gets_not_found(region):
     _, _, per = _fill(region, 1)
     with pytest.raises(NotFound):

@@ -18,6 +18,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     CharField,
     Count,
@@ -190,21 +191,64 @@ def followup_rows(
     items = list(
         _filtered_items(aud=aud, period=period, body=body, status=status, kind=kind, text=text)
     )
+    return _followup_rows(aud, period, items, body, whole=True)
+
+
+@dataclass
+class FollowUpPage:
+    """One page of the period's follow-up: `page` numbers it (its object_list is the page's
+    items), `rows` are those items with their overall status and assessments."""
+
+    page: Page
+    rows: list[FollowUpRow]
+
+    @property
+    def total(self) -> int:
+        return int(self.page.paginator.count)
+
+
+def followup_page(
+    *,
+    viewer: Viewer,
+    period: FollowUpPeriod,
+    number: Any,
+    per_page: int,
+    body: Body | None = None,
+    status: Status | None = None,
+    kind: str | None = None,
+    text: str | None = None,
+) -> FollowUpPage:
+    """Page `number` (as given: a wrong or missing one gives the first, past the end the last)
+    of `followup_rows`, filtered the same way; only that page's items, assessments and overall
+    statuses are read, not the whole period's. A fixed number of queries."""
+    aud = _reader(viewer, period)
+    items = _filtered_items(aud=aud, period=period, body=body, status=status, kind=kind, text=text)
+    page = Paginator(items, per_page).get_page(number)
+    page.object_list = list(page.object_list)
+    return FollowUpPage(page, _followup_rows(aud, period, page.object_list, body, whole=False))
+
+
+def _followup_rows(
+    aud: Audience, period: FollowUpPeriod, items: list[PlanItem], body: Body | None, *, whole: bool
+) -> list[FollowUpRow]:
+    """The rows of `items`: with `whole`, the items are the period's and its assessments are
+    read without naming them; else only the items' lineages are read."""
     by_lineage: dict[Any, list[Assessment]] = {i.lineage: [] for i in items}
     assessments = (
         period_assessments(viewer=aud, period=period)
         .select_related("status", "body")
         .order_by("body__order", "body__name")
     )
+    overall_statuses = OverallStatus.objects.shown_to(aud).filter(period=period)
+    if not whole:
+        assessments = assessments.filter(lineage__in=list(by_lineage))
+        overall_statuses = overall_statuses.filter(lineage__in=list(by_lineage))
     if body is not None:
         assessments = assessments.filter(body=body)
     for a in assessments:
         if a.lineage in by_lineage:
             by_lineage[a.lineage].append(a)
-    overall = {
-        o.lineage: o
-        for o in OverallStatus.objects.shown_to(aud).filter(period=period).select_related("status")
-    }
+    overall = {o.lineage: o for o in overall_statuses.select_related("status")}
     # A secret item shows only that it exists: not its status, nor the bodies' texts on it.
     return [
         FollowUpRow(item=i, overall=None, assessments=[])

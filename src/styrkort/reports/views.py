@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
@@ -41,24 +40,25 @@ def followup_view(request: HttpRequest, org: str, period: int) -> HttpResponse:
     """The follow-up read as a report, a page at a time, with the downloads."""
     organisation, the_period = period_or_404(request, org, period)
     f = filters_from_request(request, organisation)
-    rows = followup_selectors.followup_rows(
+    found = followup_selectors.followup_page(
         viewer=request.user,
         period=the_period,
+        number=request.GET.get("sida"),
+        per_page=PAGE_SIZE,
         body=f["body"],
         status=f["status"],
         kind=f["kind"],
         text=f["text"],
     )
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("sida"))
     return render(
         request,
         "reports/followup_view.html",
         {
             "organisation": organisation,
             "period": the_period,
-            "page": page,
-            "rows": page.object_list,
-            "total": len(rows),
+            "page": found.page,
+            "rows": found.rows,
+            "total": found.total,
             "filters": f,
             "formats": FOLLOWUP_FORMATS.values(),
             "query": _filter_query(request),
