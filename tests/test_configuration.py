@@ -90,3 +90,56 @@ def test_demo_generates_a_secret_key_into_the_data_dir_and_later_commands_use_it
     assert oct(key.stat().st_mode & 0o777) == "0o600"
     check = subprocess.run([STYRKORT, "check"], env=env, capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
+
+
+def test_demo_stopped_by_sigterm_stops_its_worker_too(tmp_path):
+    """`styrkort demo` serves with a worker beside it; a `kill` (not Ctrl-C) used to leave the
+    worker running after the demo had gone."""
+    import signal
+    import socket
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = _env(tmp_path)
+    demo = subprocess.Popen(
+        [STYRKORT, "demo", "--synthetic", "--items", "2", "--bodies", "1", "--periods", "1",
+         f"127.0.0.1:{port}"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    children = Path(f"/proc/{demo.pid}/task/{demo.pid}/children")
+    try:
+        deadline = time.monotonic() + 240
+        workers: list[int] = []
+        while not workers and time.monotonic() < deadline and demo.poll() is None:
+            workers = [int(pid) for pid in children.read_text().split()]
+            time.sleep(0.2)
+        assert workers, "the demo started no worker"
+        worker = workers[0]
+        assert "worker" in Path(f"/proc/{worker}/cmdline").read_text()
+        # Stopped once it serves, as a person would stop it.
+        while time.monotonic() < deadline and demo.poll() is None:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        demo.send_signal(signal.SIGTERM)
+        assert demo.wait(timeout=60) != 0
+        deadline = time.monotonic() + 30
+        while Path(f"/proc/{worker}").exists() and time.monotonic() < deadline:
+            # A dead child is a zombie until reaped; its state is 'Z'.
+            stat = Path(f"/proc/{worker}/stat").read_text(errors="replace")
+            if stat.rsplit(")", 1)[1].split()[0] == "Z":
+                break
+            time.sleep(0.2)
+        alive = Path(f"/proc/{worker}").exists() and (
+            Path(f"/proc/{worker}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        )
+        assert not alive, "the worker is still running after the demo was stopped"
+    finally:
+        if demo.poll() is None:
+            demo.kill()
+        for pid in [int(p) for p in children.read_text().split()] if children.exists() else []:
+            os.kill(pid, signal.SIGKILL)

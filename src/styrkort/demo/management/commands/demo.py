@@ -5,6 +5,7 @@ With --synthetic, the synthetic region of the benchmarks instead (500 items × 1
 3 periods unless told), so that anyone can reproduce `make bench`'s figures by hand."""
 
 import os
+import signal
 import subprocess
 import sys
 from typing import Any
@@ -52,6 +53,10 @@ class Command(BaseCommand):
         worker = subprocess.Popen(
             [sys.executable, "-m", "styrkort", "worker"], env={**os.environ, "STYRKORT_DEMO": "1"}
         )
+        # Stopped by a signal rather than Ctrl-C (a terminal closed, `kill`, a service manager),
+        # the demo still stops its worker: the signal becomes an exit that runs `finally`.
+        for number in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(number, _exit_on_signal)
         try:
             call_command("runserver", options["addrport"], use_reloader=False)
         finally:
@@ -94,3 +99,7 @@ class Command(BaseCommand):
         self.stdout.write("Inloggningar (lösenord för alla: demo):")
         for username, role, note in result.logins:
             self.stdout.write(f"  {username:<14} {role:<10} {note}")
+
+
+def _exit_on_signal(number: int, frame: object) -> None:
+    raise SystemExit(128 + number)
