@@ -20,6 +20,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
+    Case,
     CharField,
     Count,
     Exists,
@@ -31,6 +32,8 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
 )
 from django.db.models.functions import Cast, Coalesce
 
@@ -618,6 +621,61 @@ def item_get(*, viewer: Viewer, period: FollowUpPeriod, pk: int) -> PlanItem:
     return item
 
 
+def item_for_body(*, viewer: Viewer, period: FollowUpPeriod, pk: int, body: Body) -> PlanItem:
+    """`item_get` for one body's save, in one query: the same item or NotFound, carrying
+    `receives` ({body id: whether the body is among its receivers}).
+
+    The item is found directly when its version is the one the period follows (`version_at`'s
+    choice, made in SQL below); anything else (an item a revision removed, one the viewer may
+    not see) goes through `item_get`, which decides as the item list does.
+    """
+    aud = _reader(viewer, period)
+    adopted = Q(state=PlanVersion.State.ADOPTED)
+    by_then = adopted & Q(adopted_on__lte=period.ends_on)
+    versions = PlanVersion.objects.filter(plan=OuterRef("plan_version__plan"))
+    if not aud.is_member:
+        versions = versions.filter(adopted)
+    # version_at: the last adopted by the day; else the first adopted; else the newest draft.
+    chosen = (
+        versions.annotate(
+            _rank=Case(
+                When(by_then, then=Value(0)),
+                When(adopted, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            ),
+            _key=Case(
+                When(by_then | ~adopted, then=-F("number")),
+                default=F("number"),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("_rank", "_key")
+        .values("pk")[:1]
+    )
+    receivers = PlanItem.receivers.through.objects.filter(
+        planitem_id=OuterRef("pk"), body_id=body.pk
+    )
+    found = (
+        PlanItem.objects.shown_to(aud)
+        .filter(
+            pk=pk,
+            plan_version__plan__organisation_id=period.organisation_id,
+            plan_version__plan__year=period.year,
+            plan_version_id=Subquery(chosen),
+        )
+        .annotate(_receives=Exists(receivers))
+        .select_related("plan_version__plan__body")
+        .first()
+    )
+    if found is None:
+        item = item_get(viewer=aud, period=period, pk=pk)
+        item.receives = {body.pk: body in item.receivers.all()}  # type: ignore[attr-defined]
+        return item
+    found.receives = {body.pk: found._receives}  # type: ignore[attr-defined]
+    return found
+
+
 def _events_by_object(model: str, ids: list[int]) -> dict[str, list[AuditEvent]]:
     grouped: dict[str, list[AuditEvent]] = {str(i): [] for i in ids}
     if ids:
@@ -737,6 +795,16 @@ def scale_statuses(organisation: Organisation) -> list[Status]:
     return sorted(
         Status.objects.filter(scale__organisation=organisation, scale__is_default=True),
         key=lambda s: (s.rank is None, s.rank or 0),
+    )
+
+
+def status_choices(organisation: Organisation) -> QuerySet[Status]:
+    """`scale_statuses` as a query, each with its scale: a form's choices, where a post looks
+    up only the chosen status and the list is read only when the form is shown."""
+    return (
+        Status.objects.filter(scale__organisation=organisation, scale__is_default=True)
+        .select_related("scale")
+        .order_by(F("rank").asc(nulls_last=True), "pk")
     )
 
 
