@@ -9,8 +9,8 @@ the demo region. Then, as a user's browser would, over TLS with the certificate 
 trusted CA: plain HTTP is redirected, security headers and cached static files come through
 nginx, `hsn` logs in (CSRF behind the proxy) and saves an assessment, /healthz reports the
 worker alive, the whole region's PDF is made by the worker and downloaded from its job page, a
-forged X-Forwarded-For does not dodge the login lockout, and the upload limits of nginx and
-styrkort fit together. The units pass `systemd-analyze verify`; the settings file reads the same
+forged X-Forwarded-For does not dodge the login lockout, the upload limits of nginx and
+styrkort fit together, and a calendar feed's key reaches neither nginx's log nor styrkort's. The units pass `systemd-analyze verify`; the settings file reads the same
 in systemd and in the shell (styrkort-admin).
 
 In CI (CI=true) a missing nginx or PostgreSQL fails the test; on a developer's machine without
@@ -459,6 +459,28 @@ def test_static_files_are_hashed_cached_for_long_and_compressed(site):
     max_age = int(re.search(r"max-age=(\d+)", cache).group(1))
     assert max_age >= 365 * 24 * 3600 and "immutable" in cache, cache
     assert answer.headers.get("Content-Encoding") == "gzip"  # nginx's gzip on
+
+
+def test_keys_in_addresses_are_masked_in_nginxs_and_styrkorts_logs(site):
+    """A personal calendar feed's key (over HTTPS, and over HTTP as webcal:// may ask), an
+    invitation's key and an unsubscribe key in a Referer reach neither nginx's access log nor
+    styrkort's own (gunicorn's access log, Django's "Not Found")."""
+    key = "Smokenyckel" + secrets.token_hex(8)
+    assert _get(site, f"{site.url}/kalender/prenumeration/{key}.ics").status == 404
+    assert _get(site, f"{site.http_url}/kalender/prenumeration/{key}.ics").status == 301
+    _get(site, f"{site.url}/konto/inbjudan/?nyckel={key}")
+    _get(site, f"{site.url}/logga-in/", {"Referer": f"{site.url}/aviseringar/avsluta/{key}/"})
+    access, serve = site.logs / "access.log", site.logs / "serve.log"
+    deadline = time.monotonic() + 10
+    while "/konto/inbjudan/?nyckel=***" not in serve.read_text(errors="replace"):
+        assert time.monotonic() < deadline, site.log_tail()
+        time.sleep(0.2)
+    nginx_log, styrkort_log = access.read_text(), serve.read_text(errors="replace")
+    assert key not in nginx_log and key not in styrkort_log, site.log_tail()
+    assert nginx_log.count("/kalender/prenumeration/***.ics") == 2, nginx_log[-2000:]
+    assert "/konto/inbjudan/?nyckel=***" in nginx_log
+    assert f'"{site.url}/aviseringar/avsluta/***/"' in nginx_log
+    assert "/kalender/prenumeration/***.ics" in styrkort_log
 
 
 def test_hsn_logs_in_through_the_proxy_and_saves_an_assessment(site):

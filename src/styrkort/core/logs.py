@@ -1,17 +1,50 @@
-"""Log records as one JSON object a line (LOG_FORMAT=json), for a log collector to index."""
+"""Log lines, as text or as one JSON object a line (LOG_FORMAT=json) for a log collector to
+index; in either, the keys that travel in an address are masked.
+
+Some links are the key themselves: a personal calendar feed (a calendar app has nothing else),
+an unsubscribe link, a forgotten password's link, an invitation. gunicorn's access log and
+Django's "Not Found: /…" would otherwise write them to the journal, where anyone reading the
+logs could use them. docs/deploy/nginx.conf masks the same addresses in nginx's access log.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import logging
+import re
 
 # Attributes every LogRecord has; anything else on a record was passed as `extra=` and is kept.
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
+MASK = "***"
+# (address with a key in it, its masked form). Keep in step with the maps in
+# docs/deploy/nginx.conf; tests/core/test_logs.py checks every URL pattern with a key.
+_SECRET_IN_ADDRESS = [
+    (re.compile(r"(/kalender/prenumeration/)[^/?#\s\"'.]+"), rf"\g<1>{MASK}"),
+    (re.compile(r"(/aviseringar/avsluta/)[^/?#\s\"']+"), rf"\g<1>{MASK}"),
+    (re.compile(r"(/konto/nytt-losenord/)[^/?#\s\"']+/[^/?#\s\"']+"), rf"\g<1>{MASK}/{MASK}"),
+    (re.compile(r"([?&]nyckel=)[^&#\s\"']+"), rf"\g<1>{MASK}"),
+]
+
+
+def mask_secrets(text: str) -> str:
+    """The text with every key that travels in an address replaced by ***."""
+    for pattern, masked in _SECRET_IN_ADDRESS:
+        text = pattern.sub(masked, text)
+    return text
+
+
+class TextFormatter(logging.Formatter):
+    """The plain line (LOG_FORMAT=text), keys in addresses masked."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return mask_secrets(super().format(record))
+
 
 class JsonFormatter(logging.Formatter):
-    """{"time", "level", "logger", "message", ...extra, "exception"} on one line."""
+    """{"time", "level", "logger", "message", ...extra, "exception"} on one line, keys in
+    addresses masked."""
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, object] = {
@@ -27,4 +60,4 @@ class JsonFormatter(logging.Formatter):
                 entry[key] = value if isinstance(value, str | int | float | bool) else str(value)
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False)
+        return mask_secrets(json.dumps(entry, ensure_ascii=False))
