@@ -101,10 +101,36 @@ def _refuse_redacted(instance: models.Model) -> None:
         raise ValueError(f"{instance._meta.label}: en sekretessmaskerad post kan inte sparas")
 
 
-def _validate(instance: models.Model) -> None:
+def _unchanged(instance: models.Model, changed: set[str]) -> set[str]:
+    """The fields an update leaves alone and that share no uniqueness rule with one it sets.
+    None of them when the model has a constraint over an expression or with a condition, or a
+    check: which fields those read is not plain, so everything is checked as before."""
+    meta = instance._meta
+    plain = all(
+        isinstance(c, models.UniqueConstraint) and c.fields and c.condition is None
+        for c in meta.constraints
+    )
+    if not plain:
+        return set()
+    groups = [{f.name} for f in meta.concrete_fields if f.unique]
+    groups += [set(fields) for fields in meta.unique_together]
+    groups += [set(c.fields) for c in meta.constraints]  # type: ignore[attr-defined]
+    kept = set(changed)
+    for group in groups:
+        if group & changed:
+            kept |= group
+    return {f.name for f in meta.concrete_fields} - kept
+
+
+def _validate(instance: models.Model, changed: set[str] | None = None) -> None:
     """`full_clean()`, without the existence query per foreign key whose object is already
     loaded on the instance (the database's foreign key still guards it): an assessment's save
-    asked the database five times whether its period, item, body, status and author exist."""
+    asked the database five times whether its period, item, body, status and author exist.
+
+    For an update, `changed` names the fields it sets: a uniqueness rule or constraint over
+    fields it leaves alone held before and still holds (the database guards it too), so it is
+    not asked again (an assessment's save asked whether another one had its period, lineage
+    and body)."""
     loaded = [
         f.name
         for f in instance._meta.concrete_fields
@@ -120,10 +146,10 @@ def _validate(instance: models.Model) -> None:
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
     # As full_clean: fields that failed are left out of the uniqueness and constraint checks.
-    failed = set(errors)
+    skipped = set(errors) | (_unchanged(instance, changed) if changed is not None else set())
     for check in (instance.validate_unique, instance.validate_constraints):
         try:
-            check(exclude=failed)
+            check(exclude=skipped)
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
     if errors:
@@ -170,7 +196,7 @@ def update_audited(
     changes = diff(before, snapshot(instance, fields))
     if not changes:
         return {}
-    _validate(instance)
+    _validate(instance, changed=set(fields))
     instance.save()
     record(
         actor=actor,

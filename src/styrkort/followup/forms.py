@@ -1,6 +1,7 @@
 """Forms for the follow-up screens; the services do the real checking."""
 
 from django import forms
+from django.db.models import QuerySet
 
 from styrkort.core.forms import Form
 from styrkort.core.models import Status
@@ -42,8 +43,14 @@ class AssessmentForm(Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, statuses=(), **kwargs):
+        """`statuses`: the scale's statuses as a list, or as a query (selectors.status_choices),
+        which a post only asks for the chosen status, with its scale."""
         super().__init__(*args, **kwargs)
-        self.fields["status"].queryset = Status.objects.filter(pk__in=[s.pk for s in statuses])
+        self.fields["status"].queryset = (
+            statuses
+            if isinstance(statuses, QuerySet)
+            else Status.objects.filter(pk__in=[s.pk for s in statuses])
+        )
         self.fields["status"].error_messages["invalid_choice"] = (
             "Välj en status ur organisationens skala."
         )

@@ -74,6 +74,15 @@ def _require_readable(actor: Actor, item: PlanItem) -> None:
         )
 
 
+def _receives(item: PlanItem, body: Body) -> bool:
+    """Whether the body is among the item's receivers: as the selector that found the item
+    already read it (selectors.item_for_body), else from the item's receivers."""
+    known: dict[int, bool] = getattr(item, "receives", {})
+    if body.pk in known:
+        return known[body.pk]
+    return body in item.receivers.all()
+
+
 def _check_status(period: FollowUpPeriod, status: Status | None) -> None:
     if status is not None and status.scale.organisation_id != period.organisation_id:
         raise ValidationError(
@@ -277,7 +286,7 @@ def assessment_save(
     _require_readable(actor, item)
     _lock_open(period)
     _assessment_target_checks(period, item, body)
-    if not is_system(actor) and not published and body not in item.receivers.all():
+    if not is_system(actor) and not published and not _receives(item, body):
         raise ValidationError(f"Punkten är inte given till {body}; den kan inte bedömas av den.")
     _check_status(period, status)
     comment = _check_comment(comment)

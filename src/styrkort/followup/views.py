@@ -26,7 +26,7 @@ from styrkort.followup.forms import (
     OverallStatusForm,
     ReasonForm,
 )
-from styrkort.followup.html import matrix_body
+from styrkort.followup.html import matrix_html
 from styrkort.followup.models import Assessment, FollowUpPeriod
 from styrkort.followup.permissions import (
     can_approve_assessment,
@@ -36,7 +36,10 @@ from styrkort.followup.permissions import (
     can_reopen_period,
     can_set_overall_status,
 )
+from styrkort.organisation.audience import audience_of
+from styrkort.organisation.cache import cached_for
 from styrkort.organisation.models import Body, Organisation
+from styrkort.organisation.permissions import memberships
 from styrkort.organisation.selectors import body_list
 from styrkort.planning.models import PlanItem
 
@@ -68,23 +71,33 @@ def _item_url(organisation: Organisation, period: FollowUpPeriod, item: PlanItem
 def matrix(request: HttpRequest, org: str, period: int) -> HttpResponse:
     organisation, the_period = period_or_404(request, org, period)
     f = filters_from_request(request, organisation)
-    data = selectors.matrix(
-        viewer=request.user,
-        period=the_period,
-        body=f["body"],
-        status=f["status"],
-        kind=f["kind"],
-        text=f["text"],
-    )
+    aud = audience_of(request.user, organisation)
     item_base = _item_url(organisation, the_period, 0)[:-2]  # ".../punkter/"
+
+    def build() -> Any:
+        data = selectors.matrix(
+            viewer=aud,
+            period=the_period,
+            body=f["body"],
+            status=f["status"],
+            kind=f["kind"],
+            text=f["text"],
+        )
+        return matrix_html(data, item_base)
+
+    if f["text"]:
+        html = build()  # a search's text is not kept: as many keys as searches
+    else:
+        # Kept per audience until the organisation's next change (organisation/cache.py).
+        choice = (f["body"] and f["body"].pk, f["status"] and f["status"].pk, f["kind"])
+        html = cached_for(aud, organisation, "matrix", build, the_period.pk, item_base, choice)
     return render(
         request,
         "followup/matrix.html",
         {
             "organisation": organisation,
             "period": the_period,
-            "matrix": data,
-            "tbody": matrix_body(data, item_base),
+            "matrix": html,
             "filters": f,
             "query": request.GET.urlencode(),
             "periods": list(selectors.period_list(viewer=request.user, organisation=organisation)),
@@ -144,25 +157,42 @@ def item(request: HttpRequest, org: str, period: int, item: int) -> HttpResponse
     )
 
 
+def _own_body(request: HttpRequest, organisation: Organisation, abbreviation: str) -> Body:
+    """The body in the URL: for its editor, the one already read with their memberships."""
+    for membership in memberships(request.user):
+        body = membership.body
+        if body and body.organisation_id == organisation.pk and body.abbreviation == abbreviation:
+            return body
+    return _body(organisation, abbreviation)
+
+
 @login_required
 def assessment_edit(
     request: HttpRequest, org: str, period: int, item: int, body: str
 ) -> HttpResponse:
+    """The body's assessment of the item: the form, and its save.
+
+    A save reads each row it needs once: the organisation and the user's memberships (which hold
+    the editor's body), the period, the item with whether the body receives it, and the chosen
+    status with its scale; the service then locks, writes and records. What the form shows
+    (the current and last period's texts, the whole scale) is read only when it is shown.
+    """
     organisation, the_period = period_or_404(request, org, period)
-    the_item = _item(request, the_period, item)
-    the_body = _body(organisation, body)
-    statuses = [s for s in selectors.scale_statuses(organisation)]
-    current, earlier = selectors.assessment_for_edit(
-        viewer=request.user, period=the_period, item=the_item, body=the_body
-    )
+    the_period.organisation = organisation  # read once: the service's audit record names it
+    the_body = _own_body(request, organisation, body)
+    try:
+        the_item = selectors.item_for_body(
+            viewer=request.user, period=the_period, pk=item, body=the_body
+        )
+    except NotFound as exc:
+        raise Http404 from exc
+    statuses = selectors.status_choices(organisation)
     item_url = _item_url(organisation, the_period, the_item)
     context: dict[str, Any] = {
         "organisation": organisation,
         "period": the_period,
         "item": the_item,
         "body": the_body,
-        "current": current,
-        "earlier": earlier,
         "item_url": item_url,
         "nav": "matrix",
     }
@@ -173,8 +203,27 @@ def assessment_edit(
         raise PermissionDenied(
             f"Du får bara skriva bedömningar för din egen nämnd, inte {the_body}."
         )
-    if the_body not in the_item.receivers.all():
+    if not the_item.receives[the_body.pk]:  # type: ignore[attr-defined]
         raise Http404
+
+    def read() -> tuple[Assessment | None, Assessment | None]:
+        return selectors.assessment_for_edit(
+            viewer=request.user, period=the_period, item=the_item, body=the_body
+        )
+
+    def show(
+        form: AssessmentForm,
+        read: tuple[Assessment | None, Assessment | None],
+        status: int = 200,
+        **extra: Any,
+    ) -> HttpResponse:
+        current, earlier = read
+        return render(
+            request,
+            "followup/assessment_form.html",
+            {**context, "current": current, "earlier": earlier, "form": form, **extra},
+            status=status,
+        )
 
     if request.method == "POST":
         form = AssessmentForm(request.POST, statuses=statuses)
@@ -199,9 +248,7 @@ def assessment_edit(
                     messages.success(request, f"{the_body.name}s bedömning är sparad som utkast.")
                 return redirect(f"{item_url}#nämnd-{the_body.abbreviation}")
             except ConflictError:
-                fresh, _ = selectors.assessment_for_edit(
-                    viewer=request.user, period=the_period, item=the_item, body=the_body
-                )
+                fresh, earlier = read()
                 form = AssessmentForm(
                     initial={
                         "status": form.cleaned_data["status"],
@@ -210,25 +257,25 @@ def assessment_edit(
                     },
                     statuses=statuses,
                 )
-                context.update(
+                return show(
+                    form,
+                    (fresh, earlier),
+                    status=409,
                     conflict=fresh,
                     mine_comment=request.POST.get("comment", ""),
                     mine_status=form.initial["status"],
                 )
-                return render(
-                    request, "followup/assessment_form.html", {**context, "form": form}, status=409
-                )
             except ValidationError as exc:
                 form.add_error(None, _message(exc))
-    else:
-        # Version 0 says "there was none when I opened the form": a colleague's first save
-        # in the meantime is then a conflict, not something to overwrite.
-        initial: dict[str, Any] = {"version": current.version if current else 0}
-        source = earlier if request.GET.get("fran") == "forra" and earlier else current
-        if source is not None:
-            initial.update(status=source.status, comment=source.comment)
-        form = AssessmentForm(initial=initial, statuses=statuses)
-    return render(request, "followup/assessment_form.html", {**context, "form": form})
+        return show(form, read())
+    current, earlier = read()
+    # Version 0 says "there was none when I opened the form": a colleague's first save
+    # in the meantime is then a conflict, not something to overwrite.
+    initial: dict[str, Any] = {"version": current.version if current else 0}
+    source = earlier if request.GET.get("fran") == "forra" and earlier else current
+    if source is not None:
+        initial.update(status=source.status, comment=source.comment)
+    return show(AssessmentForm(initial=initial, statuses=statuses), (current, earlier))
 
 
 def _assessment(period: FollowUpPeriod, item: PlanItem, body: Body) -> Assessment:
