@@ -35,7 +35,9 @@ def test_real_pages_without_a_follow_up_are_all_refused_and_nothing_crashes():
 @pytest.mark.django_db
 @pytest.mark.xfail(
     strict=True,
-    reason="round 3 not yet measured (rounds 1 and 2 were 0 %, and are development documents now)",
+    reason="held-out share measured once on round 3 at 4 % (1 of 24 items; 7 of 7 pages without "
+    "items refused): four of the six pages came in shapes no layout reads and were refused, one "
+    "(Nynäshamn 2019, a table of contents above the goal) was misread by numrerade-mål",
 )
 def test_held_out_real_follow_ups_reach_the_issues_bar_of_ninety_percent():
     outcomes = [evaluate(case) for case in cases()]
