@@ -1,10 +1,15 @@
 """The matrix body as HTML, built in Python: 6 000 cells through the template engine cost
 hundreds of milliseconds, the same cells as format strings a few. A cell's markup depends only
-on (status, state), so each distinct one is built once per page."""
+on (status, state), so each distinct one is built once per page.
+
+`matrix_html` gives everything of the matrix the page shows as strings, nothing of the request
+in them: what the page cache (organisation/cache.py) keeps per audience."""
 
 from __future__ import annotations
 
-from django.utils.html import escape
+from dataclasses import dataclass
+
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from styrkort.core.models import Status
@@ -69,3 +74,33 @@ def matrix_body(matrix: Matrix, item_base: str) -> SafeString:
             f"{''.join(cells)}</tr>"
         )
     return mark_safe("".join(out))
+
+
+@dataclass(frozen=True)
+class MatrixHtml:
+    """The matrix as the page shows it: the counts (<li>s), the number of rows, the bodies'
+    column headers (<th>s), the rows (<tr>s) and the name of the period compared with."""
+
+    counts: SafeString
+    rows: int
+    head: SafeString
+    body: SafeString
+    previous: str | None
+
+
+def matrix_html(matrix: Matrix, item_base: str) -> MatrixHtml:
+    counts = "".join(
+        format_html("<li>{} {}</li>", mark_safe(status_badge(status)), count)
+        for status, count in matrix.counts
+    )
+    head = "".join(
+        format_html('<th scope="col"><abbr title="{}">{}</abbr></th>', b.name, b.abbreviation)
+        for b in matrix.bodies
+    )
+    return MatrixHtml(
+        counts=mark_safe(counts),
+        rows=len(matrix.rows),
+        head=mark_safe(head),
+        body=matrix_body(matrix, item_base),
+        previous=matrix.previous.name if matrix.previous else None,
+    )

@@ -416,7 +416,8 @@ def matrix(
     read as tuples, not model instances.
     """
     aud = _reader(viewer, period)
-    statuses = scale_statuses(period.organisation)
+    # By the organisation's id: `period.organisation` would read the organisation again.
+    statuses = scale_statuses(period.organisation_id)
     by_pk = {s.pk: s for s in statuses}
     version_ids = period_versions(viewer=aud, period=period)
     items = list(
@@ -472,7 +473,7 @@ def matrix(
     overall = _status_by_lineage(period)
 
     asked = set().union(*receivers.values(), *(c.keys() for c in cells.values())) if ids else set()
-    all_bodies = list(Body.objects.filter(organisation=period.organisation).order_by("order"))
+    all_bodies = list(Body.objects.filter(organisation_id=period.organisation_id).order_by("order"))
     columns = [b for b in all_bodies if b.pk in asked and (body is None or b.pk == body.pk)]
 
     previous = previous_period(period)
@@ -790,7 +791,7 @@ def assessment_for_edit(
     return current, earlier
 
 
-def scale_statuses(organisation: Organisation) -> list[Status]:
+def scale_statuses(organisation: Organisation | int) -> list[Status]:
     """The organisation's default scale, worst first and "not assessed" last."""
     return sorted(
         Status.objects.filter(scale__organisation=organisation, scale__is_default=True),
