@@ -741,3 +741,40 @@ def test_a_legend_of_icon_words_without_goals_is_refused(org):
     with pytest.raises(FollowUpImportError, match="Inga uppföljningspunkter hittades"):
         run(org, text)
     assert items(org) == []
+
+
+# --------------------------------------------------------------------------------------------
+# Whatever the layout: a reading that cannot be the document's is refused, never stored
+# --------------------------------------------------------------------------------------------
+
+TABLE_OF_CONTENTS_ABOVE_THE_GOALS = """Regionfullmäktiges mål och måluppfyllelse
+Måluppfyllelse | |
+---|---|
+Mål 1. Vården är tillgänglig | |
+Mål 2. Regionen är en attraktiv arbetsgivare | |
+MÅLOMRÅDE: VÅRD
+Mål 1. Vården är tillgänglig
+Utvärdering: Uppfyllt
+Väntetiderna till första besök har kortats under året.
+"""
+
+
+def test_a_table_of_contents_read_as_goals_is_refused_not_stored(org):
+    with pytest.raises(FollowUpImportError, match=r"tabellrad|bedömning") as refused:
+        run(org, TABLE_OF_CONTENTS_ABOVE_THE_GOALS)
+    assert "Inga uppföljningspunkter hittades" in str(refused.value)
+    assert items(org) == []
+
+
+def test_an_assessment_read_as_comment_text_is_refused_naming_it(org):
+    # Numbered goals whose comments carry their assessment on a line the layout does not read
+    # as a status: the status would be lost inside the comment.
+    text = (
+        "Regionstyrelsen\n1. Fler ska ha en fast läkarkontakt.\n2. Sjukfrånvaron ska minska.\n\n"
+        "Kommentarer\n1. Andelen med fast läkarkontakt ökade till 61 %.\n"
+        "Utvärdering: Delvis uppfyllt\n2. Sjukfrånvaron sjönk till 6,1 %.\n"
+        "Utvärdering: Uppfyllt\n"
+    )
+    with pytest.raises(FollowUpImportError, match="innehåller en bedömning"):
+        run(org, text, layout="numrerade-mål")
+    assert items(org) == []

@@ -7,6 +7,7 @@ and legends ("😊= Delmålet bedöms bli uppfyllt") are set aside, each listed 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from styrkort.imports.errors import FollowUpImportError, NotThisLayout
@@ -99,7 +100,10 @@ def recognise(
         except FollowUpImportError as exc:
             attempt.error = exc
         else:
-            if not any(item.substantive for item in document.items):
+            misread = misread_reason(document, vocabulary)
+            if misread:
+                attempt.reason = misread
+            elif not any(item.substantive for item in document.items):
                 attempt.reason = "inga punkter med status eller kommentar"
             else:
                 document.new_bodies = list(vocabulary.new_bodies.values())
@@ -107,6 +111,47 @@ def recognise(
         vocabulary.symbols = symbols
         attempts.append(attempt)
     return choose(attempts, forced=layout is not None, where=source.where)
+
+
+# "Utvärdering: Målet uppfylldes", "Bedömning 2023: Delvis uppfyllt": an assessment on its line.
+_ASSESSMENT_LINE = re.compile(
+    r"^(?:utvärdering|(?:samlad\s+)?(?:mål)?bedömning|status|(?:bedömd\s+)?måluppfyllelse|"
+    r"prognos)(?:\s+(?:19|20)\d{2})?\s*:\s*(?P<rest>.{1,80})$",
+    re.IGNORECASE,
+)
+_TABLE_MARKUP = re.compile(r"(?:\|\s*){1,}$|-{3,}\s*\|")
+
+
+def misread_reason(document: ParsedDocument, vocabulary: Vocabulary) -> str:
+    """Why a layout's reading cannot be the document's, whatever the layout: a wrong value is
+    worse than a refusal. An item whose text still carries a table's cell separators ("Mål 1.
+    Nynäshamn växer | |") is a table row whose cells were never read; a comment that holds an
+    assessment ("Utvärdering: Målet uppfylldes") means the layout took the status for comment
+    text. Empty when the reading stands."""
+    for item in document.items:
+        if _TABLE_MARKUP.search(item.text):
+            return (
+                f"punkten {item.text[:60]!r} är en tabellrad vars celler inte lästes "
+                "(tabellens skiljetecken står kvar i texten)"
+            )
+        for comment in item.comments:
+            for paragraph in comment.paragraphs:
+                for line in paragraph.split("\n"):
+                    found = _ASSESSMENT_LINE.match(line.strip())
+                    if found and _names_status(found.group("rest"), vocabulary):
+                        return (
+                            f"kommentaren till punkten {item.text[:60]!r} innehåller en "
+                            f"bedömning ({line.strip()[:60]!r}); layouten läser den som text"
+                        )
+    return ""
+
+
+def _names_status(text: str, vocabulary: Vocabulary) -> bool:
+    words = text.strip().rstrip(".").split()
+    half = len(words) // 2
+    if len(words) % 2 == 0 and half and words[:half] == words[half:]:
+        words = words[:half]
+    return vocabulary.status(" ".join(words)) is not None
 
 
 def _score(document: ParsedDocument) -> tuple[float, int]:
