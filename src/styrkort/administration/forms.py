@@ -13,6 +13,7 @@ from styrkort.core.forms import Form
 from styrkort.core.status import MIN_TEXT_CONTRAST, contrast_ratio, contrast_text
 from styrkort.followup.models import FollowUpPeriod
 from styrkort.organisation.models import Body, Organisation, Unit
+from styrkort.organisation.selectors import bodies_offered
 
 HEX = re.compile(r"#[0-9a-fA-F]{6}")
 
@@ -99,10 +100,12 @@ class RolesForm(AdminForm):
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        bodies = Body.objects.filter(organisation=organisation).order_by("order", "name")
         for name in ("editor_of", "approver_of"):
             field = self.fields[name]
-            field.queryset = bodies
+            # Active bodies, and a retired one only where the member already has the role.
+            field.queryset = bodies_offered(
+                organisation=organisation, kept=[b.pk for b in self.initial.get(name, [])]
+            )
             field.label_from_instance = lambda b: (
                 f"{b.name} ({b.abbreviation})" + ("" if b.is_active else ", avaktiverad")
             )

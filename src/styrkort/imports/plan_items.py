@@ -177,8 +177,16 @@ def _check_row(
             continue
         body = bodies.get(name.casefold())
         if body is None:
-            known = ", ".join(sorted({b.abbreviation for b in bodies.values()})) or "inga"
+            known = (
+                ", ".join(sorted({b.abbreviation for b in bodies.values() if b.is_active}))
+                or "inga"
+            )
             refuse("mottagare", f"{name!r} är ingen nämnd här (finns: {known})")
+        elif not body.is_active:
+            refuse(
+                "mottagare",
+                f"{body.abbreviation} är avaktiverad och kan inte vara mottagare av nya punkter",
+            )
         elif body not in receivers:
             receivers.append(body)
     parent = _cell(cells.get("överordnat mål"))

@@ -7,9 +7,10 @@ an organisation that does not exist.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from styrkort.core.errors import NotFound
 from styrkort.organisation.audience import Level, Viewer, audience_of
@@ -45,6 +46,13 @@ def member_organisation(*, viewer: Viewer, slug: str) -> Organisation:
 
 def body_list(*, organisation: Organisation) -> QuerySet[Body]:
     return Body.objects.filter(organisation=organisation).order_by("order", "name", "pk")
+
+
+def bodies_offered(*, organisation: Organisation, kept: Iterable[int] = ()) -> QuerySet[Body]:
+    """The bodies a form offers to link to: the active ones, and those in `kept` (already
+    linked: a retired body stays shown and checked where it was, so its history shows and
+    saving does not drop it)."""
+    return body_list(organisation=organisation).filter(Q(is_active=True) | Q(pk__in=list(kept)))
 
 
 def unit_list(*, organisation: Organisation) -> QuerySet[Unit]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -195,6 +195,24 @@ def body_update(
     if aliases is not None:
         changes |= body_set_aliases(actor=actor, body=body, aliases=aliases)
     return changes
+
+
+def refuse_retired_bodies(bodies: Iterable[Body], *, kept: Iterable[int] = ()) -> None:
+    """A retired body (`is_active=False`) keeps its history but takes no new link: no new
+    receiver of a plan item or an assignment, no new role. `kept` are the ids already linked,
+    which may stay (saving an item does not drop a retired receiver it already has)."""
+    keep = set(kept)
+    retired = sorted({b.abbreviation for b in bodies if not b.is_active and b.pk not in keep})
+    if len(retired) == 1:
+        raise ValidationError(
+            f"Nämnden {retired[0]} är avaktiverad och kan inte väljas för något nytt; "
+            "det den redan har finns kvar."
+        )
+    if retired:
+        raise ValidationError(
+            f"Nämnderna {', '.join(retired)} är avaktiverade och kan inte väljas för något "
+            "nytt; det de redan har finns kvar."
+        )
 
 
 @transaction.atomic
@@ -511,6 +529,8 @@ def membership_grant(
     ).first()
     if existing:
         return existing
+    if body is not None:
+        refuse_retired_bodies([body])
     membership = Membership(user=user, organisation=organisation, role=role, body=body)
     create_audited(actor=actor, organisation=organisation, instance=membership)
     forget_memberships(user)

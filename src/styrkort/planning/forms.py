@@ -4,6 +4,7 @@ from django import forms
 
 from styrkort.core.forms import Form
 from styrkort.organisation.models import Body
+from styrkort.organisation.selectors import bodies_offered
 from styrkort.planning.models import PlanItem
 
 KOLADA_KPI = re.compile(r"[A-Z][0-9]{5}")
@@ -63,9 +64,11 @@ class ItemForm(Form):
         plan = version.plan
         # Goals only; a secret item is never offered (its text would show in the list).
         self.fields["parent"].queryset = version.items.filter(kind=PlanItem.Kind.GOAL, secret=False)
-        self.fields["receivers"].queryset = Body.objects.filter(
-            organisation=plan.organisation
-        ).order_by("order")
+        # Active bodies, and a retired one only where it already answers for the item.
+        self.fields["receivers"].queryset = bodies_offered(
+            organisation=plan.organisation,
+            kept=[b.pk for b in self.initial.get("receivers", [])],
+        )
 
     def clean_kolada_kpi(self):
         value = "".join(self.cleaned_data.get("kolada_kpi", "").split()).upper()

@@ -14,6 +14,7 @@ from styrkort.core.actors import Actor, permitted
 from styrkort.core.audit import create_audited, record, update_audited
 from styrkort.organisation.models import Body, Organisation, Role
 from styrkort.organisation.permissions import can_see_secret
+from styrkort.organisation.services import refuse_retired_bodies
 from styrkort.planning.models import Plan, PlanItem, PlanVersion, Target
 from styrkort.planning.permissions import can_edit_plan
 
@@ -126,6 +127,7 @@ def item_create(
         _require_draft(version)
     if any(b.organisation_id != plan.organisation_id for b in receivers):
         raise ValidationError("En mottagare hör till en annan organisation.")
+    refuse_retired_bodies(receivers)
     if order is None:
         last = version.items.order_by("-order").values_list("order", flat=True).first()
         order = (last or 0) + 1
@@ -170,12 +172,14 @@ def item_create(
 def item_set_receivers(
     *, actor: Actor, item: PlanItem, receivers: Sequence[Body], allow_adopted: bool = False
 ) -> bool:
-    """Replace the answering bodies; returns whether anything changed."""
+    """Replace the answering bodies; returns whether anything changed. A retired body may
+    stay a receiver but not become one."""
     plan = item.plan_version.plan
     _require_editor(actor, plan)
     _require_readable(actor, item)
     if not allow_adopted:
         _require_draft(item.plan_version)
+    refuse_retired_bodies(receivers, kept=[b.pk for b in item.receivers.all()])
     before = sorted(b.abbreviation for b in item.receivers.all())
     after = sorted(b.abbreviation for b in receivers)
     if before == after:
@@ -307,7 +311,7 @@ def plan_copy_to_next_year(*, actor: Actor, source: Plan, title: str = "") -> Pl
     """Start next year's plan from this one: the version in force's items as a draft.
 
     Items keep their lineage, so next year's follow-up can compare with this year's.
-    Targets are per year and are not copied.
+    Targets are per year and are not copied, nor are retired bodies as receivers.
     """
     year = source.year + 1
     if Plan.objects.filter(body=source.body, year=year).exists():
@@ -336,7 +340,7 @@ def plan_copy_to_next_year(*, actor: Actor, source: Plan, title: str = "") -> Pl
         )
         copy.deadline = None if old.deadline and old.deadline.year < year else old.deadline
         create_audited(actor=actor, organisation=plan.organisation, instance=copy)
-        copy.receivers.set(old.receivers.all())
+        copy.receivers.set([b for b in old.receivers.all() if b.is_active])
         copy.receiving_roles.set(old.receiving_roles.all())
         copies[old.pk] = copy
     return plan
