@@ -74,3 +74,20 @@ def test_editor_needs_a_body_and_reader_must_not_have_one(region):
 def test_granting_the_same_role_twice_keeps_one_membership(region):
     membership_grant(actor=SYSTEM, organisation=region.org, user=region.reader, role="reader")
     assert Membership.objects.filter(user=region.reader).count() == 1
+
+
+def test_a_body_in_use_is_named_in_swedish_also_for_its_links(region):
+    """A body that answers for plan items and has members: the refusal names each use as a
+    reader would, the link tables too (not Django's "PlanItem-Body relationships")."""
+    from styrkort.organisation.services import body_delete
+    from tests.builders import plan_with_items
+
+    plan_with_items(region, count=3, receivers=("RUN",))
+    run = region.bodies["RUN"]
+    with pytest.raises(ValidationError) as refused:
+        body_delete(actor=SYSTEM, body=run)
+    message = " ".join(refused.value.messages)
+    assert "planpunkter (svarande nämnder): 3" in message
+    assert "behörigheter: 1" in message  # run_editor's
+    assert "relationship" not in message and "PlanItem" not in message
+    assert Body.objects.filter(pk=run.pk).exists()

@@ -593,11 +593,25 @@ def user_update(
 # ---------------------------------------------------------------------------------------------
 
 
+def _plural(model: Any) -> str:
+    """What a reader calls the model's rows, in Swedish (its verbose_name_plural, translated in
+    locale/sv). A many-to-many link's own table has only Django's English name ("PlanItem-Body
+    relationships"): it is named by the model and field that hold the link, "planpunkter
+    (svarande nämnder)"."""
+    meta = model._meta
+    if meta.auto_created:
+        owner = meta.auto_created
+        field = next(f for f in owner._meta.many_to_many if f.remote_field.through is model)
+        return f"{owner._meta.verbose_name_plural} ({field.verbose_name})"
+    return str(meta.verbose_name_plural)
+
+
 def _usage(instance: Any) -> list[str]:
     """What would go with the record if it were deleted: ["bedömningar: 12", …] ([] = nothing).
 
     Read from Django's own deletion collector, so a relation added later is counted too: a
-    protected one (an assessment) and a cascading one (a membership) alike.
+    protected one (an assessment) and a cascading one (a membership) alike, each named in
+    Swedish.
     """
     from django.db import router
     from django.db.models.deletion import Collector, RestrictedError
@@ -609,17 +623,17 @@ def _usage(instance: Any) -> list[str]:
     except (ProtectedError, RestrictedError) as exc:
         objects = getattr(exc, "protected_objects", None) or getattr(exc, "restricted_objects", [])
         for obj in objects:
-            label = str(obj._meta.verbose_name_plural)
+            label = _plural(type(obj))
             counts[label] = counts.get(label, 0) + 1
         return [f"{label}: {n}" for label, n in counts.items()]
     for model, objects in collector.data.items():
         others = [o for o in objects if o is not instance]
         if others:
-            counts[str(model._meta.verbose_name_plural)] = len(others)
+            counts[_plural(model)] = len(others)
     for queryset in collector.fast_deletes:
         n = queryset.count()
         if n:
-            label = str(queryset.model._meta.verbose_name_plural)
+            label = _plural(queryset.model)
             counts[label] = counts.get(label, 0) + n
     return [f"{label}: {n}" for label, n in counts.items()]
 
