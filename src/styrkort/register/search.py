@@ -23,7 +23,7 @@ from styrkort.organisation.audience import Viewer, audience_of
 from styrkort.organisation.models import Organisation
 from styrkort.planning.models import PlanItem
 from styrkort.planning.selectors import item_list
-from styrkort.register.search_index import INDEX, ensure_search_index
+from styrkort.register.search_index import INDEX, INDEXED, POSTGRES_VECTOR, ensure_search_index
 from styrkort.register.selectors import case_list, decision_list
 
 LIMIT = 100
@@ -102,15 +102,37 @@ def search(*, viewer: Viewer, organisation: Organisation, text: str) -> SearchHi
 
 
 def _postgres_match(sources: dict[str, tuple[Any, list[str]]], text: str) -> dict[str, Q]:
+    """Every word of the query somewhere in the record's texts, in Swedish (stemmed, stop words
+    dropped), read from the vector stored beside each searched column, through its GIN index.
+    A record with one searched column is matched by its stored vector, as a subquery; a
+    decision (title and points) as one vector of its texts, built only for the candidates the
+    stored vectors find (any of the words in any one column), not for every decision."""
     from django.contrib.postgres.search import SearchQuery, SearchVector
 
-    query = SearchQuery(text, config="swedish", search_type="plain")
     result = {}
     for name, (queryset, fields) in sources.items():
-        vector = SearchVector(*fields, config="swedish")
+        columns = [t for t in INDEXED if t.source == name]
+        if len(columns) == 1:
+            t = columns[0]
+            result[name] = Q(
+                pk__in=RawSQL(
+                    f"SELECT {t.record} FROM {t.table} WHERE {POSTGRES_VECTOR} @@ "
+                    "plainto_tsquery('swedish'::regconfig, %s)",
+                    (text,),
+                )
+            )
+            continue
+        words = list(dict.fromkeys(_words(text)))
+        any_word = " || ".join(["plainto_tsquery('swedish'::regconfig, %s)"] * len(words))
+        candidates = " UNION ".join(
+            f"SELECT {t.record} FROM {t.table} WHERE {POSTGRES_VECTOR} @@ ({any_word})"
+            for t in columns
+        )
+        query = SearchQuery(text, config="swedish", search_type="plain")
         result[name] = Q(
             pk__in=set(
-                queryset.annotate(document=vector)
+                queryset.filter(pk__in=RawSQL(candidates, tuple(words) * len(columns)))
+                .annotate(document=SearchVector(*fields, config="swedish"))
                 .filter(document=query)
                 .values_list("pk", flat=True)
             )

@@ -14,7 +14,8 @@ of the schema), then finds them missing and rebuilds the index and the triggers.
 job (the worker, every hour) rebuilds the index from the tables as a safety net.
 
 A row's rowid is the record's id × 8 plus its source's code, so a trigger replaces exactly
-that row. PostgreSQL has no such index (it searches with its own full-text search).
+that row. PostgreSQL has no such table: it searches with its own full-text search, in a stored
+vector beside each searched column with a GIN index on it (`POSTGRES_VECTOR`).
 """
 
 from __future__ import annotations
@@ -43,6 +44,15 @@ INDEXED = (
     IndexedText(3, "items", "planning_planitem", "text", "id"),
     IndexedText(4, "comments", "followup_assessment", "comment", "id"),
 )
+
+
+# PostgreSQL: the generated column holding a searched text's Swedish word vector (migration
+# register 0006), and its GIN index.
+POSTGRES_VECTOR = "styrkort_fts"
+
+
+def postgres_index_name(t: IndexedText) -> str:
+    return f"styrkort_fts_{t.table}_{t.column}"
 
 
 def _triggers(t: IndexedText) -> dict[str, str]:
