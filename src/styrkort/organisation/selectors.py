@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from styrkort.core.errors import NotFound
 from styrkort.organisation.audience import Level, Viewer, audience_of
 from styrkort.organisation.models import Body, Organisation, Unit
-from styrkort.organisation.permissions import organisations_of
+from styrkort.organisation.permissions import memberships, organisations_of
 
 
 def organisation_list() -> QuerySet[Organisation]:
@@ -37,7 +37,13 @@ def organisation_get(*, slug: str) -> Organisation:
 
 
 def member_organisation(*, viewer: Viewer, slug: str) -> Organisation:
-    """One organisation by slug for its workspace; NotFound unless the viewer is a member."""
+    """One organisation by slug for its workspace; NotFound unless the viewer is a member.
+
+    A user's organisations come with their memberships, read once a request for the audience
+    anyway: a member's organisation costs no query of its own."""
+    for membership in memberships(viewer):
+        if membership.organisation.slug == slug:
+            return membership.organisation
     org = organisation_get(slug=slug)
     if not audience_of(viewer, org).is_member:
         raise NotFound(slug)
