@@ -101,20 +101,28 @@ def _refuse_redacted(instance: models.Model) -> None:
         raise ValueError(f"{instance._meta.label}: en sekretessmaskerad post kan inte sparas")
 
 
-def _unchanged(instance: models.Model, changed: set[str]) -> set[str]:
-    """The fields an update leaves alone and that share no uniqueness rule with one it sets.
-    None of them when the model has a constraint over an expression or with a condition, or a
-    check: which fields those read is not plain, so everything is checked as before."""
-    meta = instance._meta
+def _unique_groups(meta: Any) -> list[set[str]] | None:
+    """The field sets of the model's uniqueness rules; None when a constraint is over an
+    expression, has a condition, or is a check: which fields those read is not plain."""
     plain = all(
         isinstance(c, models.UniqueConstraint) and c.fields and c.condition is None
         for c in meta.constraints
     )
     if not plain:
-        return set()
+        return None
     groups = [{f.name} for f in meta.concrete_fields if f.unique]
     groups += [set(fields) for fields in meta.unique_together]
-    groups += [set(c.fields) for c in meta.constraints]  # type: ignore[attr-defined]
+    groups += [set(c.fields) for c in meta.constraints]
+    return groups
+
+
+def _unchanged(instance: models.Model, changed: set[str]) -> set[str]:
+    """The fields an update leaves alone and that share no uniqueness rule with one it sets
+    (none of them when the model's rules are not plain: everything is checked as before)."""
+    meta = instance._meta
+    groups = _unique_groups(meta)
+    if groups is None:
+        return set()
     kept = set(changed)
     for group in groups:
         if group & changed:
@@ -122,7 +130,16 @@ def _unchanged(instance: models.Model, changed: set[str]) -> set[str]:
     return {f.name for f in meta.concrete_fields} - kept
 
 
-def _validate(instance: models.Model, changed: set[str] | None = None) -> None:
+def _constrained(instance: models.Model) -> set[str]:
+    """The fields of the model's unique constraints, when they are plain."""
+    if _unique_groups(instance._meta) is None:
+        return set()
+    return {name for c in instance._meta.constraints for name in c.fields}  # type: ignore[attr-defined]
+
+
+def _validate(
+    instance: models.Model, *, changed: set[str] | None = None, unique_by_database: bool = False
+) -> None:
     """`full_clean()`, without the existence query per foreign key whose object is already
     loaded on the instance (the database's foreign key still guards it): an assessment's save
     asked the database five times whether its period, item, body, status and author exist.
@@ -130,7 +147,9 @@ def _validate(instance: models.Model, changed: set[str] | None = None) -> None:
     For an update, `changed` names the fields it sets: a uniqueness rule or constraint over
     fields it leaves alone held before and still holds (the database guards it too), so it is
     not asked again (an assessment's save asked whether another one had its period, lineage
-    and body)."""
+    and body). `unique_by_database`: the caller turns the database's refusal of a duplicate
+    into a conflict (a record two people may create at the same moment), so its unique
+    constraints are not asked beforehand: the insert is the one check that cannot race."""
     loaded = [
         f.name
         for f in instance._meta.concrete_fields
@@ -147,6 +166,8 @@ def _validate(instance: models.Model, changed: set[str] | None = None) -> None:
             errors = exc.update_error_dict(errors)
     # As full_clean: fields that failed are left out of the uniqueness and constraint checks.
     skipped = set(errors) | (_unchanged(instance, changed) if changed is not None else set())
+    if unique_by_database:
+        skipped |= _constrained(instance)
     for check in (instance.validate_unique, instance.validate_constraints):
         try:
             check(exclude=skipped)
@@ -162,10 +183,13 @@ def create_audited(
     organisation: Tenant,
     instance: models.Model,
     action: str = "create",
+    unique_by_database: bool = False,
 ) -> models.Model:
-    """Validate, save a new record and log its fields as [None, value]. Call inside atomic()."""
+    """Validate, save a new record and log its fields as [None, value]. Call inside atomic().
+
+    `unique_by_database`: see `_validate`; the caller catches the IntegrityError."""
     _refuse_redacted(instance)
-    _validate(instance)
+    _validate(instance, unique_by_database=unique_by_database)
     instance.save()
     after = snapshot(instance, _concrete_fields(instance))
     record(

@@ -103,11 +103,14 @@ def _insert(actor: Actor, period: FollowUpPeriod, instance: Any) -> None:
     """Create a record that two people may create at the same moment: the loser of the race
     gets the same conflict as a stale save, not a database error."""
     try:
+        # The unique constraint decides at the insert, in a savepoint: one check, which no
+        # other writer can slip past (a look-up before it could only be stale).
         with transaction.atomic():
             create_audited(
                 actor=actor,
                 organisation=period.organisation,
                 instance=instance,
+                unique_by_database=True,
             )
     except IntegrityError as exc:
         raise ConflictError(
@@ -325,7 +328,11 @@ def assessment_save(
         before = snapshot(assessment, ["status", "comment"])
         if before != {"status": str(status) if status else None, "comment": comment}:
             values["state"] = Assessment.State.DRAFT
-    before_version = assessment.version
+    before_version, before_item, before_author = (
+        assessment.version,
+        assessment.item_id,
+        assessment.author_id,
+    )
     assessment.version = before_version + 1
     # The rows it was found by: the audit record's text reads them, no need to fetch them again.
     assessment.period, assessment.body, assessment.item = period, body, item
@@ -338,7 +345,9 @@ def assessment_save(
         values=values,
     )
     if not changes:
+        # Nothing was written: the instance says what is stored (a submit may save it next).
         assessment.version = before_version
+        assessment.item_id, assessment.author_id = before_item, before_author
     return assessment, changes
 
 
@@ -351,11 +360,17 @@ def _transition(
     action: str,
     verb: str,
     expected_version: int | None = None,
+    held: bool = False,
     **extra: Any,
 ) -> Assessment:
+    """`held`: the caller wrote `assessment` in this transaction (assessment_save_and_submit),
+    under the period's lock and its own row lock, so it is the stored row: not read again."""
     _require_readable(actor, assessment.item)
-    _lock_open(assessment.period)
-    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if held:
+        locked = assessment
+    else:
+        _lock_open(assessment.period)
+        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     _check_version(locked.version, expected_version, locked)
     if locked.state not in allowed_from:
         raise ValidationError(
@@ -377,6 +392,16 @@ def assessment_submit(
     *, actor: Actor, assessment: Assessment, expected_version: int | None = None
 ) -> Assessment:
     """Klarmarkera: the editor says the text is ready for approval. Needs a status and a comment."""
+    return _submit(actor=actor, assessment=assessment, expected_version=expected_version)
+
+
+def _submit(
+    *,
+    actor: Actor,
+    assessment: Assessment,
+    expected_version: int | None = None,
+    held: bool = False,
+) -> Assessment:
     if not permitted(actor, can_edit_assessment_of, assessment.body):
         raise PermissionDenied("Du får bara klarmarkera din egen nämnds bedömningar.")
     if assessment.status is None or not assessment.comment.strip():
@@ -391,6 +416,7 @@ def assessment_submit(
         action="submit",
         verb="klarmarkeras",
         expected_version=expected_version,
+        held=held,
         submitted_at=timezone.now(),
     )
 
@@ -569,7 +595,7 @@ def assessment_save_and_submit(
         comment=comment,
         expected_version=expected_version,
     )
-    return assessment_submit(actor=actor, assessment=assessment)
+    return _submit(actor=actor, assessment=assessment, held=True)
 
 
 def _require_indicator(indicator: PlanItem, period: FollowUpPeriod) -> None:
