@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 
 from styrkort.core.jobs import job_find_unfinished, job_start
@@ -19,6 +20,7 @@ from styrkort.reports.board import SECTIONS, build_board_deck, default_presenter
 from styrkort.reports.builders import ReportOptions, build_followup_report
 from styrkort.reports.forms import BoardReportForm
 from styrkort.reports.models import BoardReport
+from styrkort.reports.page import report_items
 from styrkort.reports.permissions import can_make_board_report, can_view_board_reports
 from styrkort.reports.renderers import BOARD_FORMATS, FOLLOWUP_FORMATS
 from styrkort.reports.tasks import FOLLOWUP_DOCUMENT, followup_document_params
@@ -58,6 +60,11 @@ def followup_view(request: HttpRequest, org: str, period: int) -> HttpResponse:
             "period": the_period,
             "page": found.page,
             "rows": found.rows,
+            "items": report_items(
+                found.rows,
+                organisation=organisation,
+                item_base=reverse("followup:item", args=[organisation.slug, the_period.pk, 0])[:-2],
+            ),
             "total": found.total,
             "filters": f,
             "formats": FOLLOWUP_FORMATS.values(),
