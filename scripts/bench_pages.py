@@ -196,9 +196,13 @@ def bench_server(
                 _pg(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-# (name, path key or literal path, user): the controller sees every body.
+# (name, path key or literal path, user): the controller sees every body. A name ending in
+# UNCACHED is asked of a second server with the page cache off (organisation/cache.py), so
+# the table shows the matrix as built on every request beside the matrix as served.
+UNCACHED = ", utan cache"
 PAGES = [
     ("matris (alla punkter × nämnder)", "matrix", "controller"),
+    ("matris (alla punkter × nämnder)" + UNCACHED, "matrix", "controller"),
     ("punkt", "item", "controller"),
     ("framsteg", "progress", "controller"),
     ("rapportvy (sida 1)", "report", "controller"),
@@ -208,24 +212,35 @@ PAGES = [
 ]
 
 
-def interleaved(port: int, urls: dict[str, str], rounds: int) -> dict[str, Any]:
-    """page, bare, page, bare… for every page, `rounds` times; the statistics per page."""
-    connections = {user: Connection(port, _session(port, user)) for _, _, user in PAGES}
-    paths = {name: urls.get(key, key) for name, key, _ in PAGES}
-    times: dict[str, list[float]] = {name: [] for name, _, _ in PAGES}
-    gc_ms: dict[str, list[float]] = {name: [] for name, _, _ in PAGES}
+def interleaved(
+    port: int, urls: dict[str, str], rounds: int, uncached_port: int | None = None
+) -> dict[str, Any]:
+    """page, bare, page, bare… for every page, `rounds` times; the statistics per page. The
+    pages named …UNCACHED are asked of `uncached_port` (left out without it), each with the
+    bare view of its own server."""
+    pages = [p for p in PAGES if uncached_port is not None or not p[0].endswith(UNCACHED)]
+    # One connection per user and server, as a browser tab.
+    server = {name: uncached_port if name.endswith(UNCACHED) else port for name, _, _ in pages}
+    connections = {
+        (user, server[name]): Connection(server[name], _session(server[name], user))
+        for name, _, user in pages
+    }
+    by_name = {name: connections[(user, server[name])] for name, _, user in pages}
+    paths = {name: urls.get(key, key) for name, key, _ in pages}
+    times: dict[str, list[float]] = {name: [] for name, _, _ in pages}
+    gc_ms: dict[str, list[float]] = {name: [] for name, _, _ in pages}
     bare: list[float] = []
     facts: dict[str, tuple[int, int]] = {}
-    for name, _, user in PAGES:  # warm the worker behind each connection
+    for name, _, _ in pages:  # warm the worker behind each connection
         for _ in range(3):
-            _, status, size, queries = connections[user].get(paths[name])
+            _, status, size, queries = by_name[name].get(paths[name])
             assert status == 200, (name, paths[name], status)
-            connections[user].get("/__bare/")
+            by_name[name].get("/__bare/")
         facts[name] = (size, queries)
     loads = [os.getloadavg()[0]]
     for _ in range(rounds):
-        for name, _, user in PAGES:
-            connection = connections[user]
+        for name, _, _ in pages:
+            connection = by_name[name]
             elapsed, status, _, _ = connection.get(paths[name])
             assert status == 200, (name, status)
             times[name].append(elapsed * 1000)
@@ -271,8 +286,10 @@ def bench_pages(
 
     with bench_server(
         postgres=postgres, items=items, bodies=bodies, periods=periods, extra_env=extra_env
-    ) as (port, urls, _):
-        result = interleaved(port, urls, rounds)
+    ) as (port, urls, env):
+        data_dir = Path(env["STYRKORT_DATA_DIR"])
+        with serve({**env, "STYRKORT_PAGE_CACHE": "0"}, data_dir) as uncached:
+            result = interleaved(port, urls, rounds, uncached_port=uncached)
     result["database"] = "postgresql" if postgres else "sqlite"
     result["size"] = {"items": items, "bodies": bodies, "periods": periods}
     load = result["load_average_1min"]
