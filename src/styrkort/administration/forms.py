@@ -9,7 +9,7 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
-from styrkort.core.forms import Form
+from styrkort.core.forms import MarkErrorsForm
 from styrkort.core.status import MIN_TEXT_CONTRAST, contrast_ratio, contrast_text
 from styrkort.followup.models import FollowUpPeriod
 from styrkort.organisation.models import Body, Organisation, Unit
@@ -37,31 +37,8 @@ PERIOD_KINDS = [
 ]
 
 
-class AdminForm(Form):
-    """Fields with errors point to them (aria-describedby, aria-invalid), after any hint."""
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        self._mark_errors()
-
-    def add_error(self, field: str | None, error: Any) -> None:
-        super().add_error(field, error)
-        self._mark_errors()
-
-    def _mark_errors(self) -> None:
-        errors = getattr(self, "_errors", None)
-        if errors is None:
-            return
-        for name, field in self.fields.items():
-            bound = self[name]
-            ids = []
-            if field.help_text:
-                ids.append(f"{bound.auto_id}_helptext")
-            if name in errors:
-                ids.append(f"{bound.auto_id}_error")
-                field.widget.attrs["aria-invalid"] = "true"
-            if ids and not isinstance(field.widget, forms.CheckboxSelectMultiple):
-                field.widget.attrs["aria-describedby"] = " ".join(ids)
+class AdminForm(MarkErrorsForm):
+    """The administration's forms: fields with errors point to them (core.forms)."""
 
 
 def _date_field(label: str, required: bool = True) -> forms.DateField:

@@ -14,30 +14,22 @@ nothing and says so.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 
 from styrkort.core.actors import Actor
-from styrkort.core.limits import (
-    TooManyRows,
-    bounded_rows,
-    cap_problems,
-    more_problems_text,
-    xlsx_unpacked_problem,
-)
+from styrkort.core.limits import cap_problems
 from styrkort.core.money import MoneyParseError, parse_sek
-from styrkort.core.text import UndecodableText, control_character_message, decode_upload
+from styrkort.core.text import control_character_message
 from styrkort.economy.models import UnitFigure
 from styrkort.economy.services import unit_figure_set
 from styrkort.followup.models import FollowUpPeriod
 from styrkort.followup.selectors import period_items
 from styrkort.followup.services import indicator_value_set
+from styrkort.imports.sheets import ImportResult, Problem, decimal_from_cell, read_rows
 from styrkort.organisation.models import Organisation, Unit
 from styrkort.planning.models import PlanItem
 
@@ -50,111 +42,17 @@ KINDS: dict[str, Any] = {
 
 
 @dataclass
-class Problem:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"Rad {self.row}, kolumn {self.column}: {self.message}"
-
-
-@dataclass
-class FiguresResult:
-    rows: int = 0
+class FiguresResult(ImportResult):
     changed: list[str] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    more_problems: int = 0  # problems past the first MAX_PROBLEMS, counted but not listed
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
     def summary(self) -> str:
         if self.problems:
-            total = len(self.problems) + self.more_problems
-            more = f"\n  {more_problems_text(self.more_problems)}" if self.more_problems else ""
-            return (
-                f"Inget importerades: {total} fel i filen.\n"
-                + "\n".join(f"  - {p}" for p in self.problems)
-                + more
-            )
+            return self.refusal("Inget importerades")
         if not self.changed:
             return f"{self.rows} rader lästa. Inga ändringar: allt fanns redan."
         return f"{self.rows} rader lästa, {len(self.changed)} ändrade:\n" + "\n".join(
             f"  - {c}" for c in self.changed
         )
-
-
-def read_rows(name: str, data: bytes, result: FiguresResult) -> list[list[Any]]:
-    """Rows of cells from an XLSX or CSV file, at most MAX_ROWS of them.
-
-    CSV: UTF-8 (with or without byte-order mark), UTF-16 with one, or as a last resort
-    Windows-1252 with a note (core.text.decode_upload). XLSX: its unpacked size is checked
-    before openpyxl opens it.
-    """
-    try:
-        if Path(name).suffix.lower() == ".xlsx":
-            return _xlsx_rows(data, result)
-        return _csv_rows(data, result)
-    except TooManyRows as exc:
-        result.problems.append(Problem(1, "–", str(exc)))
-        return []
-
-
-def _xlsx_rows(data: bytes, result: FiguresResult) -> list[list[Any]]:
-    from openpyxl import load_workbook
-
-    too_big = xlsx_unpacked_problem(data)
-    if too_big:
-        result.problems.append(Problem(1, "–", too_big))
-        return []
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        result.problems.append(Problem(1, "–", f"filen går inte att läsa som XLSX ({exc})"))
-        return []
-    try:
-        sheet = book.worksheets[0]
-        return [list(row) for row in bounded_rows(sheet.iter_rows(values_only=True))]
-    finally:
-        book.close()
-
-
-def _csv_rows(data: bytes, result: FiguresResult) -> list[list[Any]]:
-    try:
-        text, _encoding, warnings = decode_upload(data)
-    except UndecodableText as exc:
-        result.problems.append(Problem(exc.line or 1, "–", exc.message))
-        return []
-    result.notes.extend(warnings)
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        result.problems.append(
-            Problem(line, "–", "raden innehåller NUL-tecken; är det en CSV-fil (text)?")
-        )
-        return []
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
-    except csv.Error:
-        dialect = csv.excel
-        dialect.delimiter = ";"
-    try:
-        return [row for row in bounded_rows(csv.reader(io.StringIO(text), dialect))]
-    except csv.Error as exc:
-        result.problems.append(Problem(1, "–", f"filen går inte att läsa som CSV ({exc})"))
-        return []
-
-
-def _decimal(cell: Any) -> Decimal:
-    if isinstance(cell, int | Decimal):
-        return Decimal(cell)
-    if isinstance(cell, float):
-        # A spreadsheet number: through its shortest text form, never binary artefacts.
-        return Decimal(repr(cell))
-    text = "".join(str(cell).split()).replace("\u2212", "-").replace(",", ".")
-    return Decimal(text)
 
 
 @transaction.atomic
@@ -242,10 +140,12 @@ def import_figures(
             if raw in (None, ""):
                 raise ValueError("tom")
             if kind == "nyckeltal":
-                value = _decimal(raw)
+                value = decimal_from_cell(raw)
             else:
                 # The Värde column is in kronor unless a cell names its unit.
-                value = parse_sek(raw, unit="kr") if isinstance(raw, str) else _decimal(raw)
+                value = (
+                    parse_sek(raw, unit="kr") if isinstance(raw, str) else decimal_from_cell(raw)
+                )
                 if value != value.quantize(Decimal("0.01")):
                     raise ValueError("fler än två decimaler (öre)")
         except MoneyParseError as exc:

@@ -31,9 +31,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from styrkort.core.actors import Actor, permitted
-from styrkort.core.limits import cap_problems, more_problems_text
+from styrkort.core.limits import cap_problems
 from styrkort.core.text import control_character_message
-from styrkort.imports.figures import FiguresResult, Problem, _decimal, read_rows
+from styrkort.imports.sheets import ImportResult, Problem, decimal_from_cell, read_rows
 from styrkort.organisation.models import Body, Organisation
 from styrkort.planning import services
 from styrkort.planning.models import Plan, PlanItem, PlanVersion
@@ -85,27 +85,13 @@ _UNIT = 30
 
 
 @dataclass
-class PlanItemsResult:
-    rows: int = 0
+class PlanItemsResult(ImportResult):
     plan: Plan | None = None
     created: list[str] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    more_problems: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
     def summary(self) -> str:
         if self.problems:
-            total = len(self.problems) + self.more_problems
-            more = f"\n  {more_problems_text(self.more_problems)}" if self.more_problems else ""
-            return (
-                f"Inget lästes in: {total} fel i filen.\n"
-                + "\n".join(f"  - {p}" for p in self.problems)
-                + more
-            )
+            return self.refusal("Inget lästes in")
         return f"{len(self.created)} punkter inlästa i {self.plan}."
 
 
@@ -214,7 +200,7 @@ def _check_row(
             refuse("riktning", f"{direction_cell!r} är ingen riktning; skriv högre eller lägre")
         if _cell(target_cell):
             try:
-                target = _decimal(target_cell)
+                target = decimal_from_cell(target_cell)
                 if not target.is_finite() or abs(target) >= Decimal(10) ** 16:
                     raise InvalidOperation
             except (InvalidOperation, ValueError):
@@ -282,11 +268,8 @@ def import_plan_items(
     if body.organisation_id != organisation.pk:
         raise PermissionDenied("Nämnden hör till en annan organisation.")
     result = PlanItemsResult()
-    sheet = FiguresResult()
-    rows = read_rows(name, data, sheet)
-    result.notes = sheet.notes
-    if sheet.problems:
-        result.problems = sheet.problems
+    rows = read_rows(name, data, result)
+    if result.problems:
         return result
     rows = [r for r in rows if any(_cell(c) for c in r)]
     if not rows:

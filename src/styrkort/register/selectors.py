@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -263,13 +264,16 @@ class Deadline:
         return "soon" if (self.due - today).days <= soon_days else "later"
 
 
-def deadlines(*, viewer: Viewer, organisation: Organisation, body: Any = None) -> list[Deadline]:
-    """Assignments' deadlines, audit answers, document reviews, comment deadlines of open
-    periods and successor agreements: one list in date order (members only)."""
-    aud = audience_of(viewer, organisation)
-    if not aud.is_member:
-        raise NotFound(organisation.pk)
-    result: list[Deadline] = []
+def _assignment_deadlines(
+    aud: Audience,
+    organisation: Organisation,
+    *,
+    bodies: Iterable[Any] | None = None,
+    until: dt.date | None = None,
+) -> list[tuple[Deadline, PlanItem]]:
+    """The deadlines of the assignments the audience may read, each assignment once (the
+    newest version's text), with the item: only those given to one of `bodies` when given,
+    only those due by `until` when given."""
     items = (
         PlanItem.objects.shown_to(aud)
         .filter(
@@ -277,19 +281,38 @@ def deadlines(*, viewer: Viewer, organisation: Organisation, body: Any = None) -
             kind=PlanItem.Kind.ASSIGNMENT,
             deadline__isnull=False,
         )
-        .prefetch_related("receivers")
         .select_related("plan_version__plan__body")
+        .prefetch_related("receivers")
         .order_by("-plan_version__number", "pk")  # the newest version's text of each item
     )
-    if body is not None:
-        items = items.filter(receivers=body)
+    if until is not None:
+        items = items.filter(deadline__lte=until)
+    if bodies is not None:
+        items = items.filter(receivers__in=list(bodies)).distinct()
+    found = []
     seen = set()
     for item in items:
         if item.lineage in seen:
             continue
         seen.add(item.lineage)
         receivers = ", ".join(b.abbreviation for b in item.receivers.all())
-        result.append(Deadline(item.deadline, item.text, "Uppdrag", receivers or None))  # type: ignore[arg-type]
+        deadline = Deadline(item.deadline, item.text, "Uppdrag", receivers or None)  # type: ignore[arg-type]
+        found.append((deadline, item))
+    return found
+
+
+def deadlines(*, viewer: Viewer, organisation: Organisation, body: Any = None) -> list[Deadline]:
+    """Assignments' deadlines, audit answers, document reviews, comment deadlines of open
+    periods and successor agreements: one list in date order (members only)."""
+    aud = audience_of(viewer, organisation)
+    if not aud.is_member:
+        raise NotFound(organisation.pk)
+    result = [
+        deadline
+        for deadline, _item in _assignment_deadlines(
+            aud, organisation, bodies=None if body is None else [body]
+        )
+    ]
     if body is None:
         result += _register_deadlines(aud, organisation)
         for period in FollowUpPeriod.objects.filter(
@@ -382,33 +405,11 @@ def _own_deadlines(
     register = everything or "registrar" in aud.roles
     found: list[tuple[Deadline, tuple[str, tuple[Any, ...]]]] = []
     if everything or bodies:
-        items = (
-            PlanItem.objects.shown_to(aud)
-            .filter(
-                plan_version__plan__organisation=organisation,
-                kind=PlanItem.Kind.ASSIGNMENT,
-                deadline__isnull=False,
-            )
-            .select_related("plan_version__plan")
-            .prefetch_related("receivers")
-            .order_by("-plan_version__number", "pk")  # the newest version's text of each item
-        )
-        if until is not None:
-            items = items.filter(deadline__lte=until)
-        if not everything:
-            items = items.filter(receivers__in=bodies).distinct()
-        seen = set()
-        for item in items:
-            if item.lineage in seen:
-                continue
-            seen.add(item.lineage)
-            receivers = ", ".join(b.abbreviation for b in item.receivers.all())
-            found.append(
-                (
-                    Deadline(item.deadline, item.text, "Uppdrag", receivers or None),  # type: ignore[arg-type]
-                    ("planning:plan", (organisation.slug, item.plan_version.plan_id)),
-                )
-            )
+        for deadline, item in _assignment_deadlines(
+            aud, organisation, bodies=None if everything else bodies, until=until
+        ):
+            plan_page = ("planning:plan", (organisation.slug, item.plan_version.plan_id))
+            found.append((deadline, plan_page))
     if register:
         for d in _register_deadlines(aud, organisation):
             if until is None or d.due <= until:

@@ -23,7 +23,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse_lazy
 
-from styrkort.core.forms import CleanTextMixin
+from styrkort.core.forms import MarkErrorsForm
 from styrkort.organisation.identity import password_login_allowed
 from styrkort.organisation.models import Membership
 from styrkort.organisation.services import password_change_record
@@ -39,34 +39,6 @@ PASSWORD_HELP = (
 MISMATCH = "Lösenorden är inte lika; skriv samma lösenord två gånger."
 
 
-class _MarkErrors(CleanTextMixin, forms.Form):
-    """Fields with errors point to them (aria-describedby, aria-invalid), after any hint; as
-    the administration's forms do. Text fields refuse control characters, as every form's."""
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        self._mark_errors()
-
-    def add_error(self, field: str | None, error: Any) -> None:
-        super().add_error(field, error)
-        self._mark_errors()
-
-    def _mark_errors(self) -> None:
-        errors = getattr(self, "_errors", None)
-        if errors is None:
-            return
-        for name, field in self.fields.items():
-            bound = self[name]
-            ids = []
-            if field.help_text:
-                ids.append(f"{bound.auto_id}_helptext")
-            if name in errors:
-                ids.append(f"{bound.auto_id}_error")
-                field.widget.attrs["aria-invalid"] = "true"
-            if ids:
-                field.widget.attrs["aria-describedby"] = " ".join(ids)
-
-
 def _swedish_new_password(form: forms.Form) -> None:
     first, second = form.fields["new_password1"], form.fields["new_password2"]
     first.label, first.help_text = "Nytt lösenord", PASSWORD_HELP
@@ -76,7 +48,7 @@ def _swedish_new_password(form: forms.Form) -> None:
     form.error_messages["password_mismatch"] = MISMATCH  # type: ignore[attr-defined]
 
 
-class PasswordChangeForm(_MarkErrors, auth_forms.PasswordChangeForm):
+class PasswordChangeForm(MarkErrorsForm, auth_forms.PasswordChangeForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         old = self.fields["old_password"]
@@ -90,7 +62,7 @@ class PasswordChangeForm(_MarkErrors, auth_forms.PasswordChangeForm):
         self.order_fields(["old_password", "new_password1", "new_password2"])
 
 
-class SetPasswordForm(_MarkErrors, auth_forms.SetPasswordForm):
+class SetPasswordForm(MarkErrorsForm, auth_forms.SetPasswordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _swedish_new_password(self)
@@ -103,7 +75,7 @@ class SetPasswordForm(_MarkErrors, auth_forms.SetPasswordForm):
         return data
 
 
-class PasswordResetForm(_MarkErrors, auth_forms.PasswordResetForm):
+class PasswordResetForm(MarkErrorsForm, auth_forms.PasswordResetForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         email = self.fields["email"]
