@@ -51,3 +51,25 @@ def test_a_dsn_without_the_package_is_warned_about(monkeypatch):
     with override_settings(SENTRY_DSN="https://public@sentry.invalid/1"):
         found = [m for m in checks.run_checks() if m.id == "styrkort.W001"]
     assert found and "pip install 'styrkort[sentry]'" in found[0].hint
+
+
+def test_an_error_report_carries_no_key_from_an_address():
+    """What would be sent for a failing calendar feed: its URL, a Referer, a breadcrumb and the
+    message name the address with the key masked."""
+    from styrkort.core.sentry import masked
+
+    key = "c0ffee42Hemlig_nyckel-Q"
+    event = {
+        "message": f"Fel i /kalender/prenumeration/{key}.ics",
+        "request": {
+            "url": f"https://styrkort.example.se/kalender/prenumeration/{key}.ics",
+            "headers": {"Referer": f"https://styrkort.example.se/aviseringar/avsluta/{key}/"},
+        },
+        "breadcrumbs": {"values": [{"message": f"GET /konto/inbjudan/?nyckel={key}"}]},
+        "level": "error",
+        "timestamp": 1.5,
+    }
+    sent = masked(event)
+    assert key not in repr(sent)
+    assert sent["request"]["url"].endswith("/kalender/prenumeration/***.ics")
+    assert sent["level"] == "error" and sent["timestamp"] == 1.5

@@ -3,9 +3,10 @@
 Off unless SENTRY_DSN is set and the extra is installed (`pip install 'styrkort[sentry]'`).
 What is sent: the exception, its stack and the request's method, path and headers, without
 personal data (no user, no cookies, no client address), without the request's body and
-without the stack's local variables (comments and uploads can hold secret text). sentry-sdk 2
-and 3 name these options differently; both are set. Errors that the web, the worker
-and the commands log (a job that fails unexpectedly, a 500) are reported as they are logged.
+without the stack's local variables (comments and uploads can hold secret text), and with the
+keys that travel in an address (a calendar feed's) masked, as in the logs (core/logs.py).
+sentry-sdk 2 and 3 name these options differently; both are set. Errors that the web, the
+worker and the commands log (a job that fails unexpectedly, a 500) are reported as they are logged.
 """
 
 from __future__ import annotations
@@ -13,6 +14,20 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 from typing import Any
+
+from styrkort.core.logs import mask_secrets
+
+
+def masked(event: Any, hint: Any = None) -> Any:
+    """The event (or any part of it) with every text's keys in addresses masked: the request's
+    URL and Referer, the message, the breadcrumbs (Sentry's before_send)."""
+    if isinstance(event, str):
+        return mask_secrets(event)
+    if isinstance(event, dict):
+        return {key: masked(value) for key, value in event.items()}
+    if isinstance(event, list | tuple):
+        return type(event)(masked(value) for value in event)
+    return event
 
 
 def init_sentry(*, dsn: str, environment: str) -> bool:
@@ -45,6 +60,7 @@ def init_sentry(*, dsn: str, environment: str) -> bool:
         release=f"styrkort@{importlib.metadata.version('styrkort')}",
         integrations=[DjangoIntegration()],
         traces_sample_rate=0.0,
+        before_send=masked,
         **private,
     )
     return True
