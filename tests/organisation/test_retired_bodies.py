@@ -149,3 +149,23 @@ def test_roles_offer_and_accept_a_retired_body_only_where_the_member_has_it(regi
         )
     assert not Membership.objects.filter(body=run, role="approver").exists()
     assert Membership.objects.filter(user=editor, role="editor", body=run).exists()
+
+
+def test_a_published_follow_up_is_history_and_may_name_a_retired_body(region):
+    """Importing an earlier year's published follow-up brings history, where RUN answered
+    before it retired: its items get RUN as a receiver and its comment."""
+    from pathlib import Path
+
+    import styrkort
+    from styrkort.followup.models import Assessment
+    from styrkort.imports.followup_text import import_followup
+
+    run = region.bodies["RUN"]
+    body_update(actor=SYSTEM, body=run, is_active=False)
+    seed = Path(styrkort.__file__).parent / "demo" / "data" / "uppfoljning_2024.txt"
+    result = import_followup(
+        actor=SYSTEM, organisation=region.org, data=seed.read_bytes(), year=2024
+    )
+    assert result.items_created == 7
+    assert PlanItem.objects.filter(receivers=run).count() >= 1
+    assert Assessment.objects.filter(body=run).exists()

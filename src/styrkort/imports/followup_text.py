@@ -376,6 +376,7 @@ def _write_item(
             origin_note=f"Importerad från publicerad uppföljning, {period}",
             measure_unit=figure.unit[:30] if figure else "",
             allow_adopted=True,
+            allow_retired=True,  # a published follow-up is history: the body answered then
         )
         existing[_norm_key(parsed.text)] = item
         result.items_created += 1
@@ -386,7 +387,7 @@ def _write_item(
         # commented may be fewer in a cut document, so those are added, never taken away.
         wanted = receivers if explicit else list(dict.fromkeys([*current, *receivers]))
         if wanted and item_set_receivers(
-            actor=actor, item=item, receivers=wanted, allow_adopted=True
+            actor=actor, item=item, receivers=wanted, allow_adopted=True, allow_retired=True
         ):
             result.changes.append(f"{label}: mottagare ändrade")
     if parsed.status is not None:

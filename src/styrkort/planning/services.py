@@ -112,14 +112,17 @@ def item_create(
     scope_note: str = "",
     kolada_kpi: str = "",
     allow_adopted: bool = False,
+    allow_retired: bool = False,
     secret: bool = False,
     secrecy_ground: str = "",
 ) -> PlanItem:
     """Add a goal, key figure or assignment to a draft version.
 
     `allow_adopted` is for importers that rebuild a published plan from its follow-up, and for
-    decisions that give assignments. `secret` with its legal ground is for an assignment given
-    by a secret decision: it inherits the decision's secrecy.
+    decisions that give assignments. A retired body is refused as a receiver, except with
+    `allow_retired`: for the importer of published follow-ups, which brings history (the body
+    answered then). `secret` with its legal ground is for an assignment given by a secret
+    decision: it inherits the decision's secrecy.
     """
     plan = version.plan
     _require_editor(actor, plan)
@@ -127,7 +130,8 @@ def item_create(
         _require_draft(version)
     if any(b.organisation_id != plan.organisation_id for b in receivers):
         raise ValidationError("En mottagare hör till en annan organisation.")
-    refuse_retired_bodies(receivers)
+    if not allow_retired:
+        refuse_retired_bodies(receivers)
     if order is None:
         last = version.items.order_by("-order").values_list("order", flat=True).first()
         order = (last or 0) + 1
@@ -170,16 +174,22 @@ def item_create(
 
 @transaction.atomic
 def item_set_receivers(
-    *, actor: Actor, item: PlanItem, receivers: Sequence[Body], allow_adopted: bool = False
+    *,
+    actor: Actor,
+    item: PlanItem,
+    receivers: Sequence[Body],
+    allow_adopted: bool = False,
+    allow_retired: bool = False,
 ) -> bool:
     """Replace the answering bodies; returns whether anything changed. A retired body may
-    stay a receiver but not become one."""
+    stay a receiver but not become one (unless `allow_retired`, as for item_create)."""
     plan = item.plan_version.plan
     _require_editor(actor, plan)
     _require_readable(actor, item)
     if not allow_adopted:
         _require_draft(item.plan_version)
-    refuse_retired_bodies(receivers, kept=[b.pk for b in item.receivers.all()])
+    if not allow_retired:
+        refuse_retired_bodies(receivers, kept=[b.pk for b in item.receivers.all()])
     before = sorted(b.abbreviation for b in item.receivers.all())
     after = sorted(b.abbreviation for b in receivers)
     if before == after:
