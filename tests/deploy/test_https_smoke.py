@@ -10,8 +10,9 @@ trusted CA: plain HTTP is redirected, security headers and cached static files c
 nginx, `hsn` logs in (CSRF behind the proxy) and saves an assessment, /healthz reports the
 worker alive, the whole region's PDF is made by the worker and downloaded from its job page, a
 forged X-Forwarded-For does not dodge the login lockout, the upload limits of nginx and
-styrkort fit together, and a calendar feed's key reaches neither nginx's log nor styrkort's. The units pass `systemd-analyze verify`; the settings file reads the same
-in systemd and in the shell (styrkort-admin).
+styrkort fit together, and a calendar feed's key reaches neither nginx's log nor styrkort's.
+The units pass `systemd-analyze verify`; the settings file reads the same in systemd and in
+the shell (styrkort-admin).
 
 In CI (CI=true) a missing nginx or PostgreSQL fails the test; on a developer's machine without
 nginx it is skipped (scripts/install_system_packages.sh installs it). Every wait is bounded and
