@@ -13,6 +13,10 @@ the caller's own arguments (period, filters). Two viewers share a stored value o
 that is equal. Only values without anything of the request (no CSRF token, no CSP nonce, no
 user-specific links) may be stored: the page around them is rendered per request.
 
+Values are kept compressed: a whole region's matrix is 544 kB of HTML and 17 kB compressed
+(2.7 ms to compress once, 0.4 ms to expand on each hit), so the cache's few hundred entries
+per process stay a few megabytes.
+
 STYRKORT_PAGE_CACHE=0 turns it off (to measure the uncached page: scripts/bench_pages.py).
 """
 
@@ -20,6 +24,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
+import zlib
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -91,7 +97,8 @@ def cached_for(
     now = generation(organisation)
     found = store.get(key)
     if isinstance(found, tuple) and len(found) == 2 and found[0] == now:
-        return found[1]  # type: ignore[no-any-return]
+        return pickle.loads(zlib.decompress(found[1]))  # type: ignore[no-any-return]
     value = build()
-    store.set(key, (now, value), TIMEOUT)
+    # Our own pickle of our own value, read back only from this process's memory.
+    store.set(key, (now, zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))), TIMEOUT)
     return value
