@@ -47,7 +47,7 @@ from styrkort.register.models import Case, Decision, Meeting
 from tests.api.conftest import ApiClient, token_of
 
 MARKER = "Hemligmarkor7Q"
-# A secret key figure's target value: a number shows in many formats ("987654,321",
+# A secret key figure's target and measured value: a number shows in many formats ("987654,321",
 # "987 654", "987654.3210" in a spreadsheet's XML), so its digits are looked for with any
 # thousands separator between them.
 NUMBER = Decimal("987654.321")
@@ -148,7 +148,11 @@ def _make_followup(ctx: dict[str, Any]) -> None:
     for period in ctx["periods"]:
         if period.year == 2025 and not period.is_closed:
             value, _ = indicator_value_set(
-                actor=ACTOR, indicator=indicator, period=period, value=1, note=f"Not {SECRET}"
+                actor=ACTOR,
+                indicator=indicator,
+                period=period,
+                value=NUMBER,  # the measured value is as secret as the target
+                note=f"Not {SECRET}",
             )
             ctx["ids"].add(value.pk)
 
@@ -467,3 +471,50 @@ def test_the_registrar_reads_the_secret_in_the_background_pdf(secret_world):
         run_worker()
         texts.append(_text(client.get(answer["Location"] + "fil")))
     assert any(MARKER.casefold() in t.casefold() for t in texts)
+
+
+def test_a_secret_key_figures_measured_value_is_blanked_for_those_without_the_right(
+    secret_world,
+):
+    """The period's key figures as members read them: the secret one is there (it exists), its
+    value and note are not; the registrar reads both."""
+    from django.contrib.auth import get_user_model
+
+    from styrkort.followup.selectors import indicator_rows
+
+    users = get_user_model().objects
+    for period in secret_world["periods"]:
+        for who in AUDIENCES[1:]:
+            rows = indicator_rows(viewer=users.get(username=who), period=period)
+            for row in rows:
+                if row.value is not None and getattr(row.value, "redacted", False):
+                    assert (row.value.value, row.value.note) == (None, ""), who
+            assert all(r.value is None or r.value.value != NUMBER for r in rows), who
+    registrar = indicator_rows(
+        viewer=users.get(username="registrator"),
+        period=next(p for p in secret_world["periods"] if p.year == 2025),
+    )
+    assert [r.value.value for r in registrar if r.value is not None] == [NUMBER]
+
+
+def test_a_controller_who_may_not_read_a_secret_key_figure_cannot_overwrite_its_value(
+    secret_world,
+):
+    """Registering a value one cannot see would overwrite it blind: the page offers no form for
+    it, and a posted one is refused without a change."""
+    from styrkort.followup.models import IndicatorValue
+
+    period = next(p for p in secret_world["periods"] if p.year == 2025)
+    stored = IndicatorValue.objects.get(period=period)
+    url = f"/o/{secret_world['org'].slug}/perioder/{period.pk}/nyckeltal/"
+    controller = _client("controller")
+    page = controller.get(url).content.decode()
+    assert f'name="indicator" value="{stored.indicator_id}"' not in page
+    assert 'name="indicator"' in page  # the key figures they may read keep their forms
+    prefix = f"i{stored.indicator_id}"
+    response = controller.post(
+        url, {"indicator": stored.indicator_id, f"{prefix}-value": "1", f"{prefix}-note": ""}
+    )
+    assert response.status_code == 404
+    stored.refresh_from_db()
+    assert stored.value == NUMBER

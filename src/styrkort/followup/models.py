@@ -193,7 +193,7 @@ class OverallStatus(TimeStampedModel):
         return f"{self.item} ({self.period}): {self.status or '–'}"
 
 
-@secrecy(redacted={"note": "", "override_reason": ""}, sources=("indicator",))
+@secrecy(redacted={"value": None, "note": "", "override_reason": ""}, sources=("indicator",))
 class IndicatorValue(TimeStampedModel):
     """A key figure's value for a period, and, if the controller overrode it, its status."""
 

@@ -453,8 +453,18 @@ def indicators(request: HttpRequest, org: str, period: int) -> HttpResponse:
     may_edit = not the_period.is_closed and can_set_overall_status(request.user, the_period)
     statuses = selectors.scale_statuses(organisation)
     forms_by_item = {}
+    # A secret key figure's value is registered only by someone who may read it: those who
+    # may not get no form for it (its value is blanked for them, like its target).
+    editable = {
+        row.indicator.pk: row
+        for row in rows
+        if may_edit
+        and not getattr(row.value, "redacted", False)
+        and not getattr(row.target, "redacted", False)
+        and not getattr(row.indicator, "redacted", False)
+    }
     if may_edit:
-        for row in rows:
+        for row in editable.values():
             v = row.value
             forms_by_item[row.indicator.pk] = IndicatorValueForm(
                 prefix=f"i{row.indicator.pk}",
@@ -470,7 +480,7 @@ def indicators(request: HttpRequest, org: str, period: int) -> HttpResponse:
         if not may_edit:
             raise PermissionDenied("Bara controller och administratör registrerar nyckeltal.")
         pk = int(request.POST.get("indicator", "0") or 0)
-        found = next((r for r in rows if r.indicator.pk == pk), None)
+        found = editable.get(pk)
         if found is None:
             raise Http404
         form = IndicatorValueForm(request.POST, prefix=f"i{pk}", statuses=statuses)
