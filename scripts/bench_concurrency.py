@@ -178,10 +178,14 @@ def _sqlite_writers(console, rounds: int = 3, writers: int = 20) -> None:
             version = form_version(browsers[0].request(path).body)
             start = threading.Barrier(writers)
 
-            def save(n: int, browsers=browsers, path=path, version=version, start=start):
+            def save(n: int, browsers=browsers, path=path, version=version, start=start, r=r):
                 start.wait()
                 began = time.perf_counter()
-                answer = browsers[n].post(path, {"comment": f"Skribent {n}", "version": version})
+                # The round in the text: with one item, a round's winner re-posting what is
+                # already stored saves nothing, keeps the version, and lets a second writer
+                # "save" too (no update is lost; tests/followup/test_same_version.py).
+                text = f"Skribent {n}, omgång {r + 1}"
+                answer = browsers[n].post(path, {"comment": text, "version": version})
                 return answer.status, time.perf_counter() - began
 
             with ThreadPoolExecutor(writers) as pool:
