@@ -111,8 +111,21 @@ def matrix(request: HttpRequest, org: str, period: int) -> HttpResponse:
 @login_required
 def item(request: HttpRequest, org: str, period: int, item: int) -> HttpResponse:
     organisation, the_period = period_or_404(request, org, period)
+    the_period.organisation = organisation  # read once: the scale and the history name it
+    aud = audience_of(request.user, organisation)
     try:
-        detail = selectors.item_detail(viewer=request.user, period=the_period, pk=item)
+        # What the audience reads of the item, kept until the organisation's next change
+        # (organisation/cache.py): nothing of the request or the user in it. What the user may
+        # do with it (edit, submit, approve: four eyes compare the author with the user) is
+        # decided below on every request, and the forms carry the request's CSRF token.
+        detail = cached_for(
+            aud,
+            organisation,
+            "item",
+            lambda: selectors.item_detail(viewer=aud, period=the_period, pk=item),
+            the_period.pk,
+            item,
+        )
     except NotFound as exc:
         raise Http404 from exc
     user = request.user
