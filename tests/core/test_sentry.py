@@ -73,3 +73,21 @@ def test_an_error_report_carries_no_key_from_an_address():
     assert key not in repr(sent)
     assert sent["request"]["url"].endswith("/kalender/prenumeration/***.ics")
     assert sent["level"] == "error" and sent["timestamp"] == 1.5
+
+
+def test_an_error_reports_query_string_carries_no_invitation_key():
+    """Sentry sends a request's query string apart from its URL, without the '?'
+    ("nyckel=…"): the invitation's key there is masked too."""
+    from styrkort.core.sentry import masked
+
+    key = "3f-t5x2k1-9a8bHemlig"
+    for query in (f"nyckel={key}", f"a=1&nyckel={key}"):
+        event = {
+            "request": {
+                "url": "https://styrkort.example.se/konto/inbjudan/",
+                "query_string": query,
+            }
+        }
+        sent = masked(event)
+        assert key not in repr(sent), query
+        assert sent["request"]["query_string"].endswith("nyckel=***")

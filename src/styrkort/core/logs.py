@@ -24,7 +24,9 @@ _SECRET_IN_ADDRESS = [
     (re.compile(r"(/kalender/prenumeration/)[^/?#\s\"'.]+"), rf"\g<1>{MASK}"),
     (re.compile(r"(/aviseringar/avsluta/)[^/?#\s\"']+"), rf"\g<1>{MASK}"),
     (re.compile(r"(/konto/nytt-losenord/)[^/?#\s\"']+/[^/?#\s\"']+"), rf"\g<1>{MASK}/{MASK}"),
-    (re.compile(r"([?&]nyckel=)[^&#\s\"']+"), rf"\g<1>{MASK}"),
+    # After "?" or "&" in an address; or first in a query string given on its own, as Sentry
+    # sends it ("nyckel=…", core/sentry.py).
+    (re.compile(r"((?:^|[?&])nyckel=)[^&#\s\"']+"), rf"\g<1>{MASK}"),
 ]
 
 

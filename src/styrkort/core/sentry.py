@@ -20,7 +20,7 @@ from styrkort.core.logs import mask_secrets
 
 def masked(event: Any, hint: Any = None) -> Any:
     """The event (or any part of it) with every text's keys in addresses masked: the request's
-    URL and Referer, the message, the breadcrumbs (Sentry's before_send)."""
+    URL, query string and Referer, the message, the breadcrumbs (Sentry's before_send)."""
     if isinstance(event, str):
         return mask_secrets(event)
     if isinstance(event, dict):
