@@ -859,7 +859,11 @@ def indicator_rows(*, viewer: Viewer, period: FollowUpPeriod) -> list[IndicatorR
     for indicator in indicators:
         target = next((t for t in indicator.targets.all() if t.year == period.year), None)
         value = values.get(indicator.lineage)
-        if value is not None and value.override_status is not None:
+        if getattr(indicator, "redacted", False) or getattr(value, "redacted", False):
+            # Not even a status set by hand shows of a secret key figure to those who may not
+            # read it (as the matrix and the item page show no status of a secret item).
+            verdict = Verdict(None, "Omfattas av sekretess.")
+        elif value is not None and value.override_status is not None:
             verdict = Verdict(value.override_status, value.override_reason, overridden=True)
         else:
             verdict = computed_status(
