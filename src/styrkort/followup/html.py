@@ -7,14 +7,14 @@ in them: what the page cache (organisation/cache.py) keeps per audience."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from styrkort.core.models import Status
 from styrkort.followup.models import Assessment
-from styrkort.followup.selectors import MISSING, SECRET, Matrix, MatrixCell
+from styrkort.followup.selectors import MISSING, SECRET, Matrix, MatrixCell, MatrixPaging
 from styrkort.planning.models import PlanItem
 
 _STATE_LABELS = {
@@ -78,14 +78,16 @@ def matrix_body(matrix: Matrix, item_base: str) -> SafeString:
 
 @dataclass(frozen=True)
 class MatrixHtml:
-    """The matrix as the page shows it: the counts (<li>s), the number of rows, the bodies'
-    column headers (<th>s), the rows (<tr>s) and the name of the period compared with."""
+    """The matrix as the page shows it: the counts (<li>s), the number of rows (every item the
+    filters keep, on all pages), the bodies' column headers (<th>s), the rows (<tr>s), the name
+    of the period compared with, and where the page sits among the pages."""
 
     counts: SafeString
     rows: int
     head: SafeString
     body: SafeString
     previous: str | None
+    paging: MatrixPaging = field(default_factory=MatrixPaging)
 
 
 def matrix_html(matrix: Matrix, item_base: str) -> MatrixHtml:
@@ -99,8 +101,34 @@ def matrix_html(matrix: Matrix, item_base: str) -> MatrixHtml:
     )
     return MatrixHtml(
         counts=mark_safe(counts),
-        rows=len(matrix.rows),
+        rows=matrix.paging.total,
         head=mark_safe(head),
         body=matrix_body(matrix, item_base),
         previous=matrix.previous.name if matrix.previous else None,
+        paging=matrix.paging,
     )
+
+
+def page_links(*, label: str, param: str, number: int, pages: int, query: str) -> SafeString:
+    """A <nav> of the pages 1…`pages` as links `?{query}&{param}=n` (the filters kept), the
+    current one marked with aria-current; nothing when everything fits one page. Plain links:
+    it works without JavaScript."""
+    if pages <= 1:
+        return mark_safe("")
+    base = f"?{escape(query)}&amp;" if query else "?"
+
+    def href(n: int) -> str:
+        return f"{base}{param}={n}"
+
+    out = [f'<nav class="pages" aria-label="{escape(label)}"><ul>']
+    if number > 1:
+        out.append(f'<li><a href="{href(number - 1)}" rel="prev">Föregående sida</a></li>')
+    for n in range(1, pages + 1):
+        if n == number:
+            out.append(f'<li><span aria-current="page">{n}</span></li>')
+        else:
+            out.append(f'<li><a href="{href(n)}">{n}</a></li>')
+    if number < pages:
+        out.append(f'<li><a href="{href(number + 1)}" rel="next">Nästa sida</a></li>')
+    out.append("</ul></nav>")
+    return mark_safe("".join(out))

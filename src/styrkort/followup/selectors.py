@@ -15,6 +15,7 @@ where it was assessed.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -360,6 +361,24 @@ class MatrixRow:
         return Change.SYMBOLS[self.change]
 
 
+@dataclass(frozen=True)
+class MatrixPaging:
+    """Where a matrix page sits: its rows (items) `first`–`last` of `total`, page `number` of
+    `pages`; its columns (bodies) `first_column`–`last_column` of `columns`, column page
+    `column_number` of `column_pages`. One page of each when everything fits."""
+
+    number: int = 1
+    pages: int = 1
+    first: int = 0
+    last: int = 0
+    total: int = 0
+    column_number: int = 1
+    column_pages: int = 1
+    first_column: int = 0
+    last_column: int = 0
+    columns: int = 0
+
+
 @dataclass
 class Matrix:
     period: FollowUpPeriod
@@ -368,6 +387,7 @@ class Matrix:
     rows: list[MatrixRow]
     statuses: list[Status]
     counts: list[tuple[Status | None, int]]
+    paging: MatrixPaging = field(default_factory=MatrixPaging)
 
 
 def _filtered_items(
@@ -421,6 +441,21 @@ def _status_by_lineage(period: FollowUpPeriod) -> dict[str, int | None]:
     )
 
 
+def _page_bounds(count: int, per_page: int | None, number: Any) -> tuple[int, int, int, int]:
+    """(number, pages, start, stop) of page `number` as given of `count` things: a wrong or
+    missing number gives the first page, one past the end the last (as Paginator.get_page)."""
+    if not per_page or count <= per_page:
+        return 1, 1, 0, count
+    pages = -(-count // per_page)
+    try:
+        n = int(number)
+    except (TypeError, ValueError):
+        n = 1
+    n = min(max(n, 1), pages)
+    start = (n - 1) * per_page
+    return n, pages, start, min(start + per_page, count)
+
+
 def matrix(
     *,
     viewer: Viewer,
@@ -429,8 +464,18 @@ def matrix(
     status: Status | None = None,
     kind: str | None = None,
     text: str | None = None,
+    page: Any = None,
+    per_page: int | None = None,
+    column_page: Any = None,
+    columns_per_page: int | None = None,
 ) -> Matrix:
     """Items × answering bodies for a period, with overall status, counts and change.
+
+    With `per_page`, the rows are page `page` of the items the filters keep, and with
+    `columns_per_page` the columns are page `column_page` of the bodies asked of any of those
+    items (the same columns on every row page); a wrong or missing page number gives the
+    first. The counts and the paging's total cover every item the filters keep; only the
+    page's cells are read (a period of 5 000 items × 12 bodies is 60 000 cells).
 
     A fixed number of queries whatever the number of items, bodies and periods; the cells are
     read as tuples, not model instances.
@@ -440,42 +485,82 @@ def matrix(
     statuses = scale_statuses(period.organisation_id)
     by_pk = {s.pk: s for s in statuses}
     version_ids = period_versions(viewer=aud, period=period)
+    filtered = _filtered_items(
+        aud=aud,
+        period=period,
+        body=body,
+        status=status,
+        kind=kind,
+        text=text,
+        version_ids=version_ids,
+    )
     items = list(
-        _filtered_items(
-            aud=aud,
-            period=period,
-            body=body,
-            status=status,
-            kind=kind,
-            text=text,
-            version_ids=version_ids,
-        )
-        .select_related(None)
+        filtered.select_related(None)
         .prefetch_related(None)
         .only("pk", "text", "kind", "order", "secret", "secrecy_ground", "plan_version_id")
         .annotate(lineage_text=_LINEAGE_TEXT)
     )
-    ids = {i.pk for i in items}
-    lineages = {i.lineage_text for i in items}
-    # The cell queries select by period and plan version, not by a list of every item id:
-    # rows of items that a filter left out are skipped here, which is cheaper than a
-    # 500-parameter IN clause. Only items outside the followed versions (a revision removed
-    # them) are named: OR-ing every id made PostgreSQL hash-join all organisations' receivers.
-    receivers: dict[int, set[int]] = {pk: set() for pk in ids}
-    followed = set(version_ids)
-    outside = [i.pk for i in items if i.plan_version_id not in followed]
-    chosen = Q(planitem__plan_version_id__in=version_ids)
-    if outside:
-        chosen |= Q(planitem_id__in=outside)
-    through = PlanItem.receivers.through.objects.filter(chosen)
+    overall = _status_by_lineage(period)
+    counts: dict[int | None, int] = {}
+    for item in items:
+        now = (
+            None if getattr(item, "redacted", False) else by_pk.get(overall.get(item.lineage_text))
+        )  # type: ignore[arg-type]
+        key = now.pk if now is not None and now.is_assessed else None
+        counts[key] = counts.get(key, 0) + 1
+    number, pages, start, stop = _page_bounds(len(items), per_page, page)
+    shown = items[start:stop]
+
     # .order_by(): Assessment's default ordering chains through period and plan item to the
     # plan, and would join and sort every organisation's plan items for rows read into a dict.
     assessments = Assessment.objects.filter(period=period).order_by()
     if not aud.is_member:
         assessments = assessments.filter(state=Assessment.State.APPROVED)
+    through = PlanItem.receivers.through.objects.order_by()
     if body is not None:
         through = through.filter(body=body)
         assessments = assessments.filter(body=body)
+    # The columns: the bodies asked of, or answering, any item the filters keep (on every page,
+    # not only this one's), read with the bodies in one query.
+    asked_of_some = through.filter(body_id=OuterRef("pk"), planitem_id__in=filtered.values("pk"))
+    answered_some = assessments.filter(
+        body_id=OuterRef("pk"), lineage__in=filtered.values("lineage")
+    )
+    every_column = list(
+        Body.objects.filter(organisation_id=period.organisation_id)
+        .filter(Exists(asked_of_some) | Exists(answered_some))
+        .order_by("order")
+    )
+    if body is not None:
+        every_column = [b for b in every_column if b.pk == body.pk]
+    c_number, c_pages, c_start, c_stop = _page_bounds(
+        len(every_column), columns_per_page, column_page
+    )
+    columns = every_column[c_start:c_stop]
+
+    ids = {i.pk for i in shown}
+    lineages = {i.lineage_text for i in shown}
+    receivers: dict[int, set[int]] = {pk: set() for pk in ids}
+    if len(shown) < len(items):
+        # A page: its own items by id and lineage (at most a page's worth of parameters).
+        through = through.filter(planitem_id__in=ids)
+        assessments = assessments.filter(lineage__in=[uuid.UUID(t) for t in lineages])
+    else:
+        # The cell queries select by period and plan version, not by a list of every item id:
+        # rows of items that a filter left out are skipped here, which is cheaper than a
+        # 500-parameter IN clause. Only items outside the followed versions (a revision removed
+        # them) are named: OR-ing every id made PostgreSQL hash-join all organisations'
+        # receivers.
+        followed = set(version_ids)
+        outside = [i.pk for i in shown if i.plan_version_id not in followed]
+        chosen = Q(planitem__plan_version_id__in=version_ids)
+        if outside:
+            chosen |= Q(planitem_id__in=outside)
+        through = through.filter(chosen)
+    if c_pages > 1:
+        column_ids = [b.pk for b in columns]
+        through = through.filter(body_id__in=column_ids)
+        assessments = assessments.filter(body_id__in=column_ids)
     for item_id, body_id in through.values_list("planitem_id", "body_id"):
         if item_id in receivers:
             receivers[item_id].add(body_id)
@@ -490,11 +575,6 @@ def matrix(
             if cell is None:
                 cell = interned[(status_id, state)] = MatrixCell(by_pk.get(status_id), state)
             cells[lineage][body_id] = cell
-    overall = _status_by_lineage(period)
-
-    asked = set().union(*receivers.values(), *(c.keys() for c in cells.values())) if ids else set()
-    all_bodies = list(Body.objects.filter(organisation_id=period.organisation_id).order_by("order"))
-    columns = [b for b in all_bodies if b.pk in asked and (body is None or b.pk == body.pk)]
 
     previous = previous_period(period)
     before: dict[str, int | None] = {}
@@ -502,35 +582,42 @@ def matrix(
         before = _status_by_lineage(previous)
 
     rows: list[MatrixRow] = []
-    counts: dict[int | None, int] = {}
-    column_ids = [(b, b.pk) for b in columns]
-    for item in items:
+    column_ids_ = [(b, b.pk) for b in columns]
+    for item in shown:
         asked_of = receivers[item.pk]
         if getattr(item, "redacted", False):
             # Not even the statuses of a secret item show to those who may not read it.
             row_cells: list[tuple[Body, MatrixCell | str]] = [
                 (b, SECRET if bid in asked_of or bid in cells[item.lineage_text] else NOT_ASKED)
-                for b, bid in column_ids
+                for b, bid in column_ids_
             ]
             rows.append(MatrixRow(item, None, row_cells, Change.UNKNOWN, None))
-            counts[None] = counts.get(None, 0) + 1
             continue
         mine = cells[item.lineage_text]
         row_cells = [
             (b, mine.get(bid) or (MISSING if bid in asked_of else NOT_ASKED))
-            for b, bid in column_ids
+            for b, bid in column_ids_
         ]
         now = by_pk.get(overall.get(item.lineage_text))  # type: ignore[arg-type]
         prior = by_pk.get(before.get(item.lineage_text))  # type: ignore[arg-type]
-        change = _change(now, prior)
-        rows.append(MatrixRow(item, now, row_cells, change, prior))
-        key = now.pk if now is not None and now.is_assessed else None
-        counts[key] = counts.get(key, 0) + 1
+        rows.append(MatrixRow(item, now, row_cells, _change(now, prior), prior))
     count_list: list[tuple[Status | None, int]] = [
         (s, counts.get(s.pk, 0)) for s in statuses if s.is_assessed
     ]
     count_list.append((None, counts.get(None, 0)))
-    return Matrix(period, previous, columns, rows, statuses, count_list)
+    paging = MatrixPaging(
+        number=number,
+        pages=pages,
+        first=start + 1 if shown else 0,
+        last=stop,
+        total=len(items),
+        column_number=c_number,
+        column_pages=c_pages,
+        first_column=c_start + 1 if columns else 0,
+        last_column=c_stop,
+        columns=len(every_column),
+    )
+    return Matrix(period, previous, columns, rows, statuses, count_list, paging)
 
 
 @dataclass

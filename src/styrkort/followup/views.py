@@ -26,7 +26,7 @@ from styrkort.followup.forms import (
     OverallStatusForm,
     ReasonForm,
 )
-from styrkort.followup.html import matrix_html
+from styrkort.followup.html import matrix_html, page_links
 from styrkort.followup.models import Assessment, FollowUpPeriod
 from styrkort.followup.permissions import (
     can_approve_assessment,
@@ -67,12 +67,36 @@ def _item_url(organisation: Organisation, period: FollowUpPeriod, item: PlanItem
     return reverse("followup:item", args=[organisation.slug, period.pk, pk])
 
 
+# Rows (items) and columns (bodies) of a matrix page: a committee's period fits one page; a
+# period of 5 000 items or 200 bodies is read and sent a page at a time (docs/performance.md,
+# "Huge periods"): at most 100 × 25 cells.
+MATRIX_PAGE_SIZE = 100
+MATRIX_COLUMNS = 25
+
+
+def _page_number(value: str | None) -> int:
+    """A page number as the request gives it: anything but a positive whole number is 1."""
+    try:
+        return max(1, min(int(value or 1), 1_000_000))
+    except ValueError:
+        return 1
+
+
+def _query_without(request: HttpRequest, *names: str) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
 @login_required
 def matrix(request: HttpRequest, org: str, period: int) -> HttpResponse:
     organisation, the_period = period_or_404(request, org, period)
     f = filters_from_request(request, organisation)
     aud = audience_of(request.user, organisation)
     item_base = _item_url(organisation, the_period, 0)[:-2]  # ".../punkter/"
+    number = _page_number(request.GET.get("sida"))
+    column = _page_number(request.GET.get("kolumner"))
 
     def build() -> Any:
         data = selectors.matrix(
@@ -82,15 +106,24 @@ def matrix(request: HttpRequest, org: str, period: int) -> HttpResponse:
             status=f["status"],
             kind=f["kind"],
             text=f["text"],
+            page=number,
+            per_page=MATRIX_PAGE_SIZE,
+            column_page=column,
+            columns_per_page=MATRIX_COLUMNS,
         )
         return matrix_html(data, item_base)
 
     if f["text"]:
         html = build()  # a search's text is not kept: as many keys as searches
     else:
-        # Kept per audience until the organisation's next change (organisation/cache.py).
+        # Kept per audience until the organisation's next change (organisation/cache.py); each
+        # page of rows and of columns on its own.
         choice = (f["body"] and f["body"].pk, f["status"] and f["status"].pk, f["kind"])
-        html = cached_for(aud, organisation, "matrix", build, the_period.pk, item_base, choice)
+        pages = (number, MATRIX_PAGE_SIZE, column, MATRIX_COLUMNS)
+        html = cached_for(
+            aud, organisation, "matrix", build, the_period.pk, item_base, choice, pages
+        )
+    paging = html.paging
     return render(
         request,
         "followup/matrix.html",
@@ -98,8 +131,23 @@ def matrix(request: HttpRequest, org: str, period: int) -> HttpResponse:
             "organisation": organisation,
             "period": the_period,
             "matrix": html,
+            "paging": paging,
+            "row_pages": page_links(
+                label="Matrisens sidor (punkter)",
+                param="sida",
+                number=paging.number,
+                pages=paging.pages,
+                query=_query_without(request, "sida"),
+            ),
+            "column_pages": page_links(
+                label="Matrisens kolumner (nämnder)",
+                param="kolumner",
+                number=paging.column_number,
+                pages=paging.column_pages,
+                query=_query_without(request, "kolumner"),
+            ),
             "filters": f,
-            "query": request.GET.urlencode(),
+            "query": _query_without(request, "sida", "kolumner"),
             "periods": list(selectors.period_list(viewer=request.user, organisation=organisation)),
             "may_manage": can_manage_periods(request.user, organisation),
             "may_reopen": can_reopen_period(request.user, the_period),
