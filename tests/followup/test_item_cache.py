@@ -67,14 +67,13 @@ def test_the_second_request_is_served_from_the_cache_and_a_change_shows_on_the_n
     assert f"s-{other.code}" in _section(changed, "overall-h").split("Förslag")[0]
     monkeypatch.setenv("STYRKORT_PAGE_CACHE", "0")
     uncached, _ = _get(client, "controller", org, period, item)
-    assert _section(uncached, "overall-h").split("<form")[0] == (
-        _section(changed, "overall-h").split("<form")[0]
+    assert (
+        _section(uncached, "overall-h").split("<form")[0]
+        == (_section(changed, "overall-h").split("<form")[0])
     )
 
 
-def test_an_item_page_built_for_the_registrar_never_reaches_those_who_may_not_read_it(
-    client, ctx
-):
+def test_an_item_page_built_for_the_registrar_never_reaches_those_who_may_not_read_it(client, ctx):
     org, period = ctx
     version = PlanVersion.objects.get(pk=selectors.period_versions(viewer=SYSTEM, period=period)[0])
     secret = item_create(
