@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -461,6 +462,13 @@ def period_state(request: HttpRequest, org: str, period: int, action: str) -> Ht
     return redirect(url)
 
 
+# A body's missing items listed on the progress page: all of them up to this many; beyond it
+# (a period of 5 000 items just begun is 60 000 missing), the first ones and a link to the
+# body's whole list, a page of PROGRESS_PAGE_SIZE at a time.
+PROGRESS_MISSING_SHOWN = 25
+PROGRESS_PAGE_SIZE = 100
+
+
 @login_required
 def progress(request: HttpRequest, org: str, period: int) -> HttpResponse:
     organisation, the_period = period_or_404(request, org, period)
@@ -470,6 +478,21 @@ def progress(request: HttpRequest, org: str, period: int) -> HttpResponse:
         for b in body_list(organisation=organisation)
         if can_edit_assessment_of(request.user, b)
     }
+    # ?saknas=<body>: that body's missing items alone, paged.
+    chosen = next((p for p in rows if p.body.abbreviation == request.GET.get("saknas")), None)
+    missing_page = None
+    missing_pages = ""
+    if chosen is not None:
+        missing_page = Paginator(chosen.missing, PROGRESS_PAGE_SIZE).get_page(
+            request.GET.get("sida")
+        )
+        missing_pages = page_links(
+            label=f"Sidor: det som saknas för {chosen.body.name}",
+            param="sida",
+            number=missing_page.number,
+            pages=missing_page.paginator.num_pages,
+            query=_query_without(request, "sida"),
+        )
     return render(
         request,
         "followup/progress.html",
@@ -480,6 +503,10 @@ def progress(request: HttpRequest, org: str, period: int) -> HttpResponse:
             "any_missing": any(p.missing for p in rows),
             "editable": editable,
             "previous": selectors.previous_period(the_period),
+            "shown": PROGRESS_MISSING_SHOWN,
+            "chosen": chosen,
+            "missing_page": missing_page,
+            "missing_pages": missing_pages,
             "nav": "progress",
         },
     )
