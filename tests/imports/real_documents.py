@@ -101,10 +101,18 @@ def _evaluate(case: dict[str, Any]) -> Outcome:
     expected = case["expected"]
     outcome.refused_expected = expected == "refused"
     data = (FIXTURES / case["file"]).read_bytes()
+    # What a user types on the command line besides the file, the year and the organisation:
+    # `--plan-body ABBR` (whose plan is followed up; an organisation without a council must
+    # say) and `--body ABBR` (who answers where the document names nobody). Only options the
+    # command has, given as the configuration's abbreviations.
+    options = case.get("options", {})
+    bodies = {b.abbreviation: b for b in org.bodies.all()}
     try:
         result = import_followup(
-            actor=SYSTEM, organisation=org, data=data, year=case["year"], filename=case["file"]
-        )
+            actor=SYSTEM, organisation=org, data=data, year=case["year"], filename=case["file"],
+            plan_body=bodies[options["plan_body"]] if "plan_body" in options else None,
+            default_body=bodies[options["body"]] if "body" in options else None,
+        )  # fmt: skip
     except FollowUpImportError as exc:
         outcome.refused, outcome.message = True, str(exc)
         if not outcome.refused_expected:

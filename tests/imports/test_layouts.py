@@ -778,3 +778,177 @@ def test_an_assessment_read_as_comment_text_is_refused_naming_it(org):
     with pytest.raises(FollowUpImportError, match="innehåller en bedömning"):
         run(org, text, layout="numrerade-mål")
     assert items(org) == []
+
+
+# --------------------------------------------------------------------------------------------
+# Round 3's shapes, as general rules, on pages written for the test (the real excerpts are in
+# fixtures/real/, read by test_real_documents.py)
+# --------------------------------------------------------------------------------------------
+
+COPIED_TABLE = """Regionfullmäktiges mål och måluppfyllelse
+
+Tabellen nedan visar hur målen har uppfyllts. Av åtta mål är fem uppfyllda och arbetet
+med de övriga har delvis uppfyllt förväntningarna.
+
+MÅL FASTSTÄLLDA AV REGIONFULLMÄKTIGE BEDÖMNING
+Vården är tillgänglig för alla invånare Delvis uppfyllt
+Regionen är en attraktiv arbetsgivare uppfyllt
+Den regionala utvecklingen bidrar till en hållbar tillväxt (för att ge goda
+förutsättningar för näringslivet)
+EJ UPPFYLLT
+Kollektivtrafiken är pålitlig och prisvärd Ej uppfyllt
+"""
+
+
+def test_a_table_copied_as_text_status_at_the_lines_end_in_any_case_and_a_wrapped_goal(org):
+    result = run(org, COPIED_TABLE)
+
+    assert result.layout == "status-sist"
+    assert read(org) == [
+        ("Vården är tillgänglig för alla invånare", ["RS"], "Gul", {}),
+        ("Regionen är en attraktiv arbetsgivare", ["RS"], "Grön", {}),
+        (
+            "Den regionala utvecklingen bidrar till en hållbar tillväxt (för att ge goda "
+            "förutsättningar för näringslivet)",
+            ["RS"],
+            "Röd",
+            {},
+        ),
+        ("Kollektivtrafiken är pålitlig och prisvärd", ["RS"], "Röd", {}),
+    ]
+
+
+def test_a_copied_tables_receiver_is_the_answering_body_given_on_the_command_line(org):
+    run(org, COPIED_TABLE, default_body=org.bodies["HSN"])
+
+    assert {tuple(r) for _, r, _, _ in read(org)} == {("HSN",)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Prose whose lines end in a status phrase: sentences, not rows.
+        "Arbetet med tillgängligheten är delvis uppfyllt\nMålet för personalen bedöms som "
+        "uppfyllt\nVi har under året delvis uppfyllt\n",
+        # One row alone in a paragraph of prose is no list.
+        "Regionen redovisar här sina mål för året och hur de har följts upp under\n"
+        "Vården är tillgänglig för alla invånare Delvis uppfyllt\n"
+        "perioden. Mer finns i årsredovisningen och i nämndernas egna rapporter om\n"
+        "arbetet som har gjorts och det som återstår att göra under nästa år\n",
+        # The longest status phrase that ends the line leaves no item: no shorter one is tried.
+        "Detta är delvis uppfyllt\nSå är det ej uppfyllt\n",
+    ],
+    ids=["prose", "one-row-in-prose", "longest-leaves-no-item"],
+)
+def test_lines_ending_in_a_status_phrase_that_are_no_list_of_items_are_refused(org, text):
+    with pytest.raises(FollowUpImportError, match="Inga uppföljningspunkter hittades"):
+        run(org, text)
+    assert items(org) == []
+
+
+TRAILING_ASSESSMENT = """Regionala miljömål
+
+smiley saknas
+
+1. Begränsad klimatpåverkan
+
+Utsläppen från transporter minskar långsamt. Arbetet med laddinfrastruktur har fortsatt.
+Nej
+
+2. Frisk luft
+
+Halterna av partiklar har minskat i tätorterna.
+
+Mätningarna är inte heltäckande.
+Delvis uppfyllt
+
+3. Giftfri miljö
+
+Kunskapen om många ämnen saknas.
+smiley saknas
+"""
+
+
+def test_numbered_goals_with_the_assessment_on_the_last_line_and_a_missing_icon(org):
+    result = run(org, TRAILING_ASSESSMENT)
+
+    assert result.layout == "bedömning-sist"
+    assert read(org) == [
+        (
+            "Begränsad klimatpåverkan",
+            ["RS"],
+            "Röd",
+            {
+                "RS": "Utsläppen från transporter minskar långsamt. Arbetet med "
+                "laddinfrastruktur har fortsatt."
+            },
+        ),
+        (
+            "Frisk luft",
+            ["RS"],
+            "Gul",
+            {
+                "RS": "Halterna av partiklar har minskat i tätorterna.\n\n"
+                "Mätningarna är inte heltäckande."
+            },
+        ),
+        ("Giftfri miljö", ["RS"], None, {"RS": "Kunskapen om många ämnen saknas."}),
+    ]
+    assert any("ikon som saknas" in w for w in result.warnings)
+
+
+def test_numbered_goals_with_a_sentence_the_scale_has_as_a_synonym_for_the_assessment(org):
+    red = default_scale(org.org).statuses.get(label="Röd")
+    status_set_synonyms(
+        actor=SYSTEM,
+        status=red,
+        synonyms="Ej uppfyllt,Det är inte möjligt att nå målet till år 2030 med i dag beslutade "
+        "styrmedel.",
+    )
+    text = TRAILING_ASSESSMENT.replace(
+        "Nej\n", "Det är inte möjligt att nå målet till år 2030 med i dag beslutade styrmedel.\n"
+    )
+    run(org, text)
+
+    assert read(org)[0][:3] == ("Begränsad klimatpåverkan", ["RS"], "Röd")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A section whose last line is no assessment: the shape does not hold.
+        TRAILING_ASSESSMENT.replace(
+            "Mätningarna är inte heltäckande.\nDelvis uppfyllt", "Mätningarna är inte heltäckande."
+        ),
+        # Numbers out of order: a list of something else.
+        TRAILING_ASSESSMENT.replace("2. Frisk luft", "5. Frisk luft"),
+    ],
+    ids=["section-without-assessment", "numbers-out-of-order"],
+)
+def test_numbered_goals_that_do_not_all_end_in_an_assessment_are_refused(org, text):
+    with pytest.raises(FollowUpImportError):
+        run(org, text)
+    assert items(org) == []
+
+
+def test_numbered_goals_with_no_body_to_answer_are_refused_not_guessed(org):
+    # Two boards: the document names nobody and nothing says which answers.
+    from styrkort.organisation.services import body_create
+
+    body_create(
+        actor=SYSTEM, organisation=org.org, name="Patientnämnden", abbreviation="PN", kind="board"
+    )
+    with pytest.raises(FollowUpImportError, match="ange --body"):
+        run(org, TRAILING_ASSESSMENT)
+    assert items(org) == []
+
+
+def test_a_legend_of_the_scales_words_each_defined_is_no_item(org):
+    text = (
+        "Bedömning av möjligheten att nå målen\n\nJa\nJa – Målet är uppnått eller kommer kunna "
+        "nås till år 2030.\nNej\nNej – Målet är inte uppnått och kommer inte kunna nås till år "
+        "2030.\n"
+    )
+    with pytest.raises(FollowUpImportError, match="Inga uppföljningspunkter hittades"):
+        run(org, text)
+    assert items(org) == []

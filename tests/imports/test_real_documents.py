@@ -44,8 +44,30 @@ def test_held_out_real_follow_ups_reach_the_issues_bar_of_ninety_percent():
     assert share(outcomes, "heldout") >= 0.9, report(outcomes)
 
 
+def _development_cases() -> list:  # type: ignore[type-arg]
+    """Development documents; the few that no layout reads yet (refused, never misread) are
+    expected failures with the reason written in cases.json, so the day one is read the
+    marker must go."""
+    return [
+        pytest.param(
+            c, marks=pytest.mark.xfail(strict=True, reason=c["not_read"]) if "not_read" in c else ()
+        )
+        for c in cases()
+        if c["set"] == "dev"
+    ]
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("case", [c for c in cases() if c["set"] == "dev"], ids=lambda c: c["file"])
+@pytest.mark.parametrize("case", _development_cases(), ids=lambda c: c["file"])
 def test_each_development_document_comes_in_exactly_as_read(case):
     outcome = evaluate(case)
     assert outcome.document_right, report([outcome])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", [c for c in cases() if "not_read" in c], ids=lambda c: c["file"])
+def test_each_development_document_not_read_yet_is_refused_not_misread(case):
+    # A wrong value is worse than a refusal: what no layout reads must not be stored at all.
+    outcome = evaluate(case)
+    assert outcome.refused, report([outcome])
+    assert outcome.right_items == 0

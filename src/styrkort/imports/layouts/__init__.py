@@ -10,6 +10,7 @@ from styrkort.imports.layouts.seed import SeedLayout
 from styrkort.imports.layouts.status_first import StatusFirstLayout
 from styrkort.imports.layouts.status_suffix import StatusSuffixLayout
 from styrkort.imports.layouts.stratsys import PeriodViewLayout
+from styrkort.imports.layouts.trailing_assessment import TrailingAssessmentLayout
 
 LAYOUTS: list[Layout] = [
     SeedLayout(),
@@ -21,6 +22,7 @@ LAYOUTS: list[Layout] = [
     AssessedGoalsLayout(),
     StatusFirstLayout(),
     GoalBarometerLayout(),
+    TrailingAssessmentLayout(),
 ]
 BY_NAME = {layout.name: layout for layout in LAYOUTS}
 

@@ -1,8 +1,10 @@
 """Legends: the lines that say what a document's symbols mean ("😊= Delmålet bedöms bli
 uppfyllt"), read into the statuses they stand for, so the symbols can be read as statuses.
 
-Two shapes: a symbol and its meaning on one line, and an icon whose alt text survived copying
-("Illustration av en grön cirkel.") followed by its meaning on the next line. The meaning is
+Three shapes: a symbol and its meaning on one line; an icon whose alt text survived copying
+("Illustration av en grön cirkel.") followed by its meaning on the next line; and a run of the
+scale's own words, each defined ("Ja – Miljökvalitetsmålet är uppnått …", "Nära – …"), the
+word alone on the line above it when an icon's name was copied too. The meaning is
 mapped to a status through the scale's words and synonyms, with negations read ("bedöms inte
 bli uppfyllt" is the status "Ej uppfyllt", not "Uppfyllt").
 """
@@ -21,6 +23,10 @@ _INTRO = re.compile(
     r"betyder|färgerna|ikonerna",
     re.IGNORECASE,
 )
+
+
+# "Ja – Miljökvalitetsmålet är uppnått eller kommer kunna nås": a status word defined.
+_WORD_DEFINED = re.compile(r"^(?P<word>[^–—=:\-]{1,30}?)\s+(?:=|–|—|-)\s+(?P<meaning>\S.{10,})$")
 
 
 @dataclass
@@ -56,6 +62,35 @@ def read_legend(lines: list[SourceLine], vocabulary: Vocabulary) -> list[LegendE
                 entries.append(
                     _entry([line.number, content[index + 1].number], text, meaning, vocabulary)
                 )
+    entries.extend(_defined_words(content, vocabulary))
+    return entries
+
+
+def _defined_words(content: list[SourceLine], vocabulary: Vocabulary) -> list[LegendEntry]:
+    """A run of at least two lines that each define a different status word of the scale
+    ("Ja – …", "Nära – …", "Nej – …"): a legend, not items. The word alone on the line above
+    its definition (an icon's name) belongs to the entry."""
+    found: list[tuple[int, str, str, str]] = []  # (position, word, meaning, status label)
+    for position, line in enumerate(content):
+        match = _WORD_DEFINED.match(line.text.strip())
+        if match is None:
+            continue
+        status = vocabulary.status(match.group("word"))
+        if status is not None:
+            found.append((position, match.group("word"), match.group("meaning"), status.label))
+    entries: list[LegendEntry] = []
+    for n, (position, word, meaning, label) in enumerate(found):
+        near = [
+            other
+            for other in found[max(0, n - 1) : n + 2]
+            if other[0] != position and abs(other[0] - position) <= 3 and other[3] != label
+        ]
+        if not near:
+            continue
+        numbers = [content[position].number]
+        if position > 0 and symbol_key(content[position - 1].text) == symbol_key(word):
+            numbers.insert(0, content[position - 1].number)
+        entries.append(LegendEntry(numbers, word, meaning, label))
     return entries
 
 

@@ -22,7 +22,7 @@ from styrkort.core.models import Status
 from styrkort.followup.models import COMMENT_MAX_LENGTH
 from styrkort.imports.errors import FollowUpImportError, NotThisLayout
 from styrkort.imports.layouts.base import Layout, Options, Paragraph, Prepared, Tracker
-from styrkort.imports.layouts.vocabulary import Vocabulary, heading_like, key
+from styrkort.imports.layouts.vocabulary import Vocabulary, heading_like, key, numbered_goal
 from styrkort.imports.records import ParsedComment, ParsedDocument, ParsedItem
 from styrkort.organisation.models import Body
 from styrkort.planning.receivers import UnknownReceiver, parse_marker
@@ -224,6 +224,13 @@ class SeedLayout(Layout):
                 tracker.use(*indexes)
                 continue
             if comment is None:
+                if len(texts) == 1 and numbered_goal(texts[0]):
+                    # "2. Frisk luft" under an item's status: numbered goals with their
+                    # assessment at the end of each section (bedömning-sist), not this shape.
+                    raise NotThisLayout(
+                        f"rad {line_no}: ett numrerat mål ({texts[0][:40]!r}) står där en "
+                        "nämnds kommentar skulle börja"
+                    )
                 receivers = current.receivers or []
                 if len(receivers) != 1:
                     if not receivers and options.default_body is not None:

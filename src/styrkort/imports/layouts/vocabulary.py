@@ -69,6 +69,29 @@ def is_alt_text(text: str) -> bool:
     )
 
 
+# "smiley saknas", "Ikon saknas": the alt text a page shows for an assessment icon it lost.
+_LOST_ICON = re.compile(
+    r"^(?:smiley|smileyn|ikon|ikonen|symbol|symbolen|bild|bilden|figur|bedömning)\s+saknas\.?$",
+    re.IGNORECASE,
+)
+
+
+def is_lost_icon(text: str) -> bool:
+    """An assessment icon that is missing: no status, and never an item or a comment."""
+    return bool(_LOST_ICON.match(text.strip()))
+
+
+_NUMBERED_GOAL = re.compile(r"^(?P<number>\d{1,2})[.)]\s+(?P<text>[^\W\d_].{1,120})$")
+
+
+def numbered_goal(text: str) -> re.Match[str] | None:
+    """ "1. Begränsad klimatpåverkan": a short numbered title, not a numbered sentence."""
+    match = _NUMBERED_GOAL.match(text.strip())
+    if match is None or text.strip().endswith(_TERMINAL) or len(text.split()) > 13:
+        return None
+    return match
+
+
 def heading_like(line: str) -> bool:
     """A line that looks like a body's name: "Kulturnämnden", "Tekniska nämnden".
 
