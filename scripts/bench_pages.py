@@ -57,6 +57,7 @@ print(json.dumps({
     "progress": reverse("followup:progress", args=args),
     "report": reverse("reports:followup-view", args=args),
     "public": reverse("public:followup", args=args),
+    "public-start": reverse("public:organisation", args=[org.slug]),
 }))
 """
 
@@ -197,18 +198,25 @@ def bench_server(
 
 
 # (name, path key or literal path, user): the controller sees every body. A name ending in
-# UNCACHED is asked of a second server with the page cache off (organisation/cache.py), so
-# the table shows the matrix as built on every request beside the matrix as served.
+# UNCACHED is asked of a second server with the page caches off (organisation/cache.py,
+# public/cache.py), so the table shows each kept page as built on every request (the first
+# request after any change in the organisation) beside the page as served.
 UNCACHED = ", utan cache"
 PAGES = [
     ("matris (alla punkter × nämnder)", "matrix", "controller"),
     ("matris (alla punkter × nämnder)" + UNCACHED, "matrix", "controller"),
     ("punkt", "item", "controller"),
+    ("punkt" + UNCACHED, "item", "controller"),
     ("framsteg", "progress", "controller"),
     ("rapportvy (sida 1)", "report", "controller"),
     ("Mina uppgifter, redaktör", "/", "n01"),
+    ("Mina uppgifter, redaktör" + UNCACHED, "/", "n01"),
     ("Mina uppgifter, controller", "/", "controller"),
+    ("Mina uppgifter, controller" + UNCACHED, "/", "controller"),
     ("offentlig uppföljning", "public", None),
+    ("offentlig uppföljning" + UNCACHED, "public", None),
+    ("offentlig startsida", "public-start", None),
+    ("offentlig startsida" + UNCACHED, "public-start", None),
 ]
 
 

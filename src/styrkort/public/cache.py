@@ -22,6 +22,9 @@ commits, so there the newest id alone would do.
 
 Only rendered fragments without the request's CSP nonce are stored: the page around them is
 rendered per request.
+
+STYRKORT_PAGE_CACHE=0 turns it off, as it does the workspace's (organisation/cache.py), so
+scripts/bench_pages.py can show the pages as built on every request.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from django.core.cache import caches
 from django.db.models import Count, Max, Subquery
 
 from styrkort.core.models import AuditEvent
+from styrkort.organisation.cache import enabled
 from styrkort.organisation.models import Organisation
 
 T = TypeVar("T")
@@ -61,6 +65,8 @@ def generation(organisation: Organisation) -> tuple[int, int]:
 def cached(organisation: Organisation, name: str, build: Callable[[], T], *args: Any) -> T:
     """The stored value of page `name` with `args`, if the organisation has not changed since it
     was built; else `build()`, stored. One query (the generation) when it is stored."""
+    if not enabled():
+        return build()
     store = caches[ALIAS]
     # The organisation's creation time as well as its id: an organisation made again under the
     # same id (a restore, a test database rolled back) never meets the old one's pages.
