@@ -23,7 +23,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from styrkort.core.actors import Actor
+from styrkort.core.actors import Actor, permitted
 from styrkort.core.models import Status
 from styrkort.core.status import default_scale
 from styrkort.core.text import match_key
@@ -44,6 +44,7 @@ from styrkort.imports.readers.text import read_text
 from styrkort.imports.recognise import recognise
 from styrkort.imports.records import Ignored, ParsedDocument, ParsedItem
 from styrkort.organisation.models import Body, Organisation
+from styrkort.organisation.permissions import can_see_secret
 from styrkort.organisation.services import body_create
 from styrkort.planning.models import Plan, PlanItem, Target
 from styrkort.planning.services import (
@@ -316,7 +317,13 @@ def import_followup(
         def resolve(body: Body) -> Body:
             return made.get(id(body), body)
 
-        existing = {_norm_key(i.text): i for i in version.items.prefetch_related("receivers")}
+        plan_items = version.items.prefetch_related("receivers")
+        if not permitted(actor, can_see_secret, organisation):
+            # A secret item is neither matched by its text nor named in the result for someone
+            # who may not read it: its text is what is secret (a published follow-up does not
+            # hold it either). It stays as it is.
+            plan_items = plan_items.filter(secret=False)
+        existing = {_norm_key(i.text): i for i in plan_items}
         seen: set[int] = set()
         for number, parsed in enumerate(document.items, start=1):
             label = f"Punkt {number} ({parsed.text[:50]}{'…' if len(parsed.text) > 50 else ''})"
