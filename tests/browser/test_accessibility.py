@@ -32,7 +32,7 @@ def test_login_and_lockout_pages_are_accessible(site, page):
 
 
 @pytest.mark.parametrize("role", list(ROLES))
-def test_every_page_type_is_accessible_for_role(site, page, role):
+def test_every_page_type_is_accessible_for_role(site, page, role, monkeypatch):
     login(page, site, ROLES[role])
     org, period = site.org, site.period()
     item = period.overall_statuses.order_by("item__order").first().item
@@ -84,6 +84,22 @@ def test_every_page_type_is_accessible_for_role(site, page, role):
         page.goto(url)
         expect(page.locator("h1")).to_be_visible()
         assert_accessible(page, f"{role}: {name}")
+    # A matrix of several pages of rows and of columns, a filter kept (the demo fits one page:
+    # the pages are made small), and a body's list of what is missing, paged.
+    from styrkort.followup import views as followup_views
+
+    monkeypatch.setattr(followup_views, "MATRIX_PAGE_SIZE", 3)
+    monkeypatch.setattr(followup_views, "MATRIX_COLUMNS", 2)
+    monkeypatch.setattr(followup_views, "PROGRESS_PAGE_SIZE", 1)
+    page.goto(
+        site.path("followup:matrix", org.slug, period.pk) + "?kind=assignment&sida=2&kolumner=2"
+    )
+    expect(page.get_by_role("navigation", name="Matrisens sidor (punkter)")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Matrisens kolumner (nämnder)")).to_be_visible()
+    assert_accessible(page, f"{role}: matris, sida 2, nämnder 3–4")
+    page.goto(site.path("followup:progress", org.slug, period.pk) + "?saknas=HSN")
+    expect(page.locator("h1")).to_be_visible()
+    assert_accessible(page, f"{role}: framsteg, det som saknas för en nämnd")
     # The calendar page with a new subscription link shown (once, after it is made).
     page.goto(site.path("register:calendar", org.slug))
     page.get_by_role("button", name="Prenumerera: skapa min länk").click()
