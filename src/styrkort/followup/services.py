@@ -621,6 +621,8 @@ def indicator_value_set(
         raise ValidationError({"value": "Värdet ska anges exakt, aldrig som flyttal."})
     _lock_open(period)
     _require_indicator(indicator, period)
+    # A secret key figure's value is as secret as its text: written only by those who read it.
+    _require_readable(actor, indicator)
     existing = IndicatorValue.objects.filter(lineage=indicator.lineage, period=period).first()
     if existing is None:
         existing = IndicatorValue(

@@ -121,11 +121,14 @@ def import_figures(
         target: Unit | PlanItem | None
         if kind == "nyckeltal":
             if period.pk not in indicators:
+                # A secret key figure the actor may not read is not found, not even by its
+                # placeholder text: its value is not written blind.
                 indicators[period.pk] = {
                     i.text.casefold(): i
                     for i in period_items(viewer=actor, period=period).filter(
                         kind=PlanItem.Kind.INDICATOR
                     )
+                    if not getattr(i, "redacted", False)
                 }
             target = indicators[period.pk].get(name_cell.casefold())
             missing = f"{name_cell!r} är inget nyckeltal i planerna för {period.year}"
