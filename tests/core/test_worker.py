@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
+from django.db.models import F
 from django.utils import timezone
 
 from styrkort.core import periodic
@@ -240,9 +241,18 @@ def test_two_worker_processes_on_one_sqlite_file_take_each_slot_once(tmp_path):
     assert int(successful) == len(json.loads(every))
 
 
+def _orphan(job_pk, worker="killed"):
+    """The job as a worker left it when it stopped in the middle: running, under its id."""
+    from styrkort.core.models import Job
+
+    Job.objects.filter(pk=job_pk).update(
+        state="running", worker_id=worker, attempts=F("attempts") + 1
+    )
+
+
 @pytest.mark.django_db
-def test_a_job_whose_worker_stopped_is_failed_with_a_reason(client):
-    from styrkort.core.jobs import ORPHANED, fail_orphaned_jobs, job_start
+def test_a_job_whose_worker_stopped_is_queued_again_then_failed_with_a_reason(client):
+    from styrkort.core.jobs import MAX_ATTEMPTS, ORPHANED, job_start, recover_orphaned_jobs
     from styrkort.core.models import Job
 
     beat("alive", timezone.now())
@@ -255,13 +265,60 @@ def test_a_job_whose_worker_stopped_is_failed_with_a_reason(client):
         w: job_start(kind="exchange.import_all", title=w, owner=None, organisation_id=None)
         for w in ("alive", "killed")
     }
-    for w, job in jobs.items():
-        Job.objects.filter(pk=job.pk).update(state="running", worker_id=w)
-    assert fail_orphaned_jobs(silent_for=timedelta(minutes=2)) == 1
+    _orphan(jobs["alive"].pk, worker="alive")
+    silent = timedelta(minutes=2)
+    for attempt in range(1, MAX_ATTEMPTS):
+        _orphan(jobs["killed"].pk)
+        assert recover_orphaned_jobs(silent_for=silent) == (1, 0)
+        again = Job.objects.get(pk=jobs["killed"].pk)
+        assert (again.state, again.worker_id, again.attempts) == ("queued", "", attempt)
+        assert f"försök {attempt + 1} av {MAX_ATTEMPTS}" in again.progress_text
+        # Every worker asks at each beat: the next one finds nothing left to take.
+        assert recover_orphaned_jobs(silent_for=silent) == (0, 0)
+    _orphan(jobs["killed"].pk)
+    assert recover_orphaned_jobs(silent_for=silent) == (0, 1)
     assert Job.objects.get(pk=jobs["alive"].pk).state == "running"
     killed = Job.objects.get(pk=jobs["killed"].pk)
-    assert (killed.state, killed.error) == ("failed", ORPHANED)
+    assert (killed.state, killed.error, killed.attempts) == ("failed", ORPHANED, MAX_ATTEMPTS)
     assert "bakgrundsprocessen som körde det stannade" in ORPHANED
+
+
+@pytest.mark.django_db
+def test_a_job_queued_again_after_its_worker_stopped_is_done_by_the_next_worker():
+    from styrkort.core.jobs import JobResult, job_file, job_kind, job_start, recover_orphaned_jobs
+    from styrkort.core.models import Job
+
+    @job_kind("tests.document")
+    def document(run):
+        return JobResult(b"%PDF-1.7 klart", "dokument.pdf", "application/pdf")
+
+    job = job_start(kind="tests.document", title="Dokument", owner=None, organisation_id=None)
+    _orphan(job.pk)
+    assert recover_orphaned_jobs(silent_for=timedelta(minutes=2)) == (1, 0)
+    run_worker("--worker-id", "next")
+    done = Job.objects.get(pk=job.pk)
+    assert (done.state, done.attempts, done.worker_id) == ("done", 2, "next")
+    assert job_file(done) == b"%PDF-1.7 klart"
+
+
+@pytest.mark.django_db
+def test_a_job_already_taken_is_not_started_a_second_time():
+    """The queue may hand a job out twice (a worker's task row left behind when it stopped):
+    only a queued job is claimed."""
+    from styrkort.core.jobs import job_kind, job_start
+    from styrkort.core.models import Job
+
+    started = []
+
+    @job_kind("tests.once")
+    def once(run):
+        started.append(run.job.pk)
+
+    job = job_start(kind="tests.once", title="En gång", owner=None, organisation_id=None)
+    Job.objects.filter(pk=job.pk).update(state="running", worker_id="other", attempts=1)
+    run_worker("--worker-id", "second")
+    assert started == []
+    assert Job.objects.get(pk=job.pk).worker_id == "other"
 
 
 @pytest.mark.django_db

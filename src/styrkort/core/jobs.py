@@ -24,6 +24,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django_tasks import TaskContext, task
@@ -191,12 +192,17 @@ def run_job(context: TaskContext, job_id: str) -> None:
     if job is None or job.finished:
         return
     worker_ids = context.task_result.worker_ids
-    Job.objects.filter(pk=job.pk).update(
+    # Claimed only from the queue: a job another worker runs, or one failed meanwhile, is not
+    # started twice.
+    claimed = Job.objects.filter(pk=job.pk, state=Job.State.QUEUED).update(
         state=Job.State.RUNNING,
         started_at=timezone.now(),
         progress_text=STARTED_TEXT,
         worker_id=worker_ids[-1] if worker_ids else "",
+        attempts=F("attempts") + 1,
     )
+    if not claimed:
+        return
     job.refresh_from_db()
     try:
         kind = kind_of(job.kind)
@@ -240,22 +246,54 @@ def _fail(job: Job, message: str) -> None:
     )
 
 
+# Starts a job gets at most: one whose worker stopped in the middle (a restart, a machine
+# gone, the kernel's out-of-memory killer) is queued again until then. Every kind is all or
+# nothing (its writes in one transaction, or only a file made), so starting again is safe; a job
+# that itself stops its worker each time is failed after this many, not retried for ever.
+MAX_ATTEMPTS = 3
 ORPHANED = (
     "Det gick inte att slutföra jobbet: bakgrundsprocessen som körde det stannade "
-    "(omstart eller fel). Försök igen."
+    f"(omstart eller fel), {MAX_ATTEMPTS} gånger. Försök igen, eller kontakta den som "
+    "förvaltar styrkort."
+)
+REQUEUED = (
+    "Bakgrundsprocessen som körde jobbet stannade; det har lagts i kön igen "
+    "(försök {attempt} av {most})."
 )
 
 
-def fail_orphaned_jobs(*, silent_for: timedelta) -> int:
-    """Fail the running jobs whose worker has not beaten for `silent_for` (it was stopped or
-    its machine went away in the middle): their users learn it instead of waiting for ever.
-    Every worker asks at each beat; the number failed."""
+def recover_orphaned_jobs(*, silent_for: timedelta) -> tuple[int, int]:
+    """The running jobs whose worker has not beaten for `silent_for` (it was stopped or its
+    machine went away in the middle): queued again while they have starts left, else failed,
+    so their users learn it instead of waiting for ever. Every worker asks at each beat; each
+    job is taken by one of them (the update names the state and worker it found). Returns
+    (queued again, failed)."""
     alive = WorkerHeartbeat.objects.filter(seen_at__gte=timezone.now() - silent_for)
-    return (
+    orphaned = list(
         Job.objects.filter(state=Job.State.RUNNING)
         .exclude(worker_id__in=alive.values("worker_id"))
-        .update(state=Job.State.FAILED, error=ORPHANED, finished_at=timezone.now())
+        .values_list("pk", "worker_id", "attempts")
     )
+    requeued = failed = 0
+    for pk, worker_id, attempts in orphaned:
+        found = Job.objects.filter(pk=pk, state=Job.State.RUNNING, worker_id=worker_id)
+        if attempts >= MAX_ATTEMPTS:
+            failed += found.update(
+                state=Job.State.FAILED, error=ORPHANED, finished_at=timezone.now()
+            )
+            continue
+        with transaction.atomic():
+            if found.update(
+                state=Job.State.QUEUED,
+                worker_id="",
+                started_at=None,
+                progress=0,
+                progress_text=REQUEUED.format(attempt=attempts + 1, most=MAX_ATTEMPTS),
+            ):
+                JobData.objects.filter(job_id=pk, role=JobData.Role.RESULT).delete()
+                run_job.enqueue(str(pk))
+                requeued += 1
+    return requeued, failed
 
 
 def job_file(job: Job) -> bytes | None:

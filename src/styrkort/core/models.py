@@ -214,6 +214,9 @@ class Job(models.Model):
     # The worker running it: a job whose worker stops beating is failed (core.jobs), not left
     # "running" for ever.
     worker_id = models.CharField(_("worker"), max_length=64, blank=True)
+    # How many times a worker has started it: a job whose worker stopped is queued again, up to
+    # core.jobs.MAX_ATTEMPTS starts.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
 
     class Meta:
         verbose_name = _("job")

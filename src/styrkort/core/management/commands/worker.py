@@ -30,7 +30,7 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from styrkort.core.jobs import discover, fail_orphaned_jobs
+from styrkort.core.jobs import discover, recover_orphaned_jobs
 from styrkort.core.models import WorkerHeartbeat
 from styrkort.core.periodic import enqueue_due, registered
 
@@ -130,8 +130,14 @@ class Command(BaseCommand):
                 close_old_connections()
                 beat(worker_id, started_at)
                 silent_for = timedelta(seconds=2 * settings.WORKER_ALIVE_SECONDS)
-                if failed := fail_orphaned_jobs(silent_for=silent_for):
-                    logger.warning("%d jobb vars bakgrundsprocess stannat: misslyckade", failed)
+                requeued, failed = recover_orphaned_jobs(silent_for=silent_for)
+                if requeued:
+                    logger.warning("%d jobb vars bakgrundsprocess stannat: i kön igen", requeued)
+                if failed:
+                    logger.warning(
+                        "%d jobb vars bakgrundsprocess stannat för sista gången: misslyckade",
+                        failed,
+                    )
                 for name in enqueue_due(worker_id=worker_id):
                     logger.info("periodiskt jobb %s lagt i kön", name)
             except Exception:
