@@ -35,6 +35,7 @@ from styrkort.core.limits import cap_problems
 from styrkort.core.text import control_character_message
 from styrkort.imports.sheets import ImportResult, Problem, decimal_from_cell, read_rows
 from styrkort.organisation.models import Body, Organisation
+from styrkort.organisation.permissions import can_see_secret
 from styrkort.planning import services
 from styrkort.planning.models import Plan, PlanItem, PlanVersion
 from styrkort.planning.permissions import can_edit_plan
@@ -313,8 +314,14 @@ def import_plan_items(
         bodies[b.abbreviation.casefold()] = b
         bodies.setdefault(b.name.casefold(), b)
     existing: dict[str, PlanItem] = {}
+    # A secret item of the draft is not there for someone who may not read it: found by its
+    # text or number, it would tell a guess of its text right ("finns redan") or take a new
+    # item under it unseen.
+    readable = draft.items.all() if draft is not None else PlanItem.objects.none()
+    if not permitted(actor, can_see_secret, organisation):
+        readable = readable.filter(secret=False)
     if draft is not None:
-        for item in draft.items.filter(kind=PlanItem.Kind.GOAL):
+        for item in readable.filter(kind=PlanItem.Kind.GOAL):
             existing[_key(item.text)] = item
             if item.number:
                 existing.setdefault(_key(item.number), item)
@@ -323,7 +330,7 @@ def import_plan_items(
     # read in twice (the same sheet uploaded again, a row copied), so it is refused.
     seen: dict[tuple[str, str], int] = {}
     if draft is not None:
-        seen = {(i.kind, _key(i.text)): 0 for i in draft.items.only("kind", "text")}
+        seen = {(i.kind, _key(i.text)): 0 for i in readable.only("kind", "text")}
     records = []
     for line, row in enumerate(rows[1:], start=2):
         cells = {k: (row[i] if i < len(row) else None) for k, i in where.items()}
