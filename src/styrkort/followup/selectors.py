@@ -285,6 +285,7 @@ def _followup_rows(
 @dataclass
 class PublishedComment:
     body: Body
+    status: Status | None
     comment: str
 
 

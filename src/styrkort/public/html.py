@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from styrkort.core.models import Status
 from styrkort.followup.models import FollowUpPeriod
-from styrkort.followup.selectors import FollowUpRow
+from styrkort.followup.selectors import PublishedRow
 from styrkort.organisation.models import Body
 from styrkort.planning.models import PlanItem
 from styrkort.planning.receivers import format_marker
@@ -43,7 +43,7 @@ def _badge(status: Status | None) -> str:
 
 
 def followup_html(
-    period: FollowUpPeriod, rows: list[FollowUpRow], bodies: list[Body]
+    period: FollowUpPeriod, rows: list[PublishedRow], bodies: list[Body]
 ) -> SafeString:
     """The follow-up's items (h3) and each body's comment (h4), under one h2 for the year."""
     year = period.year
@@ -68,15 +68,16 @@ def followup_html(
         is_assignment = item.kind == PlanItem.Kind.ASSIGNMENT
         marker = format_marker(row.receivers, bodies) if is_assignment and row.receivers else ""
         title = escape(item.text) + (f" ({escape(marker)})" if marker else "")
-        status = row.overall.status if row.overall else None
+        status = row.status
         out.append(
             f'<li><h3 id="{anchor}">{title}</h3><p class="status">Status: {_badge(status)}</p>'
         )
         answered = set()
-        for a in row.assessments:
-            answered.add(a.body_id)
+        for said in row.comments:
+            answered.add(said.body.pk)
             out.append(
-                f'<h4>{escape(a.body.name)}</h4><div class="comment">{paragraphs(a.comment)}</div>'
+                f"<h4>{escape(said.body.name)}</h4>"
+                f'<div class="comment">{paragraphs(said.comment)}</div>'
             )
         missing = [b.name for b in row.receivers if b.pk not in answered]
         if missing:

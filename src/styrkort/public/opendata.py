@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from styrkort.followup.models import FollowUpPeriod
-from styrkort.followup.selectors import FollowUpRow
+from styrkort.followup.selectors import PublishedRow
 from styrkort.organisation.models import Body, Organisation
 from styrkort.planning.models import Plan, PlanItem, PlanVersion
 from styrkort.planning.receivers import format_marker
@@ -75,7 +75,7 @@ def _secret(obj: Any) -> tuple[bool, str]:
 def followup_dataset(
     organisation: Organisation,
     period: FollowUpPeriod,
-    rows: list[FollowUpRow],
+    rows: list[PublishedRow],
     bodies: list[Body],
 ) -> Dataset:
     """One row per item and body with an approved comment (an item without one: one row)."""
@@ -108,13 +108,19 @@ def followup_dataset(
             str(kinds.get(item.kind, item.kind)),
             item.text,
             "" if secret else format_marker(row.receivers, bodies),
-            row.overall.status.label if row.overall and row.overall.status else "",
+            row.status.label if row.status else "",
         ]
-        if not row.assessments:
+        if not row.comments:
             data.rows.append([*base, "", "", "", ground])
-        for a in row.assessments:
+        for said in row.comments:
             data.rows.append(
-                [*base, a.body.name, a.status.label if a.status else "", a.comment, ground]
+                [
+                    *base,
+                    said.body.name,
+                    said.status.label if said.status else "",
+                    said.comment,
+                    ground,
+                ]
             )
     return data
 

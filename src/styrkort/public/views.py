@@ -37,8 +37,6 @@ from styrkort.register import selectors as register
 from styrkort.register.ical import calendar_feed
 
 PAGE_SIZE = 50
-# More items than any period holds: the public follow-up is one page.
-WHOLE_PERIOD = 1_000_000
 
 
 def _page(
@@ -110,11 +108,7 @@ def followup_period(request: HttpRequest, org: str, period: int) -> HttpResponse
         the_period = _or_404(
             lambda: followup.period_get(viewer=aud, organisation=organisation, pk=period)
         )
-        # The whole period as one page: its assessments read with only the fields the page
-        # shows (a body's name, the comment), not as full rows with a full body and status each.
-        rows = followup.followup_page(
-            viewer=aud, period=the_period, number=1, per_page=WHOLE_PERIOD
-        ).rows
+        rows = followup.published_rows(viewer=aud, period=the_period)
         bodies = list(body_list(organisation=organisation))
         return {
             "title": f"Uppföljning {the_period.name}",
@@ -149,11 +143,7 @@ def followup_data(request: HttpRequest, org: str, period: int, fmt: str) -> Http
         the_period = _or_404(
             lambda: followup.period_get(viewer=aud, organisation=organisation, pk=period)
         )
-        # The whole period as one page: its assessments read with only the fields the page
-        # shows (a body's name, the comment), not as full rows with a full body and status each.
-        rows = followup.followup_page(
-            viewer=aud, period=the_period, number=1, per_page=WHOLE_PERIOD
-        ).rows
+        rows = followup.published_rows(viewer=aud, period=the_period)
         bodies = list(body_list(organisation=organisation))
         return opendata.followup_dataset(organisation, the_period, rows, bodies)
 
