@@ -332,10 +332,11 @@ def published_rows(*, viewer: Viewer, period: FollowUpPeriod) -> list[PublishedR
         overall_rows, assessments = overall_rows.without_secret(), assessments.without_secret()
     overall = dict(overall_rows.order_by().values_list(_LINEAGE_TEXT, "status_id"))
     comments: dict[str, list[PublishedComment]] = {}
-    for lineage, body_id, comment in assessments.order_by().values_list(
-        _LINEAGE_TEXT, "body_id", "comment"
+    for lineage, body_id, status_id, comment in assessments.order_by().values_list(
+        _LINEAGE_TEXT, "body_id", "status_id", "comment"
     ):
-        comments.setdefault(lineage, []).append(PublishedComment(bodies[body_id], comment))
+        status = statuses.get(status_id) if status_id is not None else None
+        comments.setdefault(lineage, []).append(PublishedComment(bodies[body_id], status, comment))
     rows = []
     for item in items:
         if getattr(item, "redacted", False):
