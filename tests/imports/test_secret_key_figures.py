@@ -42,3 +42,25 @@ def test_the_service_refuses_a_controller_who_may_not_read_the_key_figure(
         )
     stored.refresh_from_db()
     assert stored.value == NUMBER
+
+
+def test_the_target_of_a_secret_key_figure_is_set_only_by_those_who_may_read_it(
+    secret_world,  # noqa: F811
+):
+    from styrkort.planning.models import Target
+    from styrkort.planning.services import target_set
+
+    target = Target.objects.select_related("indicator__plan_version__plan").get(
+        indicator__secret=True
+    )
+    controller = get_user_model().objects.get(username="controller")
+    with pytest.raises(PermissionDenied):
+        target_set(
+            actor=controller,
+            indicator=target.indicator,
+            year=target.year,
+            value=1,
+            allow_adopted=True,
+        )
+    target.refresh_from_db()
+    assert target.value == NUMBER

@@ -221,6 +221,8 @@ def target_set(
     """
     plan = indicator.plan_version.plan
     _require_editor(actor, plan)
+    # A secret key figure's target is as secret as its text (core/secrecy.py blanks it).
+    _require_readable(actor, indicator)
     if not allow_adopted:
         _require_draft(indicator.plan_version)
     if indicator.kind != PlanItem.Kind.INDICATOR:
