@@ -33,6 +33,7 @@ from styrkort.organisation.selectors import body_list, member_organisations
 from styrkort.organisation.shortcuts import organisation_or_404
 from styrkort.register.search import search
 from styrkort.register.selectors import my_deadlines
+from styrkort.web import tasks_html
 
 
 class LoginForm(CleanTextMixin, AuthenticationForm):
@@ -76,6 +77,9 @@ def home(request: HttpRequest) -> HttpResponse:
                 tasks=my_tasks(viewer=aud, organisation=org, today=today),
                 deadlines=my_deadlines(viewer=aud, organisation=org, today=today),
             )
+            for p in section.tasks.periods:
+                p.write_rows = tasks_html.write_rows(org, p)  # type: ignore[attr-defined]
+                p.approve_rows = tasks_html.approve_rows(org, p)  # type: ignore[attr-defined]
             html = render_to_string(
                 "web/_my_tasks_section.html", {"section": section, "today": today, "many": many}
             )
