@@ -83,7 +83,17 @@ class PlanVersion(TimeStampedModel):
 SECRET_ITEM = "Uppdrag enligt sekretessbelagt beslut"
 
 
-@secrecy(redacted={"text": SECRET_ITEM, "description": "", "origin_note": "", "scope_note": ""})
+# A key figure's Kolada KPI is blanked too: Kolada publishes every region's values, so the id
+# would name what a secret key figure measures and where its number can be read.
+@secrecy(
+    redacted={
+        "text": SECRET_ITEM,
+        "description": "",
+        "origin_note": "",
+        "scope_note": "",
+        "kolada_kpi": "",
+    }
+)
 class PlanItem(TimeStampedModel, Secrecy):
     """What a plan asks for and the follow-up reports on: a goal, key figure or assignment.
 
