@@ -577,9 +577,9 @@ def matrix(
     overall = _status_by_lineage(period)
     counts: dict[int | None, int] = {}
     for item in items:
-        now = (
-            None if getattr(item, "redacted", False) else by_pk.get(overall.get(item.lineage_text))
-        )  # type: ignore[arg-type]
+        # A secret item's status counts as not assessed for those who may not read it.
+        status_id = None if getattr(item, "redacted", False) else overall.get(item.lineage_text)
+        now = by_pk.get(status_id) if status_id is not None else None
         key = now.pk if now is not None and now.is_assessed else None
         counts[key] = counts.get(key, 0) + 1
     number, pages, start, stop = _page_bounds(len(items), per_page, page)
