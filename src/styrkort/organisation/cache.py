@@ -41,7 +41,7 @@ T = TypeVar("T")
 
 ALIAS = "default"
 # Bump when a stored value's shape changes, so a deploy does not serve old ones.
-LAYOUT = 1
+LAYOUT = 2  # 2: the matrix keeps its paging
 # Seconds a value is kept at most, whatever the generation says (a late commit outside the
 # generation's window: see public/cache.py).
 TIMEOUT = 600
