@@ -15,7 +15,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from styrkort.core.errors import ConflictError, NotFound
@@ -37,7 +39,7 @@ from styrkort.followup.permissions import (
     can_reopen_period,
     can_set_overall_status,
 )
-from styrkort.organisation.audience import audience_of
+from styrkort.organisation.audience import Audience, audience_of
 from styrkort.organisation.cache import cached_for
 from styrkort.organisation.models import Body, Organisation
 from styrkort.organisation.permissions import memberships
@@ -157,6 +159,25 @@ def matrix(request: HttpRequest, org: str, period: int) -> HttpResponse:
     )
 
 
+def _item_detail(aud: Audience, period: FollowUpPeriod, pk: int) -> selectors.ItemDetail:
+    """The item's detail with the parts of its page that are the same for the whole audience
+    rendered once (each body's assessment and history, the earlier periods): kept with it, they
+    are not rendered again on every request. Nothing of the request or the user is in them."""
+    detail = selectors.item_detail(viewer=aud, period=period, pk=pk)
+    context = {"organisation": period.organisation, "period": period, "detail": detail}
+    for part in detail.bodies:
+        part.shown_html = mark_safe(  # type: ignore[attr-defined]  # the template escapes
+            render_to_string("followup/_item_body.html", {**context, "part": part})
+        )
+        part.events_html = mark_safe(  # type: ignore[attr-defined]
+            render_to_string("followup/_events.html", {"events": part.events})
+        )
+    detail.history_html = mark_safe(  # type: ignore[attr-defined]
+        render_to_string("followup/_item_history.html", context)
+    )
+    return detail
+
+
 @login_required
 def item(request: HttpRequest, org: str, period: int, item: int) -> HttpResponse:
     organisation, the_period = period_or_404(request, org, period)
@@ -171,7 +192,7 @@ def item(request: HttpRequest, org: str, period: int, item: int) -> HttpResponse
             aud,
             organisation,
             "item",
-            lambda: selectors.item_detail(viewer=aud, period=the_period, pk=item),
+            lambda: _item_detail(aud, the_period, item),
             the_period.pk,
             item,
         )
@@ -212,6 +233,7 @@ def item(request: HttpRequest, org: str, period: int, item: int) -> HttpResponse
             "organisation": organisation,
             "period": the_period,
             "detail": detail,
+            "history_html": detail.history_html,  # type: ignore[attr-defined]
             "overall_form": overall_form,
             "return_form": ReasonForm(),
             "nav": "matrix",
