@@ -23,6 +23,14 @@ class CommentField(forms.CharField):
         return plain_line_endings(value) if value else value
 
 
+# A person's save names the version they read (0: none yet), so a colleague's later save is
+# never overwritten unseen; a post without it did not come from the page and is refused.
+NO_VERSION = (
+    "Sidan du sparade från saknar uppgift om vilken version du utgick från. Öppna sidan igen "
+    "och gör om ändringen."
+)
+
+
 class AssessmentForm(Form):
     status = StatusChoiceField(
         queryset=Status.objects.none(),
@@ -57,6 +65,8 @@ class AssessmentForm(Form):
 
     def clean(self):
         data = super().clean() or {}
+        if data.get("version") is None and "version" not in self.errors:
+            raise forms.ValidationError(NO_VERSION)
         if not self.errors and not (data.get("comment") or "").strip() and not data.get("status"):
             raise forms.ValidationError("Skriv en kommentar eller välj en status.")
         return data
@@ -97,6 +107,12 @@ class OverallStatusForm(Form):
     def __init__(self, *args, statuses=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].queryset = Status.objects.filter(pk__in=[s.pk for s in statuses])
+
+    def clean(self):
+        data = super().clean() or {}
+        if data.get("version") is None and "version" not in self.errors:
+            raise forms.ValidationError(NO_VERSION)
+        return data
 
 
 class SwedishDecimalField(forms.CharField):

@@ -24,6 +24,7 @@ from styrkort.core.errors import ConflictError, NotFound
 from styrkort.followup import selectors, services
 from styrkort.followup.filters import filters_from_request, period_or_404
 from styrkort.followup.forms import (
+    NO_VERSION,
     AssessmentForm,
     IndicatorValueForm,
     OverallStatusForm,
@@ -382,7 +383,10 @@ def assessment_transition(
     the_body = _body(organisation, body)
     assessment = _assessment(the_period, the_item, the_body)
     url = _item_url(organisation, the_period, the_item) + f"#nämnd-{the_body.abbreviation}"
-    version = _posted_version(request)
+    posted = _posted_version(request)
+    # Without the version read (a post not from the page), no version matches: the services
+    # still decide the permission first, then refuse it as a conflict.
+    version = -1 if posted is None else posted
     try:
         if action == "submit":
             services.assessment_submit(
@@ -410,7 +414,9 @@ def assessment_transition(
     except ConflictError:
         messages.error(
             request,
-            f"{the_body.name}s bedömning har ändrats sedan du öppnade sidan. "
+            NO_VERSION
+            if posted is None
+            else f"{the_body.name}s bedömning har ändrats sedan du öppnade sidan. "
             "Läs den nya texten nedan och gör om ditt val.",
         )
     except ValidationError as exc:
