@@ -515,6 +515,11 @@ def _status_by_lineage(period: FollowUpPeriod) -> dict[str, int | None]:
     )
 
 
+# At most this many items named in a query's IN list (twice: ids and lineages), well under
+# SQLite's 32 766 parameters.
+_LISTED_AT_MOST = 5_000
+
+
 def _page_bounds(count: int, per_page: int | None, number: Any) -> tuple[int, int, int, int]:
     """(number, pages, start, stop) of page `number` as given of `count` things: a wrong or
     missing number gives the first page, one past the end the last (as Paginator.get_page)."""
@@ -596,10 +601,15 @@ def matrix(
         assessments = assessments.filter(body=body)
     # The columns: the bodies asked of, or answering, any item the filters keep (on every page,
     # not only this one's), read with the bodies in one query.
-    asked_of_some = through.filter(body_id=OuterRef("pk"), planitem_id__in=filtered.values("pk"))
-    answered_some = assessments.filter(
-        body_id=OuterRef("pk"), lineage__in=filtered.values("lineage")
-    )
+    # The filters again as subqueries, or, after a text search (whose LIKE over every comment
+    # would run twice more: 5 s became 16 s with 10 000-character comments), the items found.
+    item_ids: Any = filtered.values("pk")
+    item_lineages: Any = filtered.values("lineage")
+    if text and len(items) <= _LISTED_AT_MOST:
+        item_ids = [i.pk for i in items]
+        item_lineages = [uuid.UUID(i.lineage_text) for i in items]
+    asked_of_some = through.filter(body_id=OuterRef("pk"), planitem_id__in=item_ids)
+    answered_some = assessments.filter(body_id=OuterRef("pk"), lineage__in=item_lineages)
     every_column = list(
         Body.objects.filter(organisation_id=period.organisation_id)
         .filter(Exists(asked_of_some) | Exists(answered_some))
