@@ -188,3 +188,17 @@ def test_progress_lists_the_first_missing_of_a_body_and_pages_the_rest(client, r
     nav = _nav(pages[1], "Sidor: det som saknas för Nämnd 01")
     assert nav is not None and 'aria-current="page">2<' in nav
     assert all(q["saknas"] == ["N01"] for q in _links(nav))
+
+
+def test_a_text_search_gives_the_columns_of_the_items_found(region):
+    # The bodies of the found items are named in the query (the search is not run again).
+    period = region.periods[-1]
+    found_item = next(i for i in region.items if i.order == 7)
+    n07 = region.bodies[-1]
+    PlanItem.receivers.through.objects.filter(body=n07, planitem=found_item).delete()
+    Assessment.objects.filter(body=n07, item=found_item).delete()
+    found = selectors.matrix(viewer=region.reader, period=period, text="Punkt 7:")
+    assert [r.item.pk for r in found.rows] == [found_item.pk]
+    assert [b.abbreviation for b in found.bodies] == ["N01", "N02", "N03", "N04", "N05", "N06"]
+    everything = selectors.matrix(viewer=region.reader, period=period, text="Punkt")
+    assert len(everything.bodies) == 7 and everything.paging.total == 23
