@@ -77,6 +77,31 @@ def test_one_bodys_pdf_is_still_made_at_once(client, demo):
     assert response["Content-Type"] == "application/pdf" and not Job.objects.exists()
 
 
+def test_a_large_document_in_any_format_is_made_by_the_worker(client, demo, monkeypatch):
+    """Past the bounds (60 000 assessments, or megabytes of comments, took longer than the
+    server gives a request), a DOCX goes to the worker as the whole region's PDF does; the
+    same document under them is made at once. The bounds are lowered to the demo's size."""
+    from styrkort.followup.selectors import document_size
+    from styrkort.reports import views
+
+    _login(client, "controller")
+    period = FollowUpPeriod.objects.get(organisation=demo.organisation, year=2024)
+    url = reverse("reports:followup-download", args=[demo.organisation.slug, period.pk, "docx"])
+    size = document_size(viewer=User.objects.get(username="controller"), period=period)
+    assert size.assessments > 0 and size.characters > 0
+    assert client.get(url).status_code == 200
+    monkeypatch.setattr(views, "BACKGROUND_ASSESSMENTS", size.assessments - 1)
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"].startswith("/jobb/")
+    monkeypatch.setattr(views, "BACKGROUND_ASSESSMENTS", size.assessments)
+    monkeypatch.setattr(views, "BACKGROUND_CHARACTERS", size.characters - 1)
+    response = client.get(url, {"cover": "1"})
+    assert response.status_code == 302 and response["Location"].startswith("/jobb/")
+    run_worker()
+    job = Job.objects.get(pk=response["Location"].split("/")[2])
+    assert (job.state, job.file_name) == ("done", "uppfoljning-helar-2024.docx")
+
+
 def test_htmx_asks_for_the_progress_part_only(client, demo):
     _login(client, "controller")
     response, _ = _whole_region_pdf(client, demo)

@@ -33,10 +33,11 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Length
 
 from styrkort.core.errors import NotFound
 from styrkort.core.models import AuditEvent, Status
@@ -145,6 +146,25 @@ def period_assessments(*, viewer: Viewer, period: FollowUpPeriod) -> SecretQuery
     aud = audience_of(viewer, period.organisation_id)
     found = Assessment.objects.shown_to(aud).filter(period=period)
     return found if aud.is_member else found.filter(state=Assessment.State.APPROVED)
+
+
+@dataclass(frozen=True)
+class DocumentSize:
+    """How much a document of the period would hold: its assessments and their comments'
+    characters (one query; what decides whether it is made in the background)."""
+
+    assessments: int
+    characters: int
+
+
+def document_size(
+    *, viewer: Viewer, period: FollowUpPeriod, body: Body | None = None
+) -> DocumentSize:
+    found = period_assessments(viewer=viewer, period=period).order_by()
+    if body is not None:
+        found = found.filter(body=body)
+    size = found.aggregate(n=Count("pk"), chars=Coalesce(Sum(Length("comment")), 0))
+    return DocumentSize(int(size["n"]), int(size["chars"]))
 
 
 def assessment_list(*, viewer: Viewer, organisation: Organisation) -> SecretQuerySet[Assessment]:
