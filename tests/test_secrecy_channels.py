@@ -130,7 +130,7 @@ def _make_followup(ctx: dict[str, Any]) -> None:
         version=version_in_force(plan),
         kind="indicator",
         text=f"Nyckeltal {SECRET}",
-        measure_unit="%",
+        measure_unit=MARKER,  # what it measures is as secret as its name
         allow_adopted=True,
         secret=True,
         secrecy_ground="OSL 18 kap. 8 §",

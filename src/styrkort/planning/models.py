@@ -92,6 +92,9 @@ SECRET_ITEM = "Uppdrag enligt sekretessbelagt beslut"
         "origin_note": "",
         "scope_note": "",
         "kolada_kpi": "",
+        # What a key figure measures says what it is about ("antal utskrivningar per år").
+        "measure_unit": "",
+        "direction": "none",
     }
 )
 class PlanItem(TimeStampedModel, Secrecy):
