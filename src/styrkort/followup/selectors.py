@@ -38,6 +38,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, Length
+from django.utils.functional import cached_property
 
 from styrkort.core.errors import NotFound
 from styrkort.core.models import AuditEvent, Status
@@ -221,14 +222,61 @@ def followup_rows(
 @dataclass
 class FollowUpPage:
     """One page of the period's follow-up: `page` numbers it (its object_list is the page's
-    items), `rows` are those items with their overall status and assessments."""
+    items), `rows` are those items with their overall status and assessments. `cut` says the
+    page ended before `per_page` items because of the comments' length (the characters
+    budget: a page of one item whose comments alone are over it included)."""
 
     page: Page
     rows: list[FollowUpRow]
+    cut: bool = False
 
     @property
     def total(self) -> int:
         return int(self.page.paginator.count)
+
+
+class _BudgetPaginator(Paginator):
+    """Pages of a list of item ids that begin at the given indexes (`starts`, ascending, the
+    first 0): pages of at most `per_page` items, shorter where the comments are long."""
+
+    def __init__(self, ids: list[int], starts: list[int], per_page: int) -> None:
+        super().__init__(ids, per_page)
+        self.starts = starts or [0]
+
+    @cached_property
+    def num_pages(self) -> int:
+        return len(self.starts)
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        start = self.starts[number - 1]
+        stop = self.starts[number] if number < len(self.starts) else self.count
+        return _BudgetPage(self.object_list[start:stop], number, self)
+
+
+class _BudgetPage(Page):
+    paginator: _BudgetPaginator
+
+    def start_index(self) -> int:
+        return 0 if self.paginator.count == 0 else self.paginator.starts[self.number - 1] + 1
+
+    def end_index(self) -> int:
+        return self.paginator.starts[self.number - 1] + len(self.object_list)
+
+
+def page_starts(sizes: list[int], *, per_page: int, characters: int) -> list[int]:
+    """The index of each page's first thing, of things of `sizes` characters in order: a page
+    holds at most `per_page` things and stops before a thing that would take it past
+    `characters`, but holds at least one (a thing over the budget has a page of its own)."""
+    starts: list[int] = []
+    held = count = 0
+    for index, size in enumerate(sizes):
+        if not starts or count >= per_page or held + size > characters:
+            starts.append(index)
+            held = count = 0
+        held += size
+        count += 1
+    return starts
 
 
 def followup_page(
@@ -241,15 +289,51 @@ def followup_page(
     status: Status | None = None,
     kind: str | None = None,
     text: str | None = None,
+    characters: int | None = None,
 ) -> FollowUpPage:
     """Page `number` (as given: a wrong or missing one gives the first, past the end the last)
     of `followup_rows`, filtered the same way; only that page's items, assessments and overall
-    statuses are read, not the whole period's. A fixed number of queries."""
+    statuses are read, not the whole period's. A fixed number of queries.
+
+    With `characters`, a page also ends before an item that would take the comments it shows
+    past that many characters (at least one item a page): the pages are cut from one query of
+    every filtered item's id and sum of comment lengths, in the list's order, in place of the
+    count (a secret item counts nothing for an audience that does not read it: its comments
+    are not shown, and their length must not move the pages)."""
     aud = _reader(viewer, period)
     items = _filtered_items(aud=aud, period=period, body=body, status=status, kind=kind, text=text)
-    page = Paginator(items, per_page).get_page(number)
-    page.object_list = list(page.object_list)
-    return FollowUpPage(page, _followup_rows(aud, period, page.object_list, body, whole=False))
+    if characters is None:
+        page = Paginator(items, per_page).get_page(number)
+        page.object_list = list(page.object_list)
+        return FollowUpPage(page, _followup_rows(aud, period, page.object_list, body, whole=False))
+    shown = period_assessments(viewer=aud, period=period)
+    if not aud.sees_secret:
+        shown = shown.without_secret()
+    if body is not None:
+        shown = shown.filter(body=body)
+    length = Coalesce(
+        Subquery(
+            shown.filter(lineage=OuterRef("lineage"))
+            .order_by()
+            .values("lineage")
+            .annotate(n=Sum(Length("comment")))
+            .values("n")[:1]
+        ),
+        0,
+    )
+    if not aud.sees_secret:
+        length = Case(When(_secret=True, then=Value(0)), default=length)
+    pairs = list(items.prefetch_related(None).annotate(_length=length).values_list("pk", "_length"))
+    ids = [pk for pk, _ in pairs]
+    starts = page_starts([int(n) for _, n in pairs], per_page=per_page, characters=characters)
+    paginator = _BudgetPaginator(ids, starts, per_page)
+    page = paginator.get_page(number)
+    chosen = list(page.object_list)
+    page.object_list = list(items.filter(pk__in=chosen)) if chosen else []
+    cut = len(chosen) < per_page and page.number < paginator.num_pages
+    return FollowUpPage(
+        page, _followup_rows(aud, period, page.object_list, body, whole=False), cut=cut
+    )
 
 
 # What a page of the report view shows of an assessment: its 600 rows a page built as full
