@@ -62,9 +62,22 @@ def generation(organisation: Organisation) -> tuple[int, int]:
     return int(found["n"] or 0), int(found["newest"] or 0)
 
 
-def cached(organisation: Organisation, name: str, build: Callable[[], T], *args: Any) -> T:
+def current(organisation: Organisation) -> tuple[int, int] | None:
+    """The organisation's generation, for several `cached` values of one request (one query
+    for all of them); None when the cache is off."""
+    return generation(organisation) if enabled() else None
+
+
+def cached(
+    organisation: Organisation,
+    name: str,
+    build: Callable[[], T],
+    *args: Any,
+    at: tuple[int, int] | None = None,
+) -> T:
     """The stored value of page `name` with `args`, if the organisation has not changed since it
-    was built; else `build()`, stored. One query (the generation) when it is stored."""
+    was built; else `build()`, stored. One query (the generation) when it is stored, none when
+    the request has read it already (`at`, from `current`)."""
     if not enabled():
         return build()
     store = caches[ALIAS]
@@ -74,7 +87,7 @@ def cached(organisation: Organisation, name: str, build: Callable[[], T], *args:
     # The arguments come from the URL: hashed, so any text makes a short key without spaces.
     digest = hashlib.sha256(repr(args).encode()).hexdigest()[:32]
     key = f"public:{LAYOUT}:{organisation.pk}@{born}:{name}:{digest}"
-    now = generation(organisation)
+    now = at if at is not None else generation(organisation)
     found = store.get(key)
     if isinstance(found, tuple) and len(found) == 2 and found[0] == now:
         return found[1]  # type: ignore[no-any-return]

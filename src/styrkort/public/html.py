@@ -43,9 +43,10 @@ def _badge(status: Status | None) -> str:
 
 
 def followup_html(
-    period: FollowUpPeriod, rows: list[PublishedRow], bodies: list[Body]
+    period: FollowUpPeriod, rows: list[PublishedRow], bodies: list[Body], start: int = 1
 ) -> SafeString:
-    """The follow-up's items (h3) and each body's comment (h4), under one h2 for the year."""
+    """The follow-up's items (h3) and each body's comment (h4), under one h2 for the year;
+    numbered from `start` (a later page of the follow-up goes on where the one before ended)."""
     year = period.year
     out = [
         f'<h2 id="uppdrag">Uppdrag {year} <span aria-hidden="true">|</span>'
@@ -53,8 +54,9 @@ def followup_html(
     ]
     if not rows:
         out.append("<p>Perioden har inga publicerade punkter.</p>")
-    out.append('<ol class="item-list public-followup">')
-    for n, row in enumerate(rows, start=1):
+    first = f' start="{start}"' if start != 1 else ""
+    out.append(f'<ol class="item-list public-followup"{first}>')
+    for n, row in enumerate(rows, start=start):
         item = row.item
         anchor = f"punkt-{n}"
         if getattr(item, "redacted", False):

@@ -25,13 +25,14 @@ from django.utils.safestring import mark_safe
 
 from styrkort.core.errors import NotFound
 from styrkort.followup import selectors as followup
+from styrkort.followup.html import page_links
 from styrkort.organisation.audience import Audience
 from styrkort.organisation.models import Body, Organisation
 from styrkort.organisation.selectors import body_list, organisation_list
 from styrkort.organisation.shortcuts import public_organisation_or_404
 from styrkort.planning import selectors as planning
 from styrkort.public import accessibility, opendata
-from styrkort.public.cache import cached
+from styrkort.public.cache import cached, current
 from styrkort.public.html import followup_html, status_css
 from styrkort.register import selectors as register
 from styrkort.register.ical import calendar_feed
@@ -100,29 +101,72 @@ def organisation(request: HttpRequest, org: str) -> HttpResponse:
     return _page(request, organisation, cached(organisation, "start", build), "start")
 
 
+# The published follow-up a page at a time (docs/performance.md, "Huge periods"): at most
+# FOLLOWUP_PAGE_SIZE items, and once a page holds an item no more than FOLLOWUP_PAGE_CHARS
+# characters of comments, so a period of 5 000 items or of 10 000-character comments is not
+# one page of 8–300 MB. The open data (CSV, JSON) stays whole.
+FOLLOWUP_PAGE_SIZE = 50
+FOLLOWUP_PAGE_CHARS = 400_000
+
+
 def followup_period(request: HttpRequest, org: str, period: int) -> HttpResponse:
-    """The published follow-up of one period, in the seed's layout."""
+    """The published follow-up of one period, in the seed's layout, a page at a time (`?sida=N`:
+    as the matrix's, anything but a positive whole number is page 1, past the end the last)."""
     organisation, aud = _public(org)
 
-    def build() -> dict[str, Any]:
-        the_period = _or_404(
-            lambda: followup.period_get(viewer=aud, organisation=organisation, pk=period)
+    found: list[Any] = []
+
+    def the_period() -> Any:
+        if not found:  # read once, whether the pages, the page or both are built
+            found.append(
+                _or_404(
+                    lambda: followup.period_get(viewer=aud, organisation=organisation, pk=period)
+                )
+            )
+        return found[0]
+
+    sizes = (FOLLOWUP_PAGE_SIZE, FOLLOWUP_PAGE_CHARS)
+
+    def pages_of() -> list[list[int]]:
+        return followup.published_pages(
+            viewer=aud, period=the_period(), per_page=sizes[0], max_chars=sizes[1]
         )
-        rows = followup.published_rows(viewer=aud, period=the_period)
+
+    # The pages' items, then the page: one generation query for both.
+    at = current(organisation)
+    pages = cached(organisation, "followup-pages", pages_of, period, sizes, at=at)
+    count = max(1, len(pages))
+    number = min(_page_number(request), count)
+
+    def build() -> dict[str, Any]:
+        shown = the_period()
+        ids = pages[number - 1] if pages else []
+        rows = followup.published_rows(viewer=aud, period=shown, item_ids=ids)
         bodies = list(body_list(organisation=organisation))
+        before = sum(len(p) for p in pages[: number - 1])
+        paged = f", sida {number} av {count}" if count > 1 else ""
         return {
-            "title": f"Uppföljning {the_period.name}",
+            "title": f"Uppföljning {shown.name}{paged}",
             "css": status_css(followup.scale_statuses(organisation)),
             "html": _fragment(
                 "public/_followup.html",
                 organisation=organisation,
-                period=the_period,
-                items=len(rows),
-                body=followup_html(the_period, rows, bodies),
+                period=shown,
+                items=sum(len(p) for p in pages),
+                paged=paged,
+                number=number,
+                pages=count,
+                first=before + 1,
+                last=before + len(rows),
+                body=followup_html(shown, rows, bodies, start=before + 1),
+                page_links=page_links(
+                    label="Uppföljningens sidor", param="sida", number=number, pages=count, query=""
+                ),
             ),
         }
 
-    return _page(request, organisation, cached(organisation, "followup", build, period), "followup")
+    content = cached(organisation, "followup", build, period, number, sizes, at=at)
+    return _page(request, organisation, content, "followup")
 
 
 def _download(data: opendata.Dataset, fmt: str) -> HttpResponse:
@@ -214,8 +258,9 @@ def plan_detail(request: HttpRequest, org: str, plan: int) -> HttpResponse:
 
 
 def _page_number(request: HttpRequest) -> int:
+    """`?sida=`: anything but a positive whole number is page 1 (as the matrix's)."""
     try:
-        return max(1, int(request.GET.get("sida", "1")))
+        return max(1, min(int(request.GET.get("sida") or 1), 1_000_000))
     except ValueError:
         return 1
 
