@@ -135,3 +135,37 @@ def test_a_budget_page_numbers_like_a_paginators():
         )
     empty = _BudgetPaginator([], page_starts([], per_page=50, characters=10), 50).get_page(1)
     assert (empty.number, empty.paginator.num_pages, empty.start_index()) == (1, 1, 0)
+
+
+def test_a_secret_items_comments_do_not_move_the_pages_for_a_reader_without_the_right(
+    report, monkeypatch
+):
+    """The secret item's comments are not shown to the reader: were their length counted, the
+    page boundaries would tell how long they are."""
+    from styrkort.planning.models import PlanItem
+
+    client, reader, period, url = report
+    whole = followup_page(viewer=reader, period=period, number=1, per_page=10_000).rows
+    secret = next(r.item for r in whole if r.assessments)
+    PlanItem.objects.filter(pk=secret.pk).update(secret=True, secrecy_ground="OSL 21:1")
+    monkeypatch.setattr(views, "PAGE_CHARACTERS", 2_000)
+
+    def pages() -> list[list[str]]:
+        html = client.get(url).content.decode()
+        found = re.search(r"sida 1 av (\d+)", html)
+        count = int(found.group(1)) if found else 1
+        return [_shown(client.get(url, {"sida": n}).content.decode()) for n in range(1, count + 1)]
+
+    short = pages()
+    Assessment.objects.filter(period=period, lineage=secret.lineage).update(comment="x" * 50_000)
+    assert pages() == short
+    # Who reads secrets gets the long comments, and the secret item a page of its own.
+    from styrkort.core.actors import SYSTEM
+
+    def system_page(n: int) -> list[int]:
+        found = followup_page(viewer=SYSTEM, period=period, number=n, per_page=50, characters=2_000)
+        return [r.item.pk for r in found.rows]
+
+    first = followup_page(viewer=SYSTEM, period=period, number=1, per_page=50, characters=2_000)
+    system_pages = [system_page(n) for n in first.page.paginator.page_range]
+    assert [secret.pk] in system_pages
