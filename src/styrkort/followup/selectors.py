@@ -434,20 +434,14 @@ def published_pages(
         .annotate(n=Sum(Length("comment")))
         .values_list("_lineage_text", "n")
     )
-    pages: list[list[int]] = []
-    page: list[int] = []
-    held = 0
-    for pk, lineage, secret in items:
-        # A secret item shows no comments: its length must not move the pages either.
-        size = 0 if secret and not aud.sees_secret else int(chars.get(lineage) or 0)
-        if page and (len(page) >= per_page or held + size > max_chars):
-            pages.append(page)
-            page, held = [], 0
-        page.append(pk)
-        held += size
-    if page:
-        pages.append(page)
-    return pages
+    # A secret item shows no comments: their length must not move the pages either.
+    sizes = [
+        0 if secret and not aud.sees_secret else int(chars.get(lineage) or 0)
+        for _pk, lineage, secret in items
+    ]
+    starts = page_starts(sizes, per_page=per_page, characters=max_chars)
+    ids = [pk for pk, _lineage, _secret in items]
+    return [ids[a:b] for a, b in zip(starts, [*starts[1:], len(ids)], strict=True)]
 
 
 def published_rows(
