@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from styrkort.followup.models import Assessment, FollowUpPeriod
-from styrkort.followup.selectors import followup_page, page_starts
+from styrkort.followup.selectors import ASSESSMENT_MARKUP, followup_page, page_starts
 from styrkort.reports import views
 
 
@@ -36,17 +36,22 @@ def _shown(html: str) -> list[str]:
     return re.findall(r'\n    <li>\n      <h2><a href="([^"]+)">', html)
 
 
+def _weight(row) -> int:
+    """What a row's comments weigh in the budget: their length and the headings' markup."""
+    return sum(len(a.comment) + ASSESSMENT_MARKUP for a in row.assessments)
+
+
 def _characters(reader, period, href: str) -> int:
     item_id = int(href.rstrip("/").rsplit("/", 1)[1])
     found = followup_page(viewer=reader, period=period, number=1, per_page=10_000)
     row = next(r for r in found.rows if r.item.pk == item_id)
-    return sum(len(a.comment) for a in row.assessments)
+    return _weight(row)
 
 
 def test_a_small_budget_cuts_the_pages_and_every_item_shows_once(report, monkeypatch):
     client, reader, period, url = report
     whole = followup_page(viewer=reader, period=period, number=1, per_page=10_000).rows
-    sizes = [sum(len(a.comment) for a in r.assessments) for r in whole]
+    sizes = [_weight(r) for r in whole]
     budget = max(sizes) // 2 + 1
     assert sum(s > budget for s in sizes) >= 1, "some item must be over the budget alone"
     monkeypatch.setattr(views, "PAGE_CHARACTERS", budget)
@@ -90,7 +95,7 @@ def test_the_budget_counts_only_the_chosen_bodys_comments(report, monkeypatch):
     monkeypatch.setattr(views, "PAGE_CHARACTERS", 1)
     html = client.get(url, {"body": body.abbreviation}).content.decode()
     found = followup_page(viewer=reader, period=period, number=1, per_page=10_000, body=body)
-    sizes = [sum(len(a.comment) for a in r.assessments) for r in found.rows]
+    sizes = [_weight(r) for r in found.rows]
     pages = len(page_starts(sizes, per_page=views.PAGE_SIZE, characters=1))
     assert pages > 1
     assert f"sida 1 av {pages}." in html
@@ -148,7 +153,7 @@ def test_a_secret_items_comments_do_not_move_the_pages_for_a_reader_without_the_
     whole = followup_page(viewer=reader, period=period, number=1, per_page=10_000).rows
     secret = next(r.item for r in whole if r.assessments)
     PlanItem.objects.filter(pk=secret.pk).update(secret=True, secrecy_ground="OSL 21:1")
-    monkeypatch.setattr(views, "PAGE_CHARACTERS", 2_000)
+    monkeypatch.setattr(views, "PAGE_CHARACTERS", 4_000)
 
     def pages() -> list[list[str]]:
         html = client.get(url).content.decode()
@@ -159,13 +164,16 @@ def test_a_secret_items_comments_do_not_move_the_pages_for_a_reader_without_the_
     short = pages()
     Assessment.objects.filter(period=period, lineage=secret.lineage).update(comment="x" * 50_000)
     assert pages() == short
+    # ...and were it counted, the item would have a page of its own.
+    href = reverse("followup:item", args=[period.organisation.slug, period.pk, secret.pk])
+    assert any(href in page and len(page) > 1 for page in short)
     # Who reads secrets gets the long comments, and the secret item a page of its own.
     from styrkort.core.actors import SYSTEM
 
     def system_page(n: int) -> list[int]:
-        found = followup_page(viewer=SYSTEM, period=period, number=n, per_page=50, characters=2_000)
+        found = followup_page(viewer=SYSTEM, period=period, number=n, per_page=50, characters=4_000)
         return [r.item.pk for r in found.rows]
 
-    first = followup_page(viewer=SYSTEM, period=period, number=1, per_page=50, characters=2_000)
+    first = followup_page(viewer=SYSTEM, period=period, number=1, per_page=50, characters=4_000)
     system_pages = [system_page(n) for n in first.page.paginator.page_range]
     assert [secret.pk] in system_pages

@@ -279,6 +279,12 @@ def page_starts(sizes: list[int], *, per_page: int, characters: int) -> list[int
     return starts
 
 
+# What a body's text on the report view's page weighs beyond its comment, in characters of the
+# budget: its heading, status and state are some 200 characters of markup (with 200 bodies and
+# short comments the headings were most of a 3.8 MB page).
+ASSESSMENT_MARKUP = 200
+
+
 def followup_page(
     *,
     viewer: Viewer,
@@ -296,9 +302,9 @@ def followup_page(
     statuses are read, not the whole period's. A fixed number of queries.
 
     With `characters`, a page also ends before an item that would take the comments it shows
-    past that many characters (at least one item a page): the pages are cut from one query of
-    every filtered item's id and sum of comment lengths, in the list's order, in place of the
-    count (a secret item counts nothing for an audience that does not read it: its comments
+    past that many characters, each assessment counted with ASSESSMENT_MARKUP more (at least
+    one item a page): the pages are cut from one query of every filtered item's id and sum of
+    comment lengths, in the list's order, in place of the count (a secret item counts nothing for an audience that does not read it: its comments
     are not shown, and their length must not move the pages)."""
     aud = _reader(viewer, period)
     items = _filtered_items(aud=aud, period=period, body=body, status=status, kind=kind, text=text)
@@ -316,7 +322,7 @@ def followup_page(
             shown.filter(lineage=OuterRef("lineage"))
             .order_by()
             .values("lineage")
-            .annotate(n=Sum(Length("comment")))
+            .annotate(n=Sum(Length("comment") + Value(ASSESSMENT_MARKUP)))
             .values("n")[:1]
         ),
         0,
