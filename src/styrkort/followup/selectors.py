@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
@@ -304,8 +304,9 @@ def followup_page(
     With `characters`, a page also ends before an item that would take the comments it shows
     past that many characters, each assessment counted with ASSESSMENT_MARKUP more (at least
     one item a page): the pages are cut from one query of every filtered item's id and sum of
-    comment lengths, in the list's order, in place of the count (a secret item counts nothing for an audience that does not read it: its comments
-    are not shown, and their length must not move the pages)."""
+    comment lengths, in the list's order, in place of the count (a secret item counts nothing
+    for an audience that does not read it: its comments are not shown, and their length must
+    not move the pages)."""
     aud = _reader(viewer, period)
     items = _filtered_items(aud=aud, period=period, body=body, status=status, kind=kind, text=text)
     if characters is None:
@@ -317,7 +318,7 @@ def followup_page(
         shown = shown.without_secret()
     if body is not None:
         shown = shown.filter(body=body)
-    length = Coalesce(
+    length: Coalesce | Case = Coalesce(
         Subquery(
             shown.filter(lineage=OuterRef("lineage"))
             .order_by()
@@ -334,7 +335,7 @@ def followup_page(
     starts = page_starts([int(n) for _, n in pairs], per_page=per_page, characters=characters)
     paginator = _BudgetPaginator(ids, starts, per_page)
     page = paginator.get_page(number)
-    chosen = list(page.object_list)
+    chosen = cast("list[int]", list(page.object_list))
     page.object_list = list(items.filter(pk__in=chosen)) if chosen else []
     cut = len(chosen) < per_page and page.number < paginator.num_pages
     return FollowUpPage(
