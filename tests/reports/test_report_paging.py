@@ -177,3 +177,34 @@ def test_a_secret_items_comments_do_not_move_the_pages_for_a_reader_without_the_
     first = followup_page(viewer=SYSTEM, period=period, number=1, per_page=50, characters=4_000)
     system_pages = [system_page(n) for n in first.page.paginator.page_range]
     assert [secret.pk] in system_pages
+
+
+def test_many_pages_link_the_ends_and_the_neighbours_and_offer_a_form():
+    assert views.page_numbers(3, 10) == list(range(1, 11))
+    assert views.page_numbers(800, 1667) == [1, 2, None, 798, 799, 800, 801, 802, None, 1666, 1667]
+    assert views.page_numbers(1, 1667) == [1, 2, 3, None, 1666, 1667]
+    assert views.page_numbers(4, 30) == [1, 2, 3, 4, 5, 6, None, 29, 30]
+
+
+def test_a_page_of_many_keeps_the_filters_in_its_links_and_form(report, monkeypatch):
+    client, _, _, url = report
+    monkeypatch.setattr(views, "PAGE_CHARACTERS", 1)  # one item a page: the demo's 7
+    monkeypatch.setattr(views, "PAGE_LINKS_ALL", 2)
+    html = client.get(url, {"status": "", "sida": "1"}).content.decode()
+    assert "sida 1 av 7." in html
+    nav = html.split('<nav class="pages"')[1].split("</nav>")[0]
+    links = re.findall(r"<li>(.*?)</li>", nav)
+    assert links == [
+        '<span aria-current="page">1</span>',
+        '<a href="?status=&amp;sida=2">2</a>',
+        '<a href="?status=&amp;sida=3">3</a>',
+        "…",
+        '<a href="?status=&amp;sida=6">6</a>',
+        '<a href="?status=&amp;sida=7">7</a>',
+        '<a href="?status=&amp;sida=2" rel="next">Nästa sida</a>',
+    ]
+    # One form, in the first <nav>: its field's id is the page's only one; it keeps the filters.
+    assert html.count('id="goto-page"') == 1
+    assert '<input type="hidden" name="status" value="">' in nav
+    assert 'name="sida" min="1" max="7" value="1"' in nav
+    assert '<label for="goto-page">Gå till sida (1–7)</label>' in nav
