@@ -45,7 +45,7 @@ LAYOUT = 2  # 2: the matrix keeps its paging
 # Seconds a value is kept at most, whatever the generation says (a late commit outside the
 # generation's window: see public/cache.py).
 TIMEOUT = 600
-# How many of the newest audit ids the generation counts (as public/cache.py).
+# How many of the newest audit ids the generation counts (the public pages use this one too).
 WINDOW = 1_000
 
 

@@ -34,10 +34,10 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.cache import caches
-from django.db.models import Count, Max, Subquery
 
-from styrkort.core.models import AuditEvent
-from styrkort.organisation.cache import enabled
+# One generation for both caches: the rule is explained here, the query lives with the
+# workspace's cache (a domain app may not import a face).
+from styrkort.organisation.cache import WINDOW, enabled, generation
 from styrkort.organisation.models import Organisation
 
 T = TypeVar("T")
@@ -46,20 +46,7 @@ ALIAS = "public"
 # Bump when the stored fragments' shape changes, so a deploy does not serve old ones.
 LAYOUT = 1
 
-
-# How many of the newest audit ids the generation counts.
-WINDOW = 1_000
-
-
-def generation(organisation: Organisation) -> tuple[int, int]:
-    """(count near the newest, newest id) of the organisation's audit events: changes with
-    every commit. One query, whatever the length of the log."""
-    events = AuditEvent.objects.filter(organisation=organisation)
-    newest = events.order_by("-pk").values("pk")[:1]
-    found = events.filter(pk__gt=Subquery(newest) - WINDOW).aggregate(
-        n=Count("pk"), newest=Max("pk")
-    )
-    return int(found["n"] or 0), int(found["newest"] or 0)
+__all__ = ["WINDOW", "cached", "current", "generation"]
 
 
 def current(organisation: Organisation) -> tuple[int, int] | None:
