@@ -74,9 +74,12 @@ def test_a_small_budget_cuts_the_pages_and_every_item_shows_once(report, monkeyp
         assert f'<ol class="item-list" start="{len(seen) + 1}">' in html
         if n < pages:
             assert "Resten finns på nästa sida." in html
-        if len(links) == 1 and held[0] > budget:
-            alone += 1
-            assert "Sidan visar en punkt: dess kommentarer är för långa" in html
+        over = len(links) == 1 and held[0] > budget
+        alone += over
+        assert ("Sidan visar en punkt: dess kommentarer är för långa" in html) == over
+        if not over and n < pages and len(links) < views.PAGE_SIZE:
+            word = "punkt" if len(links) == 1 else "punkter"
+            assert f"Sidan visar {len(links)} {word} i stället för 50: kommentarerna" in html
         seen += links
     assert alone >= 1
     expected = [

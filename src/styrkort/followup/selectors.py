@@ -224,11 +224,12 @@ class FollowUpPage:
     """One page of the period's follow-up: `page` numbers it (its object_list is the page's
     items), `rows` are those items with their overall status and assessments. `cut` says the
     page ended before `per_page` items because of the comments' length (the characters
-    budget: a page of one item whose comments alone are over it included)."""
+    budget); `alone`, that its one item's comments alone are over the budget."""
 
     page: Page
     rows: list[FollowUpRow]
     cut: bool = False
+    alone: bool = False
 
     @property
     def total(self) -> int:
@@ -332,14 +333,19 @@ def followup_page(
         length = Case(When(_secret=True, then=Value(0)), default=length)
     pairs = list(items.prefetch_related(None).annotate(_length=length).values_list("pk", "_length"))
     ids = [pk for pk, _ in pairs]
-    starts = page_starts([int(n) for _, n in pairs], per_page=per_page, characters=characters)
+    sizes = [int(n) for _, n in pairs]
+    starts = page_starts(sizes, per_page=per_page, characters=characters)
     paginator = _BudgetPaginator(ids, starts, per_page)
     page = paginator.get_page(number)
     chosen = cast("list[int]", list(page.object_list))
     page.object_list = list(items.filter(pk__in=chosen)) if chosen else []
     cut = len(chosen) < per_page and page.number < paginator.num_pages
+    alone = len(chosen) == 1 and sizes[paginator.starts[page.number - 1]] > characters
     return FollowUpPage(
-        page, _followup_rows(aud, period, page.object_list, body, whole=False), cut=cut
+        page,
+        _followup_rows(aud, period, page.object_list, body, whole=False),
+        cut=cut,
+        alone=alone,
     )
 
 

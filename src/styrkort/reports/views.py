@@ -92,6 +92,7 @@ def followup_view(request: HttpRequest, org: str, period: int) -> HttpResponse:
             ),
             "total": found.total,
             "cut": found.cut,
+            "alone": found.alone,
             "filters": f,
             "formats": FOLLOWUP_FORMATS.values(),
             "query": _filter_query(request),
