@@ -31,7 +31,8 @@ from styrkort.reports.tasks import FOLLOWUP_DOCUMENT, followup_document_params
 PAGE_SIZE = 50
 # ...and at most this many characters of comments a page (at least one item a page): with
 # 10 000 characters in every comment a page of 50 items was 6 MB, with 200 bodies 3.8 MB and
-# 1.2 s. A region's page of 50 items with ordinary comments holds some 100 000.
+# 1.2 s. A region's page of 50 items with ordinary comments weighs some 220 000 (each
+# body's heading counted: followup.selectors.ASSESSMENT_MARKUP).
 PAGE_CHARACTERS = 400_000
 
 
