@@ -74,7 +74,7 @@ def _level(live, users: int, seconds: float) -> dict:
         k = 0
         while time.monotonic() < until:
             for _ in range(4):
-                timed("matrix (all 500 × 12)", lambda: browser.request(matrix))
+                timed("matrix, page 1 (100 items × 12)", lambda: browser.request(matrix))
             item = f["items"][(u // len(f["editors"]) * 97 + k * 7) % len(f["items"])]
             path = f"/o/{f['org']}/perioder/{f['period']}/punkter/{item}/{body}/skriv/"
             form = timed("open the form", lambda p=path: browser.request(p))
