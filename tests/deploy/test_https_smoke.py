@@ -475,8 +475,13 @@ def test_keys_in_addresses_are_masked_in_nginxs_and_styrkorts_logs(site):
     _get(site, f"{site.url}/konto/inbjudan/?nyckel={key}")
     _get(site, f"{site.url}/logga-in/", {"Referer": f"{site.url}/aviseringar/avsluta/{key}/"})
     access, serve = site.logs / "access.log", site.logs / "serve.log"
+    # nginx and gunicorn write a request's log line after its answer has gone out: wait for the
+    # last request's line in both logs before reading them.
     deadline = time.monotonic() + 10
-    while "/konto/inbjudan/?nyckel=***" not in serve.read_text(errors="replace"):
+    while not (
+        "/konto/inbjudan/?nyckel=***" in serve.read_text(errors="replace")
+        and "/aviseringar/avsluta/" in access.read_text(errors="replace")
+    ):
         assert time.monotonic() < deadline, site.log_tail()
         time.sleep(0.2)
     nginx_log, styrkort_log = access.read_text(), serve.read_text(errors="replace")
