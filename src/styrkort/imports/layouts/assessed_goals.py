@@ -59,13 +59,7 @@ class AssessedGoalsLayout(Layout):
         starts = [i for i in content if self._starts_goal(lines[i].text)]
         if not starts:
             raise NotThisLayout("inga mål med nummer (som 'Delmål 1' eller 'Mål 2: …')")
-        body = options.answering_body
-        if body is None:
-            raise self.error(
-                prepared,
-                lines[starts[0]].number,
-                "dokumentet säger inte vilken nämnd som bedömer målen; ange --body",
-            )
+        body = self.body_given(prepared, options, lines[starts[0]].number)
         for index in content:
             if index < starts[0]:
                 tracker.skip(index, "inledande text före första målet")

@@ -119,6 +119,17 @@ class Layout:
     def error(self, prepared: Prepared, line: int, message: str) -> FollowUpImportError:
         return FollowUpImportError(line, message, where=prepared.where)
 
+    def body_given(
+        self, prepared: Prepared, options: Options, line: int, what: str = "bedömer målen"
+    ) -> Body:
+        """The body a document that names none is for (`--body`); without it the document is
+        refused at `line`, its first item, rather than guessed."""
+        if options.answering_body is None:
+            raise self.error(
+                prepared, line, f"dokumentet säger inte vilken nämnd som {what}; ange --body"
+            )
+        return options.answering_body
+
 
 def year_in(text: str) -> int | None:
     years = {int(m.group("year")) for m in YEAR_RE.finditer(text)}

@@ -54,13 +54,7 @@ class StatusFirstLayout(Layout):
                 "ingen status överst i ett stycke med punkten på raden under (som 'Uppfyllt' "
                 "över målets text)"
             )
-        body = options.answering_body
-        if body is None:
-            raise self.error(
-                prepared,
-                lines[opens[0]].number,
-                "dokumentet säger inte vilken nämnd som svarar; ange --body",
-            )
+        body = self.body_given(prepared, options, lines[opens[0]].number, "svarar")
         items: list[ParsedItem] = []
         warnings: list[str] = []
         for index in content:

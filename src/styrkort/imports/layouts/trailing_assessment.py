@@ -70,13 +70,7 @@ class TrailingAssessmentLayout(Layout):
             sections.append((start, rest[:-1], status, last))
         if not any(status is not None for _, _, status, _ in sections):
             raise NotThisLayout("inget mål har en bedömning ur skalan på sista raden")
-        body = options.answering_body
-        if body is None:
-            raise self.error(
-                prepared,
-                lines[starts[0]].number,
-                "dokumentet säger inte vilken nämnd som bedömer målen; ange --body",
-            )
+        body = self.body_given(prepared, options, lines[starts[0]].number)
         for index in content:
             if index < starts[0]:
                 reason = (
