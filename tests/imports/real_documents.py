@@ -174,10 +174,10 @@ def _compare(item: PlanItem, want: dict[str, Any], period: Any) -> list[str]:
 
 def report(outcomes: list[Outcome]) -> str:
     lines = []
-    for name in ("dev", "heldout"):
+    # Each set in the order it first appears: "dev", "heldout" (round 4), then any later held-out
+    # round ("heldout5"), so that a round measured once is printed on its own line.
+    for name in dict.fromkeys(o.set for o in outcomes):
         chosen = [o for o in outcomes if o.set == name]
-        if not chosen:
-            continue
         expected = sum(o.expected_items for o in chosen)
         right = sum(o.right_items for o in chosen)
         refusals = [o for o in chosen if o.refused_expected]
