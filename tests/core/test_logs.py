@@ -83,3 +83,37 @@ def test_a_calendar_key_never_reaches_the_log(caplog):
             assert "/kalender/prenumeration/***.ics" in line, (name, line)
             if name == "json":
                 json.loads(line)
+
+
+def test_the_single_sign_on_callbacks_code_and_state_are_masked():
+    """The provider sends the browser back to /oidc/callback/?code=…&state=…: the code is
+    exchanged once for the user's tokens and the state ties it to the session, so whoever read
+    them in the log before the browser used them could finish the login. Both are masked, in
+    either order and either LOG_FORMAT, in the request line gunicorn logs; the rest stays."""
+    code, state = "SingleUseCode_" + KEY, "StateOfLogin_" + KEY
+    lines = [
+        f"/oidc/callback/?code={code}&state={state}",
+        f"/oidc/callback/?state={state}&code={code}&session_state=x",
+        f"/oidc/callback/?error=access_denied&state={state}",
+    ]
+    formatters = _formatters()
+    for address in lines:
+        record = logging.makeLogRecord(
+            {
+                "name": "gunicorn.access",
+                "levelno": logging.INFO,
+                "levelname": "INFO",
+                "msg": '%(h)s "%(r)s" %(s)s',
+                "args": {"h": "127.0.0.1", "r": f"GET {address} HTTP/1.1", "s": 302},
+            }
+        )
+        for name, formatter in formatters.items():
+            line = formatter.format(record)
+            assert code not in line and state not in line, (name, line)
+            assert "/oidc/callback/?" in line and "state=***" in line, (name, line)
+    assert (
+        mask_secrets(f"/oidc/callback/?code={code}&state={state}")
+        == "/oidc/callback/?code=***&state=***"
+    )
+    # Sentry sends the query string on its own (core/sentry.py).
+    assert mask_secrets(f"code={code}&state={state}") == "code=***&state=***"

@@ -464,8 +464,9 @@ def test_static_files_are_hashed_cached_for_long_and_compressed(site):
 
 def test_keys_in_addresses_are_masked_in_nginxs_and_styrkorts_logs(site):
     """A personal calendar feed's key (over HTTPS, and over HTTP as webcal:// may ask), an
-    invitation's key and an unsubscribe key in a Referer reach neither nginx's access log nor
-    styrkort's own (gunicorn's access log, Django's "Not Found")."""
+    invitation's key, the single sign-on callback's code and state, and an unsubscribe key in a
+    Referer reach neither nginx's access log nor styrkort's own (gunicorn's access log, Django's
+    "Not Found")."""
     key = "Smokenyckel" + secrets.token_hex(8)
     feed = _get(site, f"{site.url}/kalender/prenumeration/{key}.ics")
     # Styrkort's own 404 (the key addresses have a location of their own, which must still
@@ -473,6 +474,7 @@ def test_keys_in_addresses_are_masked_in_nginxs_and_styrkorts_logs(site):
     assert feed.status == 404 and feed.headers.get("Content-Security-Policy"), feed.headers
     assert _get(site, f"{site.http_url}/kalender/prenumeration/{key}.ics").status == 301
     _get(site, f"{site.url}/konto/inbjudan/?nyckel={key}")
+    _get(site, f"{site.url}/oidc/callback/?code={key}&state=S{key}")
     _get(site, f"{site.url}/logga-in/", {"Referer": f"{site.url}/aviseringar/avsluta/{key}/"})
     access, serve = site.logs / "access.log", site.logs / "serve.log"
     # nginx and gunicorn write a request's log line after its answer has gone out: wait for the
@@ -488,6 +490,8 @@ def test_keys_in_addresses_are_masked_in_nginxs_and_styrkorts_logs(site):
     assert key not in nginx_log and key not in styrkort_log, site.log_tail()
     assert nginx_log.count("/kalender/prenumeration/***.ics") == 2, nginx_log[-2000:]
     assert "/konto/inbjudan/?nyckel=***" in nginx_log
+    assert "/oidc/callback/?*** " in nginx_log, nginx_log[-2000:]
+    assert "/oidc/callback/?code=***&state=***" in styrkort_log, site.log_tail()
     assert f'"{site.url}/aviseringar/avsluta/***/"' in nginx_log
     assert "/kalender/prenumeration/***.ics" in styrkort_log
 

@@ -2,9 +2,10 @@
 index; in either, the keys that travel in an address are masked.
 
 Some links are the key themselves: a personal calendar feed (a calendar app has nothing else),
-an unsubscribe link, a forgotten password's link, an invitation. gunicorn's access log and
-Django's "Not Found: /…" would otherwise write them to the journal, where anyone reading the
-logs could use them. docs/deploy/nginx.conf masks the same addresses in nginx's access log.
+an unsubscribe link, a forgotten password's link, an invitation, the single sign-on provider's
+answer (its one-time code). gunicorn's access log and Django's "Not Found: /…" would otherwise
+write them to the journal, where anyone reading the logs could use them. docs/deploy/nginx.conf
+masks the same addresses in nginx's access log.
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ _SECRET_IN_ADDRESS = [
     (re.compile(r"(/aviseringar/avsluta/)[^/?#\s\"']+"), rf"\g<1>{MASK}"),
     (re.compile(r"(/konto/nytt-losenord/)[^/?#\s\"']+/[^/?#\s\"']+"), rf"\g<1>{MASK}/{MASK}"),
     # After "?" or "&" in an address; or first in a query string given on its own, as Sentry
-    # sends it ("nyckel=…", core/sentry.py).
-    (re.compile(r"((?:^|[?&])nyckel=)[^&#\s\"']+"), rf"\g<1>{MASK}"),
+    # sends it ("nyckel=…", core/sentry.py). An invitation's key, and the single sign-on
+    # callback's code and state (/oidc/callback/?code=…&state=…, web/oidc.py): whoever read
+    # those before the browser used them could finish the login in its place.
+    (re.compile(r"((?:^|[?&])(?:nyckel|code|state)=)[^&#\s\"']+"), rf"\g<1>{MASK}"),
 ]
 
 
