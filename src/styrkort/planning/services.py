@@ -32,6 +32,17 @@ def _require_readable(actor: Actor, item: PlanItem) -> None:
         )
 
 
+def _refuse_foreign_receivers(plan: Plan, receivers: Sequence[Body]) -> None:
+    """A receiver answers in the plan's organisation's follow-up: a body of another
+    organisation is refused, named, whoever called (a form offers only the plan's own)."""
+    for body in receivers:
+        if body.organisation_id != plan.organisation_id:
+            raise ValidationError(
+                f"Nämnden {body.name} ({body.abbreviation}) hör till en annan organisation "
+                "och kan inte vara mottagare i den här planen."
+            )
+
+
 def _require_draft(version: PlanVersion) -> None:
     # Read the state from the database: the caller's copy may predate the adoption.
     if PlanVersion.objects.filter(pk=version.pk, state=PlanVersion.State.ADOPTED).exists():
@@ -128,8 +139,7 @@ def item_create(
     _require_editor(actor, plan)
     if not allow_adopted:
         _require_draft(version)
-    if any(b.organisation_id != plan.organisation_id for b in receivers):
-        raise ValidationError("En mottagare hör till en annan organisation.")
+    _refuse_foreign_receivers(plan, receivers)
     if not allow_retired:
         refuse_retired_bodies(receivers)
     if order is None:
@@ -188,6 +198,7 @@ def item_set_receivers(
     _require_readable(actor, item)
     if not allow_adopted:
         _require_draft(item.plan_version)
+    _refuse_foreign_receivers(plan, receivers)
     if not allow_retired:
         refuse_retired_bodies(receivers, kept=[b.pk for b in item.receivers.all()])
     before = sorted(b.abbreviation for b in item.receivers.all())
