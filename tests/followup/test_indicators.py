@@ -125,3 +125,35 @@ def test_screen_takes_a_swedish_decimal_and_refuses_garbage(client, indicator):
     assert IndicatorValue.objects.get().value == Decimal("1234.5")
     page = client.get(url).content.decode()
     assert "Målvärdet nått: bästa status" in page and "Gäller egna lokaler." in page
+
+
+def test_a_secret_key_figures_value_names_neither_its_text_nor_its_value(indicator):
+    """An IndicatorValue's name is what the change log records as the record (object_repr),
+    which any list of changes shows without asking whether its reader may read the key
+    figure: for a secret key figure it names the period only, never the key figure's text or
+    its value."""
+    from styrkort.core.models import AuditEvent
+
+    region, figure, per = indicator
+    secret = item_create(
+        actor=SYSTEM,
+        version=figure.plan_version,
+        kind="indicator",
+        text="Antal hotade vittnen i skyddat boende",
+        secret=True,
+        secrecy_ground="OSL 18 kap. 1 §",
+    )
+    value, _ = indicator_value_set(
+        actor=region.admin_user, indicator=secret, period=per, value=Decimal("4217")
+    )
+    open_value, _ = indicator_value_set(
+        actor=region.controller, indicator=figure, period=per, value=Decimal("171.5")
+    )
+    assert str(value) == f"Sekretessbelagt nyckeltal ({per})"
+    # Read again without the key figure loaded: the same.
+    assert str(IndicatorValue.objects.get(pk=value.pk)) == f"Sekretessbelagt nyckeltal ({per})"
+    event = AuditEvent.objects.get(model="followup.indicatorvalue", object_id=str(value.pk))
+    assert "hotade vittnen" not in event.object_repr and "4217" not in event.object_repr
+    assert event.object_repr == f"Sekretessbelagt nyckeltal ({per})"
+    # A key figure that is not secret is named as before.
+    assert str(open_value) == f"Energianvändning: 171.5 ({per})"

@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from styrkort.core.models import TimeStampedModel
-from styrkort.core.secrecy import SecretManager, secrecy
+from styrkort.core.secrecy import SecretManager, effectively_secret, secrecy
 
 COMMENT_MAX_LENGTH = 10_000
 
@@ -193,6 +193,9 @@ class OverallStatus(TimeStampedModel):
         return f"{self.item} ({self.period}): {self.status or '–'}"
 
 
+SECRET_INDICATOR = "Sekretessbelagt nyckeltal"
+
+
 @secrecy(redacted={"value": None, "note": "", "override_reason": ""}, sources=("indicator",))
 class IndicatorValue(TimeStampedModel):
     """A key figure's value for a period, and, if the controller overrode it, its status."""
@@ -247,4 +250,8 @@ class IndicatorValue(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
+        # The change log keeps this as the record's name (core/audit.py): a secret key
+        # figure's value names the period only, not what the key figure measures or its value.
+        if effectively_secret(self.indicator):
+            return f"{SECRET_INDICATOR} ({self.period})"
         return f"{self.indicator}: {self.value} ({self.period})"
