@@ -743,6 +743,133 @@ def test_a_legend_of_icon_words_without_goals_is_refused(org):
     assert items(org) == []
 
 
+# Round 5's shapes (Miljöbarometern's list views and area pages), on pages written for the test
+
+BAROMETER_LIST_VIEW = """Hållbara resor
+
+Inriktningsmål: "Regionen ska minska sina utsläpp från resor."
+
+Delmål för regionen
+
+Når inte måletFlyg
+
+Effektmål RE.1.1 Tjänsteresorna med flyg ska minska med 30 procent till 2026.
+Trend: 0 av 2 indikatorer har en positiv trend0 av 2 indikatorer har en positiv trend
+Åtgärdsstatus: 1 av 3 åtgärder är genomförda
+
+Delvis uppfylltCykel
+
+Effektmål RE.1.2 Andelen som cyklar till arbetet ska öka till 25 procent.
+Trend: 1 av 1 indikatorer har en positiv trend
+Åtgärdsstatus: åtgärder är genomförda
+"""
+
+
+def test_list_view_with_the_status_run_into_each_goals_title_and_the_coded_goal_under_it(org):
+    result = run(org, BAROMETER_LIST_VIEW)
+
+    assert result.layout == "status-först"
+    assert read(org) == [
+        ("Tjänsteresorna med flyg ska minska med 30 procent till 2026.", ["RS"], "Röd", {}),
+        ("Andelen som cyklar till arbetet ska öka till 25 procent.", ["RS"], "Gul", {}),
+    ]
+    reasons = {i.text: i.reason for i in result.ignored}
+    assert reasons["Flyg"] == "målets namn"
+    assert "räknas av verktyget" in reasons["Åtgärdsstatus: 1 av 3 åtgärder är genomförda"]
+
+
+def test_a_status_word_run_into_a_sentence_is_not_taken_apart(org):
+    # Only a short title is split from a status run into it; a sentence is prose.
+    text = "Når inte måletTrots flera insatser har resorna ökat under året.\n"
+    with pytest.raises(FollowUpImportError, match="Inga uppföljningspunkter hittades"):
+        run(org, text)
+    assert items(org) == []
+
+
+BAROMETER_AREA_PAGE = """Startsida / Miljöprogram / Vatten
+Huvudområde VA.2
+
+Vatten
+
+Rent grundvatten
+
+DelmålVA.2.1
+
+Grundvattnet ska ge en säker dricksvattenförsörjning i hela länet.
+
+Bedömning: Delvis uppfylltDelvis uppfyllt
+Åtgärdsstatus:  2 av 3 åtgärder är genomförda
+
+Levande vattendrag
+
+DelmålVA.2.2
+
+Vattendragen ska ha god ekologisk status
+
+Bedömning: UppfylltUppfyllt
+Åtgärdsstatus:  1 av 1 åtgärder är genomförda
+"""
+
+
+def test_area_page_with_coded_goals_and_assessments_run_together_with_their_labels(org):
+    result = run(org, BAROMETER_AREA_PAGE)
+
+    assert result.layout == "målbarometer"
+    assert read(org) == [
+        ("Grundvattnet ska ge en säker dricksvattenförsörjning i hela länet.", ["RS"], "Gul", {}),
+        ("Vattendragen ska ha god ekologisk status", ["RS"], "Grön", {}),
+    ]
+    reasons = {i.text: i.reason for i in result.ignored}
+    assert reasons["DelmålVA.2.1"] == "målets kod"
+    assert "räknas av verktyget" in reasons["Åtgärdsstatus:  2 av 3 åtgärder är genomförda"]
+
+
+BAROMETER_GOAL_WITH_ITS_CODE_UNDER = """Giftfri förskola
+
+Effektmål 4: Alla förskolor ska ha bytt ut sina plastleksaker senast 2025.
+
+Effektmål GF.1.4
+
+Under året har 40 av 52 förskolor inventerats och plasten bytts ut.
+
+Bedömning: Delvis uppfyllt Delvis uppfyllt
+
+Resten av förskolorna inventeras under våren.
+
+Förskolor och förskoleklasser
+"""
+
+
+def test_goal_page_takes_the_sentences_after_the_goals_code_as_its_comment(org):
+    result = run(org, BAROMETER_GOAL_WITH_ITS_CODE_UNDER)
+
+    assert result.layout == "målbarometer"
+    assert read(org) == [
+        (
+            "Alla förskolor ska ha bytt ut sina plastleksaker senast 2025.",
+            ["RS"],
+            "Gul",
+            {
+                "RS": "Under året har 40 av 52 förskolor inventerats och plasten bytts ut.\n\n"
+                "Resten av förskolorna inventeras under våren."
+            },
+        )
+    ]
+    reasons = {i.text: i.reason for i in result.ignored}
+    assert "beskrivning" in reasons["Förskolor och förskoleklasser"]
+
+
+def test_area_page_of_goals_with_trend_counts_but_no_assessment_is_refused(org):
+    text = (
+        "God bebyggd miljö\n\nEffektmål\n\nHållbar stadsutveckling\n\nEffektmålGB.2.1 "
+        "Effektmål 6: Nya stadsdelar ska planeras hållbart.\nTrend:  1 av 3 indikatorer har en "
+        "positiv trend\n"
+    )
+    with pytest.raises(FollowUpImportError, match="Inga uppföljningspunkter hittades"):
+        run(org, text)
+    assert items(org) == []
+
+
 # --------------------------------------------------------------------------------------------
 # Whatever the layout: a reading that cannot be the document's is refused, never stored
 # --------------------------------------------------------------------------------------------

@@ -34,13 +34,18 @@ def prepare(source: SourceDocument, vocabulary: Vocabulary) -> Prepared:
     """Furniture and legends set aside as blanks, so that they separate but say nothing."""
     lines: list[SourceLine] = []
     ignored: list[Ignored] = list(source.ignored)
+    words = sorted((w for w in vocabulary.known_words() if len(w) >= 4), key=len, reverse=True)
     for line in source.lines:
         reason = furniture_reason(line)
         if reason:
             ignored.append(Ignored(line.number, line.text[:120], reason))
             lines.append(SourceLine(line.number, "", "blank"))
-        else:
+            continue
+        glued = _glued_status(line.text.strip(), words)
+        if glued is None:
             lines.append(line)
+        else:
+            lines.extend(SourceLine(line.number, part, line.kind, line.level) for part in glued)
     entries = read_legend(lines, vocabulary)
     legend: dict[str, str] = {}
     legend_lines = {n for e in entries for n in e.lines}
@@ -57,6 +62,23 @@ def prepare(source: SourceDocument, vocabulary: Vocabulary) -> Prepared:
         else:
             blanked.append(line)
     return Prepared(source=source, lines=blanked, ignored=ignored, legend=legend)
+
+
+def _glued_status(text: str, words: list[str]) -> tuple[str, str] | None:
+    """ "Effektmålet blir svårt att nåBuller": an icon's words (a status of the scale) run into
+    the title under it, as a list view copied as text prints them. The status and the title
+    apart, or None. Only a whole status phrase that ends in a small letter with a capital right
+    after it, and a title short enough to be one (no sentence)."""
+    for word in words:
+        n = len(word)
+        if len(text) <= n or text[:n].casefold() != word.casefold():
+            continue
+        if not (text[n - 1].islower() and text[n].isupper()):
+            continue
+        rest = text[n:].strip()
+        if len(rest.split()) <= 10 and not rest.endswith((".", "!", "?", ":", ";", ",")):
+            return text[:n], rest
+    return None
 
 
 def _is_legend_line(line: SourceLine, entries: list) -> bool:  # type: ignore[type-arg]

@@ -45,8 +45,8 @@ _COMMENT_LABEL = re.compile(
     re.IGNORECASE,
 )
 _GOAL_LABEL = re.compile(
-    r"^(?:mål|delmål|målet|målsättning|nämndmål|uppdrag|aktivitet|åtgärd|indikator)\s*:\s*"
-    r"(?P<text>\S.{10,})$",
+    r"^(?:(?:effekt|del)?mål(?:\s+\d{1,3})?|målet|målsättning|nämndmål|uppdrag|aktivitet|"
+    r"åtgärd|indikator)\s*:\s*(?P<text>\S.{10,})$",
     re.IGNORECASE,
 )
 # A comment's label alone, its text in the lines under it.
@@ -55,9 +55,10 @@ _COMMENT_HEADING = re.compile(
     r"(?:mål)?bedömning\s+(?:19|20)\d{2})\s*:?$",
     re.IGNORECASE,
 )
-# "Mål PHU.12.5", "Mål MP. 5. 4Förorenade områden ska …": a goal's code, its text glued on.
+# "Mål PHU.12.5", "Mål MP. 5. 4Förorenade områden ska …", "DelmålTR.8.1", "Effektmål MP.3.2 …":
+# a goal's code (the label run into it or not), its text glued on or on the next line.
 _GOAL_CODE = re.compile(
-    r"^(?i:mål|delmål)\s+(?P<code>[A-ZÅÄÖ]{1,6}\s*\.?\s*\d{1,3}(?:\s*\.\s*\d{1,3})*)"
+    r"^(?i:mål|delmål|effektmål)\s*(?P<code>[A-ZÅÄÖ]{1,6}\s*\.?\s*\d{1,3}(?:\s*\.\s*\d{1,3})*)"
     r"\s*(?P<text>(?:[A-ZÅÄÖ]\S*\s.*)?)$"
 )
 _PICTURE = re.compile(
@@ -72,6 +73,10 @@ _ICON_TEXT = re.compile(
     re.IGNORECASE,
 )
 _TREND = re.compile(r"^(?:trendpil|trend|pil)\b", re.IGNORECASE)
+# "Åtgärdsstatus: 2 av 3 åtgärder är genomförda": a count the tool makes of the goal's actions.
+_ACTIONS = re.compile(r"^åtgärdsstatus\s*:", re.IGNORECASE)
+# A sentence of the follow-up's own text: four words or more, ending a sentence.
+_SENTENCE = re.compile(r"^\S+(?:\s+\S+){3,}[.!?]$")
 _RESPONSIBLE = re.compile(
     r"^(?:ansvarig(?:a)?(?:\s+(?:organisation|nämnd|nämnder|styrelse|förvaltning))?|"
     r"delansvarig(?:a)?|medansvarig(?:a)?)\s*:\s*(?P<rest>.*)$",
@@ -82,11 +87,16 @@ _SHALL = re.compile(r"\b(?:ska|skall)\b", re.IGNORECASE)
 
 
 def _halves(text: str) -> list[str]:
-    """ "Målet har uppnåtts Målet har uppnåtts" (an icon's words and the label): once."""
+    """ "Målet har uppnåtts Målet har uppnåtts" (an icon's words and the label): once. Also
+    run together without a space ("Målet ser ut att uppnåsMålet ser ut att uppnås"), as a page
+    copied as text prints an image's alt text and the label beside it."""
     words = text.split()
     half = len(words) // 2
     if len(words) % 2 == 0 and half and words[:half] == words[half:]:
         return [" ".join(words[:half])]
+    middle = len(text) // 2
+    if len(text) % 2 == 0 and middle >= 3 and text[:middle] == text[middle:]:
+        return [text[:middle]]
     return [text]
 
 
@@ -132,6 +142,23 @@ class GoalBarometerLayout(Layout):
                     n = k
             return n
 
+        # A goal whose code stands on its own line right above or under it ("DelmålTR.8.1"
+        # over the goal, "Effektmål MP.3.2" under "Effektmål 10: …") ends there: the sentences
+        # after it, up to the next goal, are the follow-up's own text, its comment.
+        follow_after: list[int | None] = []
+        for g_index, _text in goals:
+            position = content.index(g_index)
+            around = [content[p] for p in (position - 1, position + 1) if 0 <= p < len(content)]
+            codes = [j for j in around if _code_alone(lines[j].text)]
+            follow_after.append(max([g_index, *codes]) if codes else None)
+        sentences: dict[int, list[int]] = {}
+        for paragraph in prepared.paragraphs():
+            joined = " ".join(t.strip() for t in paragraph.texts)
+            if _SENTENCE.match(joined) and not any(
+                _ASSESSMENT.match(t.strip()) or _GOAL_CODE.match(t.strip()) for t in paragraph.texts
+            ):
+                sentences[paragraph.indexes[0]] = paragraph.indexes
+
         receivers: list[list[Body]] = [[] for _ in pairs]
         comments: list[list[tuple[int, str]]] = [[] for _ in pairs]
         taken_by_comments: set[int] = set()
@@ -175,8 +202,18 @@ class GoalBarometerLayout(Layout):
                 comments[owner(i)].append((i, comment.group("text").strip()))
                 tracker.use(i)
                 continue
+            n = owner(i)
+            after = follow_after[n]
+            if after is not None and i > after and i in sentences and lines[i].kind != "heading":
+                run = [j for j in sentences[i] if j not in used_by_assessments]
+                comments[n].append((i, "\n".join(lines[j].text.strip() for j in run)))
+                tracker.use(*run)
+                taken_by_comments.update(run)
+                continue
             if _GOAL_CODE.match(text):
                 tracker.skip(i, "målets kod")
+            elif _ACTIONS.match(text):
+                tracker.skip(i, "åtgärdernas status (räknas av verktyget)")
             elif _TREND.match(text):
                 tracker.skip(i, "trendpil")
             elif i < starts[0] or lines[i].kind == "heading":
@@ -302,6 +339,20 @@ class GoalBarometerLayout(Layout):
                 labelled.append((i, coded.group("text").strip()))
         if labelled:
             return labelled
+        # A code on its own line ("DelmålTR.8.1") with the goal on the line under it; taken
+        # only when there is one such goal for every assessment.
+        under_codes: list[tuple[int, str]] = []
+        for position, i in enumerate(content[:-1]):
+            j = content[position + 1]
+            if i in taken or j in taken or not _code_alone(lines[i].text):
+                continue
+            text = lines[j].text.strip()
+            if len(text.split()) >= 4 and not (
+                _GOAL_CODE.match(text) or _ASSESSMENT.match(text) or _COMMENT_LABEL.match(text)
+            ):
+                under_codes.append((j, text))
+        if under_codes and len(under_codes) == len(assessments):
+            return under_codes
         # No labels: under the page's title, the first sentence that says what "ska" be.
         goals: list[tuple[int, str]] = []
         previous = -1
@@ -319,6 +370,28 @@ class GoalBarometerLayout(Layout):
                     goals.append((i, text))
                     break
         return goals
+
+
+def _code_alone(text: str) -> bool:
+    """ "DelmålTR.8.1", "Effektmål MP.3.2": a goal's code with nothing after it."""
+    coded = _GOAL_CODE.match(text.strip())
+    return bool(coded and not coded.group("text").strip())
+
+
+def barometer_goal_text(text: str) -> str | None:
+    """The goal a coded line carries ("Effektmål MP.3.1 Alla bostäder ska …" -> "Alla
+    bostäder ska …"), or None."""
+    coded = _GOAL_CODE.match(text.strip())
+    if coded and coded.group("text").strip():
+        return coded.group("text").strip()
+    return None
+
+
+def is_tool_count(text: str) -> bool:
+    """ "Trend: 1 av 2 indikatorer …", "Åtgärdsstatus: 2 av 3 åtgärder är genomförda": what a
+    goal barometer counts by itself, never a body's comment."""
+    text = text.strip()
+    return bool(_ACTIONS.match(text) or re.match(r"^trend\s*:", text, re.IGNORECASE))
 
 
 def is_barometer_goal(text: str) -> bool:
@@ -343,4 +416,11 @@ def is_assessment_label(text: str) -> bool:
     )
 
 
-__all__ = ["GoalBarometerLayout", "is_assessment_label", "is_barometer_goal", "key"]
+__all__ = [
+    "GoalBarometerLayout",
+    "barometer_goal_text",
+    "is_assessment_label",
+    "is_barometer_goal",
+    "is_tool_count",
+    "key",
+]

@@ -18,7 +18,11 @@ from __future__ import annotations
 import re
 
 from styrkort.imports.errors import NotThisLayout
-from styrkort.imports.layouts.barometer import is_barometer_goal
+from styrkort.imports.layouts.barometer import (
+    barometer_goal_text,
+    is_barometer_goal,
+    is_tool_count,
+)
 from styrkort.imports.layouts.base import Layout, Options, Prepared, Tracker
 from styrkort.imports.layouts.seed import finish_items
 from styrkort.imports.layouts.vocabulary import Vocabulary
@@ -75,15 +79,27 @@ class StatusFirstLayout(Layout):
                 tracker.use(following.pop())
             if not following:
                 continue
-            if any(is_barometer_goal(lines[i].text) for i in following):
-                raise NotThisLayout(
-                    "under statusen står ett mål med etikett eller kod ('Mål: …', 'Mål MP. 5. 4 "
-                    "…'): layouten målbarometer"
-                )
             head = following[0]
+            text = lines[head].text.strip()
+            if any(is_barometer_goal(lines[i].text) for i in following):
+                # Under "Bedömning:" the goal barometer's page is layout målbarometer's. A list
+                # view prints the goal's short title under its status and the coded goal
+                # ("Effektmål MP.3.1 Alla bostäder ska …") under that: the goal is the item.
+                above = lines[start - 1] if start > 0 else None
+                coded = [i for i in following if barometer_goal_text(lines[i].text)]
+                if (above is not None and _LABEL.match(above.text)) or len(coded) != 1:
+                    raise NotThisLayout(
+                        "under statusen står ett mål med etikett eller kod ('Mål: …', 'Mål MP. 5. "
+                        "4 …'): layouten målbarometer"
+                    )
+                for i in following[: following.index(coded[0])]:
+                    tracker.skip(i, "målets namn")
+                following = following[following.index(coded[0]) :]
+                head = following[0]
+                text = barometer_goal_text(lines[head].text) or text
             item = ParsedItem(
                 line=lines[head].number,
-                text=lines[head].text.strip(),
+                text=text,
                 receivers=[body],
                 status=status,
                 status_text=status_text,
@@ -94,6 +110,10 @@ class StatusFirstLayout(Layout):
             for i in following[1:]:
                 if _measurements(lines[i].text):
                     tracker.skip(i, "mätvärden")
+                    previous = i
+                    continue
+                if is_tool_count(lines[i].text):
+                    tracker.skip(i, "trend eller åtgärdernas status (räknas av verktyget)")
                     previous = i
                     continue
                 if comment is None:
