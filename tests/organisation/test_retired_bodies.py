@@ -1,6 +1,7 @@
 """A retired body (`is_active=False`) keeps its history but gets nothing new: it is not offered
 and not accepted as a new receiver of a plan item or an assignment, in a plan read from a
-sheet, or for a new role; where it already is a receiver or has a member, it stays (and shows).
+sheet, for a new role, a new plan or a new unit; where it already is a receiver, has a member
+or a unit, it stays (and shows).
 
 RUN retires after it has been given an item and an editor (``run_editor``).
 """
@@ -15,13 +16,19 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook
 
-from styrkort.administration.forms import InviteForm, RolesForm
+from styrkort.administration.forms import InviteForm, RolesForm, UnitCreateForm
 from styrkort.core.actors import SYSTEM
 from styrkort.imports.plan_items import import_plan_items
-from styrkort.organisation.models import Membership
-from styrkort.organisation.services import body_update, membership_grant, memberships_set
-from styrkort.planning.forms import ItemForm
-from styrkort.planning.models import PlanItem
+from styrkort.organisation.models import Membership, Unit
+from styrkort.organisation.services import (
+    body_update,
+    membership_grant,
+    memberships_set,
+    unit_create,
+    unit_move,
+)
+from styrkort.planning.forms import ItemForm, PlanForm
+from styrkort.planning.models import Plan, PlanItem
 from styrkort.planning.services import item_create, item_set_receivers, plan_create
 from styrkort.register import services as register
 from styrkort.register.models import Decision
@@ -169,3 +176,55 @@ def test_a_published_follow_up_is_history_and_may_name_a_retired_body(region):
     assert result.items_created == 7
     assert PlanItem.objects.filter(receivers=run).count() >= 1
     assert Assessment.objects.filter(body=run).exists()
+
+
+def test_a_new_plan_or_unit_is_neither_offered_to_nor_given_a_retired_body(region, retired):
+    run = region.bodies["RUN"]
+    plan_bodies = _abbreviations(PlanForm(organisation=region.org).fields["body"])
+    assert "RUN" not in plan_bodies and "HSN" in plan_bodies
+    unit_form = UnitCreateForm(organisation=region.org, units=Unit.objects.none())
+    unit_bodies = _abbreviations(unit_form.fields["body"])
+    assert "RUN" not in unit_bodies and "HSN" in unit_bodies
+    plans, units = Plan.objects.count(), Unit.objects.count()
+    with pytest.raises(ValidationError, match="RUN är avaktiverad"):
+        plan_create(actor=SYSTEM, organisation=region.org, body=run, year=2026)
+    with pytest.raises(ValidationError, match="RUN är avaktiverad"):
+        unit_create(actor=SYSTEM, organisation=region.org, body=run, name="Ny enhet")
+    assert (Plan.objects.count(), Unit.objects.count()) == (plans, units)
+
+
+def test_the_new_plan_and_new_unit_screens_refuse_a_retired_body(region, retired):
+    run = region.bodies["RUN"]
+    controller, admin = Client(), Client()
+    controller.force_login(region.users["controller"])
+    admin.force_login(region.users["admin_user"])
+    plans = Plan.objects.count()
+    page = controller.post(
+        reverse("planning:index", args=[region.org.slug]),
+        {"action": "create", "body": run.pk, "year": 2026, "title": ""},
+    )
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Välj ett giltigt alternativ" in html and f'<option value="{run.pk}">' not in html
+    assert Plan.objects.count() == plans
+    page = admin.post(
+        reverse("administration:units", args=[region.org.slug]),
+        {"body": run.pk, "name": "Ny enhet", "description": "", "order": 0},
+    )
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Välj ett giltigt alternativ" in html and f'<option value="{run.pk}">' not in html
+    assert not Unit.objects.filter(name="Ny enhet").exists()
+
+
+def test_a_retired_bodys_unit_stays_and_is_still_edited(region, retired):
+    """An existing unit keeps its retired body: it is moved, renamed and described as before."""
+    run = region.bodies["RUN"]
+    body_update(actor=SYSTEM, body=run, is_active=True)
+    unit = unit_create(actor=SYSTEM, organisation=region.org, body=run, name="Utvecklingsenheten")
+    body_update(actor=SYSTEM, body=run, is_active=False)
+    unit_move(
+        actor=SYSTEM, unit=unit, name="Utvecklingsenheten", parent=None, order=2, description="Ny"
+    )
+    unit = Unit.objects.get(pk=unit.pk)
+    assert (unit.body_id, unit.order, unit.description) == (run.pk, 2, "Ny")

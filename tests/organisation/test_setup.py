@@ -325,6 +325,16 @@ def test_a_body_left_out_stays_and_active_false_deactivates_it(db, tmp_path):
     assert not Body.objects.get(abbreviation="TN").is_active
 
 
+def test_a_retired_body_is_described_with_its_units(db, tmp_path):
+    """A setup file describes the structure as it is: a retired body keeps its units, so
+    loading one (an export of a region where TN has retired) creates them, though no screen
+    gives a retired body a new unit."""
+    text = SMALL.replace('abbreviation = "TN"\n', 'abbreviation = "TN"\nactive = false\n')
+    run_setup(tmp_path, text.replace("editor:TN", "editor:KS"))
+    unit = Unit.objects.get(name="Tekniska förvaltningen")
+    assert (unit.body.abbreviation, unit.body.is_active) == ("TN", False)
+
+
 def test_a_closed_period_closes_and_reopening_is_recorded_with_a_reason(db, tmp_path):
     run_setup(tmp_path, SMALL.replace("deadline = 2026-01-31", "closed = true"))
     period = FollowUpPeriod.objects.get(name="Helår 2025")

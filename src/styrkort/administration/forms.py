@@ -234,7 +234,8 @@ class UnitCreateForm(UnitForm):
 
     def __init__(self, *args: Any, organisation: Organisation, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, units=units, **kwargs)
-        self.fields["body"].queryset = Body.objects.filter(organisation=organisation)
+        # A retired body gets no new unit: only the active ones are offered.
+        self.fields["body"].queryset = bodies_offered(organisation=organisation)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

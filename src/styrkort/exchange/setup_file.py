@@ -826,6 +826,8 @@ class _Writer:
                         name=spec.get("name"),
                         description=spec.get("description", ""),
                         order=order,
+                        # The structure as it is: a retired body keeps its units.
+                        allow_retired=True,
                     ),
                 )
                 self.changes.append(f"{where}: ny ({body.abbreviation})")

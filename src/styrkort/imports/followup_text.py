@@ -207,6 +207,7 @@ def _resolve_plan(
             body=plan_body,
             year=year,
             title=f"{plan_body.name}s plan {year}",
+            allow_retired=True,  # history: the plan was that body's then
         )
     return plan
 

@@ -280,12 +280,17 @@ def unit_create(
     parent: Unit | None = None,
     description: str = "",
     order: int = 0,
+    allow_retired: bool = False,
 ) -> Unit:
+    """A new unit under a body. A retired body gets no new unit, except with `allow_retired`:
+    for a setup file, which describes the structure as it is (a retired body's units too)."""
     _require_admin(actor, organisation)
     if body.organisation_id != organisation.pk or (
         parent is not None and parent.organisation_id != organisation.pk
     ):
         raise ValidationError("Enheten måste höra till samma organisation som nämnden.")
+    if not allow_retired:
+        refuse_retired_bodies([body])
     unit = Unit(
         organisation=organisation,
         body=body,

@@ -17,7 +17,8 @@ class PlanForm(Form):
 
     def __init__(self, *args, organisation=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["body"].queryset = Body.objects.filter(organisation=organisation)
+        # A retired body gets no new plan: only the active ones are offered.
+        self.fields["body"].queryset = bodies_offered(organisation=organisation)
 
 
 class ItemForm(Form):

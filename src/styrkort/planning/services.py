@@ -53,9 +53,18 @@ def _require_draft(version: PlanVersion) -> None:
 
 @transaction.atomic
 def plan_create(
-    *, actor: Actor, organisation: Organisation, body: Body, year: int, title: str = ""
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    body: Body,
+    year: int,
+    title: str = "",
+    allow_retired: bool = False,
 ) -> Plan:
-    """A body's plan for a year, with an empty draft version 1."""
+    """A body's plan for a year, with an empty draft version 1.
+
+    A retired body gets no new plan, except with `allow_retired`: for the importer of
+    published follow-ups, which brings history (as for item_create)."""
     plan = Plan(
         organisation=organisation,
         body=body,
@@ -65,6 +74,8 @@ def plan_create(
     _require_editor(actor, plan)
     if body.organisation_id != organisation.pk:
         raise ValidationError("Nämnden hör till en annan organisation.")
+    if not allow_retired:
+        refuse_retired_bodies([body])
     create_audited(actor=actor, organisation=organisation, instance=plan)
     version = PlanVersion(plan=plan, number=1, label="Ursprunglig")
     create_audited(actor=actor, organisation=organisation, instance=version)
