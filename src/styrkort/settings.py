@@ -410,8 +410,18 @@ if SENTRY_DSN:
 # a change made through any process shows on the next request everywhere. Bounded: a page a key,
 # the oldest dropped past MAX_ENTRIES. The timeout bounds how long a write that bypasses the
 # services (and so writes no audit event: the Django admin, a bulk load) can go unseen.
+#
+# The workspace's pages (organisation/cache.py) are kept in files of the data directory, one copy
+# for all the server's processes, so a change makes one process build a page again, not each of
+# them. Bounded by MAX_ENTRIES (a third of the files dropped when it is passed) and the timeout.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache" / "pages"),
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
     "public": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "styrkort-public",

@@ -13,7 +13,7 @@ from styrkort.core.actors import SYSTEM
 from styrkort.followup import selectors
 from styrkort.followup.models import FollowUpPeriod
 from styrkort.followup.services import overall_status_set
-from styrkort.organisation.audience import audience_of
+from styrkort.organisation.audience import Level, audience_of
 from styrkort.organisation.cache import audience_key
 from styrkort.planning.models import PlanItem, PlanVersion
 from styrkort.planning.services import item_create
@@ -102,3 +102,50 @@ def test_viewers_with_other_roles_or_bodies_do_not_share_a_key(ctx):
     assert len(set(keys.values())) == len(keys)
     # The same person twice shares it.
     assert audience_key(audience_of(users.get(username="hsn"), org)) == keys["hsn"]
+
+
+def test_the_matrix_is_decided_by_the_audience_level_alone(ctx):
+    """Why the matrix is kept per level (followup/views.py, per_level=True): built for every
+    role of the demo, each editor, approver, reader and the controller get the same matrix, and
+    the registrar and the admin theirs (with the secret item in full). Fails as soon as the
+    matrix starts to depend on anything else of the viewer: then it must be kept per viewer."""
+    from styrkort.followup.html import matrix_html
+
+    org, period = ctx
+    version = PlanVersion.objects.get(pk=selectors.period_versions(viewer=SYSTEM, period=period)[0])
+    item_create(
+        actor=SYSTEM,
+        version=version,
+        kind=PlanItem.Kind.ASSIGNMENT,
+        text=f"Uppdrag {MARKER}.",
+        receivers=[org.bodies.get(abbreviation="HSN")],
+        allow_adopted=True,
+        secret=True,
+        secrecy_ground="OSL 18 kap. 8 §",
+    )
+    by_level: dict = {}
+    for user in get_user_model().objects.filter(memberships__organisation=org).distinct():
+        aud = audience_of(user, org)
+        for kind in (None, "goal"):
+            built = matrix_html(
+                selectors.matrix(viewer=aud, period=period, kind=kind, per_page=100, page=1),
+                "/punkter/",
+            )
+            by_level.setdefault((aud.level, kind), {})[user.username] = built
+    members = by_level[(Level.MEMBER, None)]
+    assert {"controller", "reader", "hsn", "run", "hsn_approver"} <= set(members)
+    for (level, kind), built in by_level.items():
+        first = next(iter(built.values()))
+        assert all(value == first for value in built.values()), (level, kind, list(built))
+    assert MARKER not in members["hsn"].body
+    assert MARKER in by_level[(Level.REGISTRAR, None)]["registrator"].body
+    assert MARKER in by_level[(Level.ADMIN, None)]["admin"].body
+
+
+def test_editors_of_different_bodies_share_one_kept_matrix(client, ctx):
+    org, period = ctx
+    _, built = _get(client, "hsn", org, period)
+    _, kept = _get(client, "run", org, period)  # another body's editor: served what hsn's built
+    assert kept < built - 5
+    _, registrar = _get(client, "registrator", org, period)  # another level: built for it
+    assert registrar > kept + 5

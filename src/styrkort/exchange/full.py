@@ -33,6 +33,8 @@ from django.core.management.color import no_style
 from django.db import IntegrityError, connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
+from styrkort.organisation.cache import clear as page_cache_clear
+
 FORMAT = "styrkort-export"
 FORMAT_VERSION = 1
 
@@ -607,6 +609,9 @@ def import_all(*, data: bytes | str) -> ImportResult:
             _reset_sequences(touched)
     except IntegrityError as exc:
         raise FullImportError([f"Databasen vägrade posterna: {exc}. Inget lästes in."]) from exc
+    # Written past the services (records and audit log as exported): pages kept from before
+    # could match the restored organisations' ids, creation times and generations.
+    page_cache_clear()
     return result
 
 

@@ -120,12 +120,22 @@ def matrix(request: HttpRequest, org: str, period: int) -> HttpResponse:
     if f["text"]:
         html = build()  # a search's text is not kept: as many keys as searches
     else:
-        # Kept per audience until the organisation's next change (organisation/cache.py); each
-        # page of rows and of columns on its own.
+        # Kept until the organisation's next change (organisation/cache.py); each page of rows
+        # and of columns on its own. Per level: the matrix is decided by the audience's level
+        # alone (tests/followup/test_matrix_cache.py builds it for every role), so one save makes
+        # one rebuild for all the editors, not one each.
         choice = (f["body"] and f["body"].pk, f["status"] and f["status"].pk, f["kind"])
         pages = (number, MATRIX_PAGE_SIZE, column, MATRIX_COLUMNS)
         html = cached_for(
-            aud, organisation, "matrix", build, the_period.pk, item_base, choice, pages
+            aud,
+            organisation,
+            "matrix",
+            build,
+            the_period.pk,
+            item_base,
+            choice,
+            pages,
+            per_level=True,
         )
     paging = html.paging
     return render(

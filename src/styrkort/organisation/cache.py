@@ -1,34 +1,53 @@
-"""A cache of what an audience sees, right across app processes: the workspace's heavy pages.
+"""A cache of what an audience sees, shared by the app's processes: the workspace's heavy pages.
 
 The same rule as the public pages' cache (public/cache.py, which explains it at length): a value
 is stored with the organisation's *generation*, the number and the newest id of its audit events
 near the newest, read in one query on every request. Every write of the domain goes through a
 service that writes an audit event in the same transaction, so a committed change gives a new
-generation and the next request builds the value again, in every process.
+generation and the next request builds the value again.
 
 What a member sees depends on who they are, so the key holds everything that decides it: the
 audience's level (public, member, registrar, admin: whether drafts, unapproved texts and secret
 records show), the viewer's roles and the bodies they hold them for in this organisation, and
 the caller's own arguments (period, filters). Two viewers share a stored value only when all of
-that is equal. Only values without anything of the request (no CSRF token, no CSP nonce, no
-user-specific links) may be stored: the page around them is rendered per request.
+that is equal. A value whose selector decides by the level alone (the matrix: members read every
+state, the registrar and the admin also secret items; nothing depends on the viewer's bodies)
+is kept per level (`per_level=True`), so one save makes one rebuild, not one per editor; a test
+per such page builds it for every role and checks that viewers of one level see the same bytes.
+Only values without anything of the request (no CSRF token, no CSP nonce, no user-specific
+links) may be stored: the page around them is rendered per request.
+
+**Shared by the processes** (the "pages" cache alias: files in the data directory, which holds
+the database and the secret key and is written by this installation alone). With a copy per
+process, every save made each of the server's processes build the matrix again; under 32 users
+that was most of the machine (scripts/bench_concurrency.py). **One builder at a time**: a value
+missing or out of date is built under a lock of its key (a file lock, across processes and
+threads); those who ask meanwhile wait for it and read what it stored, instead of building the
+same page side by side. Nobody is served a value older than the generation they read.
 
 Values are kept compressed: a whole region's matrix is 544 kB of HTML and 17 kB compressed
-(2.7 ms to compress once, 0.4 ms to expand on each hit), so the cache's few hundred entries
-per process stay a few megabytes.
+(2.7 ms to compress once, 0.4 ms to expand on each hit).
+
+`styrkort serve` empties the cache when it starts (a new version may render differently), as do
+commands that write past the services (restoring an export). Writes that skip the audit log in
+a running server (the Django admin) are seen after the timeout.
 
 STYRKORT_PAGE_CACHE=0 turns it off (to measure the uncached page: scripts/bench_pages.py).
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import os
 import pickle
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.cache import caches
 from django.db.models import Count, Max, Subquery
 
@@ -39,14 +58,16 @@ from styrkort.organisation.permissions import memberships
 
 T = TypeVar("T")
 
-ALIAS = "default"
+ALIAS = "pages"
 # Bump when a stored value's shape changes, so a deploy does not serve old ones.
-LAYOUT = 2  # 2: the matrix keeps its paging
+LAYOUT = 3  # 3: shared by the processes, the matrix per level
 # Seconds a value is kept at most, whatever the generation says (a late commit outside the
 # generation's window: see public/cache.py).
 TIMEOUT = 600
 # How many of the newest audit ids the generation counts (the public pages use this one too).
 WINDOW = 1_000
+# Build locks: one file per stripe, a key's stripe from its digest (a bounded set of files).
+LOCK_STRIPES = 64
 
 
 def enabled() -> bool:
@@ -75,15 +96,52 @@ def audience_key(audience: Audience) -> tuple[Any, ...]:
     return (int(audience.level), tuple(sorted(audience.roles)), tuple(held))
 
 
+def level_key(audience: Audience) -> tuple[Any, ...]:
+    """The audience's level alone: for values whose selector decides by nothing else."""
+    return (int(audience.level),)
+
+
+def _lock_dir() -> Path:
+    return Path(settings.DATA_DIR) / "cache" / "locks"
+
+
+@contextlib.contextmanager
+def _build_lock(digest: str) -> Iterator[None]:
+    """Held by one builder of a key at a time, in every process and thread of the installation
+    (flock on a file of its own opening: threads of one process exclude each other too).
+    Released by the kernel if the process dies."""
+    folder = _lock_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    stripe = int(digest[:8], 16) % LOCK_STRIPES
+    with open(folder / f"{stripe:02d}.lock", "a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _stored(store: Any, key: str, now: tuple[int, int]) -> tuple[bool, Any]:
+    found = store.get(key)
+    if isinstance(found, tuple) and len(found) == 2 and found[0] == now:
+        # Our own pickle of our own value, from the data directory only this installation
+        # writes (it holds the database and the secret key too).
+        return True, pickle.loads(zlib.decompress(found[1]))
+    return False, None
+
+
 def cached_for(
     audience: Audience,
     organisation: Organisation,
     name: str,
     build: Callable[[], T],
     *args: Any,
+    per_level: bool = False,
 ) -> T:
     """The stored value of `name` with `args` for this audience, if the organisation has not
-    changed since it was built; else `build()`, stored. One query (the generation) when stored."""
+    changed since it was built; else `build()`, stored. One query (the generation) when stored.
+    `per_level`: the value depends on the audience's level alone (a test of the page proves
+    it), and is shared by every viewer of that level."""
     if not enabled():
         return build()
     if audience.organisation_id != organisation.pk:
@@ -92,13 +150,24 @@ def cached_for(
     # The creation time as well as the id: an organisation made again under the same id (a
     # restore, a test database rolled back) never meets the old one's values.
     born = organisation.created_at.timestamp() if organisation.created_at else 0
-    digest = hashlib.sha256(repr((audience_key(audience), args)).encode()).hexdigest()[:32]
+    viewer = level_key(audience) if per_level else ("viewer", *audience_key(audience))
+    digest = hashlib.sha256(repr((viewer, args)).encode()).hexdigest()[:32]
     key = f"audience:{LAYOUT}:{organisation.pk}@{born}:{name}:{digest}"
-    now = generation(organisation)
-    found = store.get(key)
-    if isinstance(found, tuple) and len(found) == 2 and found[0] == now:
-        return pickle.loads(zlib.decompress(found[1]))  # type: ignore[no-any-return]
-    value = build()
-    # Our own pickle of our own value, read back only from this process's memory.
-    store.set(key, (now, zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))), TIMEOUT)
-    return value
+    found, value = _stored(store, key, generation(organisation))
+    if found:
+        return value  # type: ignore[no-any-return]
+    with _build_lock(digest):
+        # Read again under the lock: another process may have built it while we waited. The
+        # generation too: the value stored is built from what is committed after it was read.
+        now = generation(organisation)
+        found, value = _stored(store, key, now)
+        if found:
+            return value  # type: ignore[no-any-return]
+        value = build()
+        store.set(key, (now, zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))), TIMEOUT)
+        return value
+
+
+def clear() -> None:
+    """Forget every stored value (a new version of the code, a restore past the services)."""
+    caches[ALIAS].clear()

@@ -110,7 +110,12 @@ class Command(BaseCommand):
         if not options["no_collectstatic"] and not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
         workers, threads = sizing()
+        # Pages kept by the previous run of the server may be rendered by other code than this
+        # one's (organisation/cache.py: shared by the processes, kept in the data directory).
+        from styrkort.organisation.cache import clear as page_cache_clear
         from styrkort.wsgi import application
+
+        page_cache_clear()
 
         config: dict[str, Any] = {
             "bind": [bind],
