@@ -43,6 +43,34 @@ def _load() -> str:
     return f"load average {one:.2f} {five:.2f} {fifteen:.2f} ({os.cpu_count()} cores)"
 
 
+def server_cpu_seconds(pid: int | None) -> float:
+    """CPU seconds (user + system) the server has used so far: its master with the workers it
+    has reaped, and the workers alive. Unlike the wall times, this moves little when other work
+    shares the machine, so it compares two versions of the code on a busy machine."""
+    if pid is None:
+        return 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def fields(p: str) -> list[str]:
+        text = Path(f"/proc/{p}/stat").read_text()
+        return text[text.rindex(")") + 2 :].split()  # after "pid (comm) "
+
+    total = 0.0
+    master = fields(str(pid))
+    # utime, stime, cutime, cstime are fields 14-17 of stat: 11-14 after the command.
+    total += sum(int(v) for v in master[11:15]) / tick
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or entry.name == str(pid):
+            continue
+        try:
+            own = fields(entry.name)
+        except (OSError, ValueError):
+            continue  # ended meanwhile
+        if own[1] == str(pid):  # its parent (field 4) is the master: a worker
+            total += (int(own[11]) + int(own[12])) / tick
+    return total
+
+
 def _level(live, users: int, seconds: float) -> dict:
     f = live.facts
     matrix = f"/o/{f['org']}/perioder/{f['period']}/"
@@ -92,10 +120,13 @@ def _level(live, users: int, seconds: float) -> dict:
                     saved[(item, body)].append((version + 1, text))
             k += 1
 
+    cpu_before = server_cpu_seconds(live.server_pid)
     began = time.perf_counter()
     with ThreadPoolExecutor(users) as pool:
         list(pool.map(work, range(users)))
     wall = time.perf_counter() - began
+    cpu = server_cpu_seconds(live.server_pid) - cpu_before
+    requests = sum(len(values) for values in timings.values())
     load = _load()
     expected = {key: max(writes)[1] for key, writes in saved.items()}
     stored = live.python(
@@ -117,6 +148,7 @@ def _level(live, users: int, seconds: float) -> dict:
         "lost": lost,
         "writes": sum(len(w) for w in saved.values()),
         "load": load,
+        "server_cpu_ms_per_request": 1000 * cpu / requests if requests else 0.0,
     }
 
 
@@ -125,7 +157,8 @@ def _print_level(console, result: dict) -> None:
 
     table = Table(
         title=f"{result['users']} users, {result['wall']:.0f} s, {result['writes']} saves, "
-        f"lost updates: {result['lost']}; {result['load']}"
+        f"lost updates: {result['lost']}; server CPU "
+        f"{result['server_cpu_ms_per_request']:.1f} ms a request; {result['load']}"
     )
     for column in ("request", "count", "per second", "median", "p95", "5xx", "409", "other"):
         table.add_column(column, justify="left" if column == "request" else "right")
@@ -150,6 +183,7 @@ def _summary(result: dict) -> dict:
     return {
         "users": result["users"],
         "lost_updates": result["lost"],
+        "server_cpu_ms_per_request": result["server_cpu_ms_per_request"],
         "load": result["load"],
         "requests": {
             kind: {

@@ -51,6 +51,7 @@ class Live:
     database: str
     facts: dict[str, Any] = field(default_factory=dict)
     log: Path | None = None
+    server_pid: int | None = None  # styrkort serve's master process (its workers are children)
 
     def styrkort(self, *args: str, stdin: str | None = None) -> str:
         return subprocess.run(
@@ -178,6 +179,7 @@ def live_server(
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
+        live.server_pid = server.pid
         deadline = time.monotonic() + 300
         while True:
             try:
