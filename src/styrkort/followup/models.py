@@ -139,6 +139,11 @@ class Assessment(TimeStampedModel):
                 fields=["period", "lineage", "body"], name="one_assessment_per_item_body_period"
             ),
         ]
+        # The controller's progress counts group a period's assessments by body and state
+        # (followup/selectors.py, _progress_counts): counted from this index alone.
+        indexes = [
+            models.Index(fields=["period", "body", "state"], name="assessment_period_body_state")
+        ]
 
     def __str__(self) -> str:
         return f"{self.body.abbreviation}: {self.item} ({self.period})"
