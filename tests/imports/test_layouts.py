@@ -778,6 +778,27 @@ def test_list_view_with_the_status_run_into_each_goals_title_and_the_coded_goal_
     assert "räknas av verktyget" in reasons["Åtgärdsstatus: 1 av 3 åtgärder är genomförda"]
 
 
+def test_list_view_with_a_labelled_goal_under_each_status_takes_the_goal_without_its_label(org):
+    # The label "Mål 2:" is not part of the goal; with no "Bedömning:" over the statuses the
+    # page is a list view, not a goal barometer's page.
+    text = (
+        "Uppfyllt\nMål 1: Andelen elever som når målen ska öka.\n\n"
+        "Ej uppfyllt\nMål 2: Väntetiden till förskoleplats ska minska.\nKön växte under hösten.\n"
+    )
+    result = run(org, text)
+
+    assert result.layout == "status-först"
+    assert read(org) == [
+        ("Andelen elever som når målen ska öka.", ["RS"], "Grön", {}),
+        (
+            "Väntetiden till förskoleplats ska minska.",
+            ["RS"],
+            "Röd",
+            {"RS": "Kön växte under hösten."},
+        ),
+    ]
+
+
 def test_a_status_word_run_into_a_sentence_is_not_taken_apart(org):
     # Only a short title is split from a status run into it; a sentence is prose.
     text = "Når inte måletTrots flera insatser har resorna ökat under året.\n"

@@ -379,9 +379,13 @@ def _code_alone(text: str) -> bool:
 
 
 def barometer_goal_text(text: str) -> str | None:
-    """The goal a coded line carries ("Effektmål MP.3.1 Alla bostäder ska …" -> "Alla
-    bostäder ska …"), or None."""
-    coded = _GOAL_CODE.match(text.strip())
+    """The goal a labelled or coded line carries ("Effektmål MP.3.1 Alla bostäder ska …",
+    "Effektmål 10: Alla bostäder ska …" -> "Alla bostäder ska …"), or None."""
+    text = text.strip()
+    labelled = _GOAL_LABEL.match(text)
+    if labelled:
+        return labelled.group("text").strip()
+    coded = _GOAL_CODE.match(text)
     if coded and coded.group("text").strip():
         return coded.group("text").strip()
     return None
