@@ -15,11 +15,13 @@ where it was assessed.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -1559,13 +1561,46 @@ def _count(queryset: QuerySet[Any]) -> Subquery:
 def my_task_count(*, viewer: Any) -> int:
     """How many assessments the user has to write or approve in every organisation's open
     periods: what my_tasks() lists, counted in one query for the navigation (the user's
-    memberships are read once per request and shared with the permission checks)."""
+    memberships are read once per request and shared with the permission checks).
+
+    On every page of every editor and approver: the query's SQL depends only on the user's
+    bodies, organisations and id, so it is built once per such combination and process
+    (building it through the ORM took twice as long as running it: 13 of 19 ms)."""
     member_of = memberships(viewer)
     writes = {m.body_id for m in member_of if m.role == "editor" and m.body_id}
     approves = {m.body_id for m in member_of if m.role == "approver" and m.body_id}
     if not writes and not approves:
         return 0
     organisations = {m.organisation_id for m in member_of if m.body_id in writes | approves}
+    # Four eyes: where the organisation asks for them, one's own text is not one's to approve.
+    four_eyes = {
+        m.body_id
+        for m in member_of
+        if m.role == "approver" and m.body_id and m.organisation.four_eyes
+    }
+    sql, params = _task_count_sql(
+        connection.alias,
+        tuple(sorted(writes)),
+        tuple(sorted(approves)),
+        tuple(sorted(organisations)),
+        tuple(sorted(four_eyes)),
+        viewer.pk,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return sum(sum(row) for row in cursor.fetchall())
+
+
+@functools.lru_cache(maxsize=2048)
+def _task_count_sql(
+    alias: str,
+    writes: tuple[int, ...],
+    approves: tuple[int, ...],
+    organisations: tuple[int, ...],
+    four_eyes: tuple[int, ...],
+    viewer_id: int,
+) -> tuple[str, tuple[Any, ...]]:
+    """my_task_count's query, as SQL with its parameters (one per combination: see there)."""
     asked = PlanItem.receivers.through.objects.filter(
         body_id__in=writes,
         planitem__plan_version__plan__organisation_id=OuterRef("organisation_id"),
@@ -1585,15 +1620,9 @@ def my_task_count(*, viewer: Any) -> int:
         body_id__in=writes,
         state__in=[Assessment.State.DRAFT, Assessment.State.RETURNED],
     )
-    # Four eyes: where the organisation asks for them, one's own text is not one's to approve.
-    four_eyes = {
-        m.body_id
-        for m in member_of
-        if m.role == "approver" and m.body_id and m.organisation.four_eyes
-    }
     submitted = Assessment.objects.filter(
         period_id=OuterRef("pk"), body_id__in=approves, state=Assessment.State.SUBMITTED
-    ).exclude(author_id=viewer.pk, body_id__in=four_eyes)
+    ).exclude(author_id=viewer_id, body_id__in=four_eyes)
     rows = (
         FollowUpPeriod.objects.filter(organisation_id__in=organisations, is_closed=False)
         .annotate(
@@ -1603,4 +1632,5 @@ def my_task_count(*, viewer: Any) -> int:
         )
         .values_list("missing", "drafts", "submitted")
     )
-    return sum(sum(row) for row in rows)
+    sql, params = rows.query.get_compiler(using=alias).as_sql()
+    return sql, tuple(params)
