@@ -106,17 +106,22 @@ def _lock_dir() -> Path:
 
 
 @contextlib.contextmanager
-def _build_lock(digest: str) -> Iterator[None]:
+def _build_lock(digest: str) -> Iterator[bool]:
     """Held by one builder of a key at a time, in every process and thread of the installation
     (flock on a file of its own opening: threads of one process exclude each other too).
-    Released by the kernel if the process dies."""
+    Released by the kernel if the process dies. Yields whether it had to wait for another."""
     folder = _lock_dir()
     folder.mkdir(parents=True, exist_ok=True)
     stripe = int(digest[:8], 16) % LOCK_STRIPES
     with open(folder / f"{stripe:02d}.lock", "a+b") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        waited = False
         try:
-            yield
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            waited = True
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield waited
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
@@ -153,13 +158,15 @@ def cached_for(
     viewer = level_key(audience) if per_level else ("viewer", *audience_key(audience))
     digest = hashlib.sha256(repr((viewer, args)).encode()).hexdigest()[:32]
     key = f"audience:{LAYOUT}:{organisation.pk}@{born}:{name}:{digest}"
-    found, value = _stored(store, key, generation(organisation))
+    now = generation(organisation)
+    found, value = _stored(store, key, now)
     if found:
         return value  # type: ignore[no-any-return]
-    with _build_lock(digest):
-        # Read again under the lock: another process may have built it while we waited. The
-        # generation too: the value stored is built from what is committed after it was read.
-        now = generation(organisation)
+    with _build_lock(digest) as waited:
+        if waited:
+            # Another built it meanwhile, perhaps for a newer generation: read both again (the
+            # value stored is built from what is committed after its generation was read).
+            now = generation(organisation)
         found, value = _stored(store, key, now)
         if found:
             return value  # type: ignore[no-any-return]
