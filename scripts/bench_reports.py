@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 TARGETS = {"docx": 2.0, "xlsx": 2.0, "csv": 2.0, "html": 2.0, "text": 2.0, "pdf": 10.0}
 DECK_TARGET = 3.0
-PDF_MEMORY_TARGET_MB = 300  # above the process's start
+PDF_MEMORY_TARGET_MB = 300  # the process's peak resident memory in all (issue 16: "under 300 MB")
 PDF_HTML_RATIO_TARGET = 3.0
 
 
@@ -176,14 +176,17 @@ def bench_reports(console: Any, region: Any, report_on: Any = None) -> dict[str,
     console.print(table)
     pdf, html = results["followup_pdf"], results["followup_html"]
     ratio = pdf["seconds"] / html["seconds"]
-    memory_ok = "✓" if pdf["memory_above_start_mb"] < PDF_MEMORY_TARGET_MB else "✗"
+    # Judged on the whole peak, not the part above the start: a worker making the PDF needs all
+    # of it (the start, Django and the modules, is some 77 MB of the 349 on 7 December 2026).
+    peak_mb = pdf["rss_kb"] / 1024
+    memory_ok = "✓" if peak_mb < PDF_MEMORY_TARGET_MB else "✗"
     ratio_ok = "✓" if ratio <= PDF_HTML_RATIO_TARGET else "✗"
     results["pdf_html_ratio"] = ratio
     results["load_average"] = {"before": load_before, "after": os.getloadavg()}
     console.print(
         f"PDF/HTML för samma rapport: {ratio:.1f}× (mål ≤ {PDF_HTML_RATIO_TARGET:g}× {ratio_ok}); "
-        f"PDF:ens minne {pdf['memory_above_start_mb']:.0f} MB över start "
-        f"(mål < {PDF_MEMORY_TARGET_MB} MB {memory_ok}). "
+        f"PDF:ens minne {peak_mb:.0f} MB som mest, {pdf['memory_above_start_mb']:.0f} MB över "
+        f"start (mål < {PDF_MEMORY_TARGET_MB} MB som mest {memory_ok}). "
         f"Belastning (load average, 1 min) {load_before[0]:.2f} före, "
         f"{os.getloadavg()[0]:.2f} efter."
     )
