@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from styrkort.core.actors import SystemActor
+from styrkort.core.dbstats import refresh_statistics
 from styrkort.core.status import default_scale
 from styrkort.followup.models import Assessment, FollowUpPeriod, OverallStatus
 from styrkort.organisation.models import Body, Membership, Organisation
@@ -113,6 +114,7 @@ def build_synthetic_region(
         )
     reader = user_create(username=f"läsare-{org.slug}"[:150], password="demo")
     Membership.objects.create(user=reader, organisation=org, role="reader")
+    refresh_statistics()  # planned by one-row estimates until autovacuum comes by otherwise
     return Synthetic(org, answering, made_periods, list(created), reader)
 
 

@@ -33,6 +33,7 @@ from django.core.management.color import no_style
 from django.db import IntegrityError, connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
+from styrkort.core.dbstats import refresh_statistics
 from styrkort.organisation.cache import clear as page_cache_clear
 
 FORMAT = "styrkort-export"
@@ -612,6 +613,7 @@ def import_all(*, data: bytes | str) -> ImportResult:
     # Written past the services (records and audit log as exported): pages kept from before
     # could match the restored organisations' ids, creation times and generations.
     page_cache_clear()
+    refresh_statistics()  # every table was just loaded: plan by what is in it
     return result
 
 
