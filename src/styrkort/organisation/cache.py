@@ -163,13 +163,18 @@ def cached_for(
     if found:
         return value  # type: ignore[no-any-return]
     with _build_lock(digest) as waited:
-        if waited:
-            # Another built it meanwhile, perhaps for a newer generation: read both again (the
-            # value stored is built from what is committed after its generation was read).
-            now = generation(organisation)
         found, value = _stored(store, key, now)
         if found:
+            # Built meanwhile by the one we waited for, for the generation this request saw.
             return value  # type: ignore[no-any-return]
+        if waited:
+            # Built for another generation (a change committed meanwhile): build for the newest.
+            # Read again, as the value stored is built from what is committed after its
+            # generation was read. At most one build a generation: the next waiter finds it.
+            now = generation(organisation)
+            found, value = _stored(store, key, now)
+            if found:
+                return value  # type: ignore[no-any-return]
         value = build()
         store.set(key, (now, zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))), TIMEOUT)
         return value
