@@ -510,7 +510,19 @@ PROGRESS_PAGE_SIZE = 100
 @login_required
 def progress(request: HttpRequest, org: str, period: int) -> HttpResponse:
     organisation, the_period = period_or_404(request, org, period)
-    rows = selectors.progress(viewer=request.user, period=the_period)
+    aud = audience_of(request.user, organisation)
+    # Kept until the organisation's next change (organisation/cache.py), per level: what is
+    # missing, drafted and approved is the same for every member, secret items blanked below
+    # the registrar (tests/followup/test_progress_cache.py). What the user may do (start from
+    # the previous period's texts) is decided below on every request.
+    rows = cached_for(
+        aud,
+        organisation,
+        "progress",
+        lambda: selectors.progress(viewer=aud, period=the_period),
+        the_period.pk,
+        per_level=True,
+    )
     editable = {
         b.pk
         for b in body_list(organisation=organisation)
