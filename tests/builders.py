@@ -42,3 +42,22 @@ def status(region, code):
 
 
 __all__ = ["period", "plan_with_items", "status"]
+
+
+def secret_assignment(organisation, period, text, *, ground="OSL 18 kap. 8 §", body="HSN"):
+    """A secret assignment to `body`, added to the plan version the period follows (adopted
+    or not), as a controller would through the services."""
+    from styrkort.followup import selectors
+    from styrkort.planning.models import PlanItem, PlanVersion
+
+    version = PlanVersion.objects.get(pk=selectors.period_versions(viewer=SYSTEM, period=period)[0])
+    return item_create(
+        actor=SYSTEM,
+        version=version,
+        kind=PlanItem.Kind.ASSIGNMENT,
+        text=text,
+        receivers=[organisation.bodies.get(abbreviation=body)],
+        allow_adopted=True,
+        secret=True,
+        secrecy_ground=ground,
+    )

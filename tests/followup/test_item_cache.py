@@ -14,8 +14,8 @@ from styrkort.core.actors import SYSTEM
 from styrkort.followup import selectors
 from styrkort.followup.models import FollowUpPeriod
 from styrkort.followup.services import overall_status_set
-from styrkort.planning.models import PlanItem, PlanVersion
-from styrkort.planning.services import item_create
+from styrkort.planning.models import PlanItem
+from tests.builders import secret_assignment
 
 MARKER = "Punktcachemarkor7Q"
 
@@ -75,17 +75,7 @@ def test_the_second_request_is_served_from_the_cache_and_a_change_shows_on_the_n
 
 def test_an_item_page_built_for_the_registrar_never_reaches_those_who_may_not_read_it(client, ctx):
     org, period = ctx
-    version = PlanVersion.objects.get(pk=selectors.period_versions(viewer=SYSTEM, period=period)[0])
-    secret = item_create(
-        actor=SYSTEM,
-        version=version,
-        kind=PlanItem.Kind.ASSIGNMENT,
-        text=f"Uppdrag {MARKER}.",
-        receivers=[org.bodies.get(abbreviation="HSN")],
-        allow_adopted=True,
-        secret=True,
-        secrecy_ground="OSL 18 kap. 8 §",
-    )
+    secret = secret_assignment(org, period, f"Uppdrag {MARKER}.")
     registrar, _ = _get(client, "registrator", org, period, secret)
     assert MARKER in registrar  # the positive control: the marker is there to leak
     for username in ("controller", "reader", "hsn", "hsn_approver"):

@@ -15,8 +15,8 @@ from styrkort.followup.models import FollowUpPeriod
 from styrkort.followup.services import overall_status_set
 from styrkort.organisation.audience import Level, audience_of
 from styrkort.organisation.cache import audience_key
-from styrkort.planning.models import PlanItem, PlanVersion
-from styrkort.planning.services import item_create
+from styrkort.planning.models import PlanItem
+from tests.builders import secret_assignment
 
 MARKER = "Cachemarkor5X"
 
@@ -72,17 +72,7 @@ def test_a_filter_is_kept_apart_from_the_whole_matrix(client, ctx):
 
 def test_a_matrix_built_for_the_registrar_never_reaches_those_who_may_not_read_secrets(client, ctx):
     org, period = ctx
-    version = PlanVersion.objects.get(pk=selectors.period_versions(viewer=SYSTEM, period=period)[0])
-    item_create(
-        actor=SYSTEM,
-        version=version,
-        kind=PlanItem.Kind.ASSIGNMENT,
-        text=f"Uppdrag {MARKER}.",
-        receivers=[org.bodies.get(abbreviation="HSN")],
-        allow_adopted=True,
-        secret=True,
-        secrecy_ground="OSL 18 kap. 8 §",
-    )
+    secret_assignment(org, period, f"Uppdrag {MARKER}.")
     registrar, _ = _get(client, "registrator", org, period)
     assert MARKER in registrar  # the positive control: the marker is there to leak
     for username in ("controller", "reader", "hsn"):
@@ -112,17 +102,7 @@ def test_the_matrix_is_decided_by_the_audience_level_alone(ctx):
     from styrkort.followup.html import matrix_html
 
     org, period = ctx
-    version = PlanVersion.objects.get(pk=selectors.period_versions(viewer=SYSTEM, period=period)[0])
-    item_create(
-        actor=SYSTEM,
-        version=version,
-        kind=PlanItem.Kind.ASSIGNMENT,
-        text=f"Uppdrag {MARKER}.",
-        receivers=[org.bodies.get(abbreviation="HSN")],
-        allow_adopted=True,
-        secret=True,
-        secrecy_ground="OSL 18 kap. 8 §",
-    )
+    secret_assignment(org, period, f"Uppdrag {MARKER}.")
     by_level: dict = {}
     for user in get_user_model().objects.filter(memberships__organisation=org).distinct():
         aud = audience_of(user, org)

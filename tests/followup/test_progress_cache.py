@@ -9,12 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from styrkort.core.actors import SYSTEM
 from styrkort.followup import selectors
 from styrkort.followup.models import FollowUpPeriod
 from styrkort.organisation.audience import Level, audience_of
-from styrkort.planning.models import PlanItem, PlanVersion
-from styrkort.planning.services import item_create
+from tests.builders import secret_assignment
 
 MARKER = "Framstegsmarkor3K"
 
@@ -33,26 +31,12 @@ def _get(client, username, org, period):
     return response.content.decode(), len(queries.captured_queries)
 
 
-def _secret_item(org, period, text):
-    version = PlanVersion.objects.get(pk=selectors.period_versions(viewer=SYSTEM, period=period)[0])
-    return item_create(
-        actor=SYSTEM,
-        version=version,
-        kind=PlanItem.Kind.ASSIGNMENT,
-        text=text,
-        receivers=[org.bodies.get(abbreviation="HSN")],
-        allow_adopted=True,
-        secret=True,
-        secrecy_ground="OSL 18 kap. 8 §",
-    )
-
-
 def test_kept_shared_by_a_level_and_a_change_shows_on_the_next_request(client, ctx):
     org, period = ctx
     first, built = _get(client, "controller", org, period)
     _, kept = _get(client, "hsn", org, period)  # another member: served what was built
     assert kept < built
-    _secret_item(org, period, f"Uppdrag {MARKER}.")
+    secret_assignment(org, period, f"Uppdrag {MARKER}.")
     changed, _ = _get(client, "hsn", org, period)
     assert changed != first
     # The new missing item shows, blanked.
@@ -71,7 +55,7 @@ def test_progress_is_decided_by_the_audience_level_alone(ctx):
     """Why it is kept per level: built for every role of the demo, the members all get the
     same rows, and so do the registrar and the admin (with the secret item in full)."""
     org, period = ctx
-    _secret_item(org, period, f"Uppdrag {MARKER}.")
+    secret_assignment(org, period, f"Uppdrag {MARKER}.")
     by_level: dict = {}
     for user in get_user_model().objects.filter(memberships__organisation=org).distinct():
         aud = audience_of(user, org)
