@@ -129,3 +129,64 @@ def test_editors_of_different_bodies_share_one_kept_matrix(client, ctx):
     assert kept < built - 5
     _, registrar = _get(client, "registrator", org, period)  # another level: built for it
     assert registrar > kept + 5
+
+
+def test_a_save_rebuilds_only_the_cells_and_shows_on_the_next_request(client, region):
+    """A body's save changes one cell: the next matrix is made from the kept frame with one
+    query for the cells (not the frame's dozen), and shows the new state; a change of anything
+    else (here an overall status) builds the frame again."""
+    from styrkort.followup.services import assessment_save
+    from tests.builders import period, plan_with_items, status
+
+    _, items = plan_with_items(region, count=3, receivers=("HSN", "RUN"))
+    the_period = period(region)
+    hsn, run = region.bodies["HSN"], region.bodies["RUN"]
+    client.force_login(region.users["controller"])
+    url = reverse("followup:matrix", args=[region.org.slug, the_period.pk])
+
+    def get():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        return _tbody(response.content.decode()), len(queries.captured_queries)
+
+    empty, built = get()
+    _, kept = get()
+    assessment_save(
+        actor=region.users["hsn_editor"],
+        period=the_period,
+        item=items[0],
+        body=hsn,
+        status=status(region, "green"),
+        comment="Klart.",
+    )
+    one_cell, cells_only = get()
+    assert one_cell != empty
+    assert one_cell.count("utkast") == empty.count("utkast") + 1  # the new draft shows
+    assert kept < cells_only < built - 5  # the frame came from the cache
+    # Another body's save: the same, and the first body's cell stays.
+    assessment_save(
+        actor=region.users["run_editor"],
+        period=the_period,
+        item=items[1],
+        body=run,
+        status=status(region, "red"),
+        comment="Försenat.",
+    )
+    two_cells, _ = get()
+    assert two_cells.count("utkast") == empty.count("utkast") + 2
+    # Anything else than an assessment (the controller's overall status) builds it all again.
+    overall_status_set(
+        actor=SYSTEM, period=the_period, item=items[0], status=status(region, "green")
+    )
+    with_overall, rebuilt = get()
+    assert rebuilt >= built - 1
+    assert with_overall != two_cells
+    # The same as a matrix built without the cache at all.
+    from styrkort.followup.html import matrix_html
+
+    whole = matrix_html(
+        selectors.matrix(viewer=region.users["controller"], period=the_period, per_page=100),
+        reverse("followup:item", args=[region.org.slug, the_period.pk, 0])[:-2],
+    )
+    assert whole.body in with_overall

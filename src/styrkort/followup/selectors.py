@@ -730,8 +730,62 @@ def matrix(
     page's cells are read (a period of 5 000 items × 12 bodies is 60 000 cells).
 
     A fixed number of queries whatever the number of items, bodies and periods; the cells are
-    read as tuples, not model instances.
+    read as tuples, not model instances. Made in two steps, `matrix_frame` and
+    `matrix_cells`, so that the frame can be kept while only assessments change.
     """
+    frame = matrix_frame(
+        viewer=viewer,
+        period=period,
+        body=body,
+        status=status,
+        kind=kind,
+        text=text,
+        page=page,
+        per_page=per_page,
+        column_page=column_page,
+        columns_per_page=columns_per_page,
+    )
+    return matrix_cells(period=period, frame=frame)
+
+
+@dataclass
+class MatrixFrame:
+    """Everything of a matrix page but its cells: the items shown with their receivers, the
+    columns, the overall statuses now and in the previous period, the counts and the paging,
+    and how the cells are to be read. None of it depends on what the bodies have written, so
+    for a member (who reads every state) it holds while only assessments change; the body
+    filter and a search (which select by assessments) are not made from a kept frame."""
+
+    period_id: int
+    statuses: list[Status]
+    shown: list[Any]  # the page's PlanItems, each with its lineage as text (lineage_text)
+    counts: list[tuple[Status | None, int]]
+    paging: MatrixPaging
+    columns: list[Body]
+    receivers: dict[int, set[int]]
+    overall: dict[str, int | None]
+    before: dict[str, int | None]
+    previous: FollowUpPeriod | None
+    approved_only: bool
+    body_id: int | None
+    page_lineages: list[str] | None
+    column_ids: list[int] | None
+
+
+def matrix_frame(
+    *,
+    viewer: Viewer,
+    period: FollowUpPeriod,
+    body: Body | None = None,
+    status: Status | None = None,
+    kind: str | None = None,
+    text: str | None = None,
+    page: Any = None,
+    per_page: int | None = None,
+    column_page: Any = None,
+    columns_per_page: int | None = None,
+) -> MatrixFrame:
+    """`matrix` without its cells (see there and MatrixFrame)."""
     aud = _reader(viewer, period)
     # By the organisation's id: `period.organisation` would read the organisation again.
     statuses = scale_statuses(period.organisation_id)
@@ -763,8 +817,8 @@ def matrix(
     number, pages, start, stop = _page_bounds(len(items), per_page, page)
     shown = items[start:stop]
 
-    # .order_by(): Assessment's default ordering chains through period and plan item to the
-    # plan, and would join and sort every organisation's plan items for rows read into a dict.
+    # The assessments here only decide which bodies are columns (those answering an item);
+    # the cells are read by matrix_cells.
     assessments = Assessment.objects.filter(period=period).order_by()
     if not aud.is_member:
         assessments = assessments.filter(state=Assessment.State.APPROVED)
@@ -799,9 +853,8 @@ def matrix(
     lineages = {i.lineage_text for i in shown}
     receivers: dict[int, set[int]] = {pk: set() for pk in ids}
     if len(shown) < len(items):
-        # A page: its own items by id and lineage (at most a page's worth of parameters).
+        # A page: its own items by id (at most a page's worth of parameters).
         through = through.filter(planitem_id__in=ids)
-        assessments = assessments.filter(lineage__in=[uuid.UUID(t) for t in lineages])
     else:
         # The cell queries select by period and plan version, not by a list of every item id:
         # rows of items that a filter left out are skipped here, which is cheaper than a
@@ -815,49 +868,14 @@ def matrix(
             chosen |= Q(planitem_id__in=outside)
         through = through.filter(chosen)
     if c_pages > 1:
-        column_ids = [b.pk for b in columns]
-        through = through.filter(body_id__in=column_ids)
-        assessments = assessments.filter(body_id__in=column_ids)
+        through = through.filter(body_id__in=[b.pk for b in columns])
     for item_id, body_id in through.values_list("planitem_id", "body_id"):
         if item_id in receivers:
             receivers[item_id].add(body_id)
-    cells: dict[Any, dict[int, MatrixCell]] = {lineage: {} for lineage in lineages}
-    # One MatrixCell per (status, state): thousands of cells share a handful of values.
-    interned: dict[tuple[int | None, str], MatrixCell] = {}
-    for lineage, body_id, status_id, state in assessments.annotate(
-        lineage_text=_LINEAGE_TEXT
-    ).values_list("lineage_text", "body_id", "status_id", "state"):
-        if lineage in cells:
-            cell = interned.get((status_id, state))
-            if cell is None:
-                cell = interned[(status_id, state)] = MatrixCell(by_pk.get(status_id), state)
-            cells[lineage][body_id] = cell
-
     previous = previous_period(period)
     before: dict[str, int | None] = {}
     if previous is not None and items:
         before = _status_by_lineage(previous)
-
-    rows: list[MatrixRow] = []
-    column_ids_ = [(b, b.pk) for b in columns]
-    for item in shown:
-        asked_of = receivers[item.pk]
-        if getattr(item, "redacted", False):
-            # Not even the statuses of a secret item show to those who may not read it.
-            row_cells: list[tuple[Body, MatrixCell | str]] = [
-                (b, SECRET if bid in asked_of or bid in cells[item.lineage_text] else NOT_ASKED)
-                for b, bid in column_ids_
-            ]
-            rows.append(MatrixRow(item, None, row_cells, Change.UNKNOWN, None))
-            continue
-        mine = cells[item.lineage_text]
-        row_cells = [
-            (b, mine.get(bid) or (MISSING if bid in asked_of else NOT_ASKED))
-            for b, bid in column_ids_
-        ]
-        now = by_pk.get(overall.get(item.lineage_text))  # type: ignore[arg-type]
-        prior = by_pk.get(before.get(item.lineage_text))  # type: ignore[arg-type]
-        rows.append(MatrixRow(item, now, row_cells, _change(now, prior), prior))
     count_list: list[tuple[Status | None, int]] = [
         (s, counts.get(s.pk, 0)) for s in statuses if s.is_assessed
     ]
@@ -874,7 +892,83 @@ def matrix(
         last_column=c_stop,
         columns=len(every_column),
     )
-    return Matrix(period, previous, columns, rows, statuses, count_list, paging)
+    return MatrixFrame(
+        period_id=period.pk,
+        statuses=statuses,
+        shown=shown,
+        counts=count_list,
+        paging=paging,
+        columns=columns,
+        receivers=receivers,
+        overall={i.lineage_text: overall.get(i.lineage_text) for i in shown},  # type: ignore[attr-defined]
+        before={i.lineage_text: before.get(i.lineage_text) for i in shown},  # type: ignore[attr-defined]
+        previous=previous,
+        approved_only=not aud.is_member,
+        body_id=body.pk if body is not None else None,
+        page_lineages=sorted(lineages) if len(shown) < len(items) else None,
+        column_ids=[b.pk for b in columns] if c_pages > 1 else None,
+    )
+
+
+def matrix_cells(*, period: FollowUpPeriod, frame: MatrixFrame) -> Matrix:
+    """The matrix of `frame`, with the cells as the bodies have written them now: one query."""
+    if frame.period_id != period.pk:
+        raise ValueError("the frame belongs to another period")
+    by_pk = {s.pk: s for s in frame.statuses}
+    # .order_by(): Assessment's default ordering chains through period and plan item to the
+    # plan, and would join and sort every organisation's plan items for rows read into a dict.
+    assessments = Assessment.objects.filter(period=period).order_by()
+    if frame.approved_only:
+        assessments = assessments.filter(state=Assessment.State.APPROVED)
+    if frame.body_id is not None:
+        assessments = assessments.filter(body_id=frame.body_id)
+    if frame.page_lineages is not None:
+        # A page: its own items by lineage (at most a page's worth of parameters).
+        assessments = assessments.filter(lineage__in=[uuid.UUID(t) for t in frame.page_lineages])
+    if frame.column_ids is not None:
+        assessments = assessments.filter(body_id__in=frame.column_ids)
+    lineages = {i.lineage_text for i in frame.shown}  # type: ignore[attr-defined]
+    cells: dict[Any, dict[int, MatrixCell]] = {lineage: {} for lineage in lineages}
+    # One MatrixCell per (status, state): thousands of cells share a handful of values.
+    interned: dict[tuple[int | None, str], MatrixCell] = {}
+    for lineage, body_id, status_id, state in assessments.annotate(
+        lineage_text=_LINEAGE_TEXT
+    ).values_list("lineage_text", "body_id", "status_id", "state"):
+        if lineage in cells:
+            cell = interned.get((status_id, state))
+            if cell is None:
+                cell = interned[(status_id, state)] = MatrixCell(by_pk.get(status_id), state)
+            cells[lineage][body_id] = cell
+
+    rows: list[MatrixRow] = []
+    column_ids_ = [(b, b.pk) for b in frame.columns]
+    for item in frame.shown:
+        asked_of = frame.receivers[item.pk]
+        if getattr(item, "redacted", False):
+            # Not even the statuses of a secret item show to those who may not read it.
+            row_cells: list[tuple[Body, MatrixCell | str]] = [
+                (b, SECRET if bid in asked_of or bid in cells[item.lineage_text] else NOT_ASKED)
+                for b, bid in column_ids_
+            ]
+            rows.append(MatrixRow(item, None, row_cells, Change.UNKNOWN, None))
+            continue
+        mine = cells[item.lineage_text]
+        row_cells = [
+            (b, mine.get(bid) or (MISSING if bid in asked_of else NOT_ASKED))
+            for b, bid in column_ids_
+        ]
+        now = by_pk.get(frame.overall.get(item.lineage_text))  # type: ignore[arg-type]
+        prior = by_pk.get(frame.before.get(item.lineage_text))  # type: ignore[arg-type]
+        rows.append(MatrixRow(item, now, row_cells, _change(now, prior), prior))
+    return Matrix(
+        period,
+        frame.previous,
+        frame.columns,
+        rows,
+        frame.statuses,
+        frame.counts,
+        frame.paging,
+    )
 
 
 @dataclass

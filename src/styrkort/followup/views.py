@@ -41,7 +41,7 @@ from styrkort.followup.permissions import (
     can_set_overall_status,
 )
 from styrkort.organisation.audience import Audience, audience_of
-from styrkort.organisation.cache import cached_for
+from styrkort.organisation.cache import cached_for, generation_apart
 from styrkort.organisation.models import Body, Organisation
 from styrkort.organisation.permissions import memberships
 from styrkort.organisation.selectors import body_list
@@ -93,6 +93,10 @@ def _query_without(request: HttpRequest, *names: str) -> str:
     return query.urlencode()
 
 
+# The records whose changes leave the matrix's frame as it is (organisation/cache.py).
+MATRIX_CELLS_ONLY = ("followup.assessment",)
+
+
 @login_required
 def matrix(request: HttpRequest, org: str, period: int) -> HttpResponse:
     organisation, the_period = period_or_404(request, org, period)
@@ -102,20 +106,21 @@ def matrix(request: HttpRequest, org: str, period: int) -> HttpResponse:
     number = _page_number(request.GET.get("sida"))
     column = _page_number(request.GET.get("kolumner"))
 
+    arguments: dict[str, Any] = {
+        "viewer": aud,
+        "period": the_period,
+        "body": f["body"],
+        "status": f["status"],
+        "kind": f["kind"],
+        "text": f["text"],
+        "page": number,
+        "per_page": MATRIX_PAGE_SIZE,
+        "column_page": column,
+        "columns_per_page": MATRIX_COLUMNS,
+    }
+
     def build() -> Any:
-        data = selectors.matrix(
-            viewer=aud,
-            period=the_period,
-            body=f["body"],
-            status=f["status"],
-            kind=f["kind"],
-            text=f["text"],
-            page=number,
-            per_page=MATRIX_PAGE_SIZE,
-            column_page=column,
-            columns_per_page=MATRIX_COLUMNS,
-        )
-        return matrix_html(data, item_base)
+        return matrix_html(selectors.matrix(**arguments), item_base)
 
     if f["text"]:
         html = build()  # a search's text is not kept: as many keys as searches
@@ -126,16 +131,33 @@ def matrix(request: HttpRequest, org: str, period: int) -> HttpResponse:
         # one rebuild for all the editors, not one each.
         choice = (f["body"] and f["body"].pk, f["status"] and f["status"].pk, f["kind"])
         pages = (number, MATRIX_PAGE_SIZE, column, MATRIX_COLUMNS)
+        key = (the_period.pk, choice, pages)
+        at = None
+        if aud.is_member and f["body"] is None:
+            # A save changes one cell: the rest of the page (items, receivers, columns, overall
+            # statuses, counts) is kept apart until anything but an assessment changes, and the
+            # page is made again from it with one query for the cells. A member reads every
+            # state, so what bodies write never changes the frame (the body filter and the
+            # public's approved-only matrix select by assessments: built whole).
+            at, rest = generation_apart(organisation, MATRIX_CELLS_ONLY)
+
+            def build() -> Any:
+                frame = cached_for(
+                    aud,
+                    organisation,
+                    "matrix-frame",
+                    lambda: selectors.matrix_frame(**arguments),
+                    *key,
+                    per_level=True,
+                    at=rest,
+                    generation_of=lambda: generation_apart(organisation, MATRIX_CELLS_ONLY)[1],
+                )
+                return matrix_html(
+                    selectors.matrix_cells(period=the_period, frame=frame), item_base
+                )
+
         html = cached_for(
-            aud,
-            organisation,
-            "matrix",
-            build,
-            the_period.pk,
-            item_base,
-            choice,
-            pages,
-            per_level=True,
+            aud, organisation, "matrix", build, *key, item_base, per_level=True, at=at
         )
     paging = html.paging
     return render(

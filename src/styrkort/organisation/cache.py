@@ -42,6 +42,7 @@ import fcntl
 import hashlib
 import os
 import pickle
+import threading
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -49,7 +50,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import Count, Max, Subquery
+from django.db.models import Count, Max, Q, Subquery
 
 from styrkort.core.models import AuditEvent
 from styrkort.organisation.audience import Audience
@@ -85,6 +86,29 @@ def generation(organisation: Organisation) -> tuple[int, int]:
     return int(found["n"] or 0), int(found["newest"] or 0)
 
 
+def generation_apart(
+    organisation: Organisation, models: tuple[str, ...]
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The generation, and the generation of every change but those of `models` (audit model
+    labels, e.g. "followup.assessment"), in one query: a value that does not depend on those
+    records (the matrix's frame) is kept while only they change. The same window and the same
+    reasoning as `generation`; an old event leaving the window changes the second one too,
+    which costs a rebuild, never a stale value."""
+    events = AuditEvent.objects.filter(organisation=organisation)
+    newest = events.order_by("-pk").values("pk")[:1]
+    rest = ~Q(model__in=models)
+    found = events.filter(pk__gt=Subquery(newest) - WINDOW).aggregate(
+        n=Count("pk"),
+        newest=Max("pk"),
+        n_rest=Count("pk", filter=rest),
+        newest_rest=Max("pk", filter=rest),
+    )
+    return (
+        (int(found["n"] or 0), int(found["newest"] or 0)),
+        (int(found["n_rest"] or 0), int(found["newest_rest"] or 0)),
+    )
+
+
 def audience_key(audience: Audience) -> tuple[Any, ...]:
     """Everything of the viewer that decides what they see in the audience's organisation:
     level, and each role with the body it is held for."""
@@ -105,14 +129,25 @@ def _lock_dir() -> Path:
     return Path(settings.DATA_DIR) / "cache" / "locks"
 
 
+_held = threading.local()
+
+
 @contextlib.contextmanager
 def _build_lock(digest: str) -> Iterator[bool]:
     """Held by one builder of a key at a time, in every process and thread of the installation
     (flock on a file of its own opening: threads of one process exclude each other too).
-    Released by the kernel if the process dies. Yields whether it had to wait for another."""
+    Released by the kernel if the process dies. Yields whether it had to wait for another.
+
+    A value built while building another (the matrix's frame within the matrix) may fall on
+    a stripe this thread holds already: then it is built under that lock, which keeps every
+    other builder of the stripe out anyway (taking it again would wait for ourselves)."""
     folder = _lock_dir()
     folder.mkdir(parents=True, exist_ok=True)
     stripe = int(digest[:8], 16) % LOCK_STRIPES
+    held: set[int] = _held.__dict__.setdefault("stripes", set())
+    if stripe in held:
+        yield False
+        return
     with open(folder / f"{stripe:02d}.lock", "a+b") as handle:
         waited = False
         try:
@@ -120,9 +155,11 @@ def _build_lock(digest: str) -> Iterator[bool]:
         except BlockingIOError:
             waited = True
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        held.add(stripe)
         try:
             yield waited
         finally:
+            held.discard(stripe)
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
@@ -142,11 +179,16 @@ def cached_for(
     build: Callable[[], T],
     *args: Any,
     per_level: bool = False,
+    at: tuple[int, int] | None = None,
+    generation_of: Callable[[], tuple[int, int]] | None = None,
 ) -> T:
     """The stored value of `name` with `args` for this audience, if the organisation has not
     changed since it was built; else `build()`, stored. One query (the generation) when stored.
     `per_level`: the value depends on the audience's level alone (a test of the page proves
-    it), and is shared by every viewer of that level."""
+    it), and is shared by every viewer of that level. `generation_of` reads another generation
+    than the organisation's whole one (`generation_apart`), `at` is one the request has read
+    already (no query then, unless it waited for another builder)."""
+    read = generation_of or (lambda: generation(organisation))
     if not enabled():
         return build()
     if audience.organisation_id != organisation.pk:
@@ -158,7 +200,7 @@ def cached_for(
     viewer = level_key(audience) if per_level else ("viewer", *audience_key(audience))
     digest = hashlib.sha256(repr((viewer, args)).encode()).hexdigest()[:32]
     key = f"audience:{LAYOUT}:{organisation.pk}@{born}:{name}:{digest}"
-    now = generation(organisation)
+    now = at if at is not None else read()
     found, value = _stored(store, key, now)
     if found:
         return value  # type: ignore[no-any-return]
@@ -171,7 +213,7 @@ def cached_for(
             # Built for another generation (a change committed meanwhile): build for the newest.
             # Read again, as the value stored is built from what is committed after its
             # generation was read. At most one build a generation: the next waiter finds it.
-            now = generation(organisation)
+            now = read()
             found, value = _stored(store, key, now)
             if found:
                 return value  # type: ignore[no-any-return]
