@@ -85,14 +85,14 @@ def test_the_build_lock_holds_other_processes_off(org):
     pid = os.fork()
     if pid == 0:  # holds the lock for half a second
         os.close(read)
-        with cache._build_lock(digest):
+        with cache._build_lock("sida", digest):
             os.write(write, b"x")
             time.sleep(0.5)
         os._exit(0)
     os.close(write)
     assert os.read(read, 1) == b"x"  # the child holds it now
     began = time.perf_counter()
-    with cache._build_lock(digest):
+    with cache._build_lock("sida", digest):
         waited = time.perf_counter() - began
     os.waitpid(pid, 0)
     assert waited > 0.3
@@ -122,3 +122,109 @@ def test_clear_forgets_everything(org):
     cache.cached_for(_member(org), org, name, lambda: "sparad", 1)
     cache.clear()
     assert cache.cached_for(_member(org), org, name, lambda: "ny", 1) == "ny"
+
+
+def _digest_on_stripe(stripe, avoid=None):
+    """Arguments whose key falls on lock stripe `stripe` (the viewer key of a member level)."""
+    import hashlib
+
+    for n in range(100_000):
+        digest = hashlib.sha256(repr(((int(Level.MEMBER),), (n,))).encode()).hexdigest()[:32]
+        if int(digest[:8], 16) % cache.LOCK_STRIPES == stripe and n != avoid:
+            return n
+    raise AssertionError("no key found")
+
+
+def test_nested_builds_never_wait_for_each_other(org):
+    """A page built with a frame inside (the matrix): two pages whose frames fall on each
+    other's stripes. With one set of lock files for every kind of value, each thread held its
+    page's stripe and waited for the other's forever (found in review); frames have lock files
+    of their own, taken only inside a page's."""
+    x, y = _digest_on_stripe(3), _digest_on_stripe(5)
+    both_hold_their_page = threading.Barrier(2, timeout=5)
+    name = f"page-{uuid.uuid4().hex}"
+    done = []
+
+    def page(outer, inner):
+        def build():
+            both_hold_their_page.wait()
+            frame = cache.cached_for(
+                _member(org), org, name + "-frame", lambda: f"ram {inner}", inner, per_level=True
+            )
+            return f"sida {outer} med {frame}"
+
+        done.append(cache.cached_for(_member(org), org, name, build, outer, per_level=True))
+
+    threads = [
+        threading.Thread(target=page, args=(x, y), daemon=True),
+        threading.Thread(target=page, args=(y, x), daemon=True),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert sorted(done) == sorted([f"sida {x} med ram {y}", f"sida {y} med ram {x}"])
+
+
+def test_a_waiter_never_stores_a_page_made_from_an_older_frame(org, monkeypatch):
+    """Found in review: a request that waited for another builder read the generation again,
+    but built its page from the frame generation of its first reading, and stored it under the
+    newer label: an item made secret meanwhile showed in full until the next change. Now the
+    page and the frame are read together, and again together after a wait (the view's rule,
+    followed here with the view's own parts)."""
+    state = {"page": (10, 110), "frame": (5, 100), "text": "punkt 7: öppen text"}
+    monkeypatch.setattr(cache, "generation", lambda organisation: state["page"])
+    name = f"matrix-{uuid.uuid4().hex}"
+    seen = {}
+
+    def read_both():
+        seen["page"], seen["frame"] = state["page"], state["frame"]
+        return seen["page"]
+
+    def page():
+        at = read_both()
+
+        def build():
+            frame = cache.cached_for(
+                _member(org),
+                org,
+                name + "-frame",
+                lambda: state["text"],
+                1,
+                per_level=True,
+                at=seen["frame"],
+                generation_of=lambda: state["frame"],
+            )
+            return f"matris av {frame}"
+
+        return cache.cached_for(
+            _member(org), org, name, build, 1, per_level=True, at=at, generation_of=read_both
+        )
+
+    assert page() == "matris av punkt 7: öppen text"  # frame @5, page @10 stored
+    state["page"] = (11, 111)  # a save: the frame stays
+    digest = __import__("hashlib").sha256(repr(((int(Level.MEMBER),), (1,))).encode())
+    digest = digest.hexdigest()[:32]
+    holding, release = threading.Event(), threading.Event()
+
+    def other_builder():  # holds the page's lock, as a builder of @11 would
+        with cache._build_lock(name, digest):
+            holding.set()
+            release.wait(5)
+
+    other = threading.Thread(target=other_builder, daemon=True)
+    other.start()
+    holding.wait(5)
+    state["page"] = (12, 112)  # another save; the request below reads @12 and waits
+    served = {}
+    waiter = threading.Thread(target=lambda: served.setdefault("R", page()), daemon=True)
+    waiter.start()
+    time.sleep(0.3)
+    # The item is made secret meanwhile: both generations move on.
+    state["page"], state["frame"] = (13, 113), (6, 113)
+    state["text"] = "punkt 7: sekretessbelagd"
+    release.set()
+    other.join(5)
+    waiter.join(5)
+    assert served["R"] == "matris av punkt 7: sekretessbelagd"
+    assert page() == "matris av punkt 7: sekretessbelagd"

@@ -139,7 +139,16 @@ def matrix(request: HttpRequest, org: str, period: int) -> HttpResponse:
             # page is made again from it with one query for the cells. A member reads every
             # state, so what bodies write never changes the frame (the body filter and the
             # public's approved-only matrix select by assessments: built whole).
-            at, rest = generation_apart(organisation, MATRIX_CELLS_ONLY)
+            # Both generations from one reading, read again together when the page's builder
+            # had to wait: a page is always made from a frame at least as new as its own label
+            # (a frame kept from an earlier reading could predate an item made secret).
+            seen: dict[str, tuple[int, int]] = {}
+
+            def read_both() -> tuple[int, int]:
+                seen["page"], seen["frame"] = generation_apart(organisation, MATRIX_CELLS_ONLY)
+                return seen["page"]
+
+            at = read_both()
 
             def build() -> Any:
                 frame = cached_for(
@@ -149,7 +158,7 @@ def matrix(request: HttpRequest, org: str, period: int) -> HttpResponse:
                     lambda: selectors.matrix_frame(**arguments),
                     *key,
                     per_level=True,
-                    at=rest,
+                    at=seen["frame"],
                     generation_of=lambda: generation_apart(organisation, MATRIX_CELLS_ONLY)[1],
                 )
                 return matrix_html(
@@ -157,7 +166,15 @@ def matrix(request: HttpRequest, org: str, period: int) -> HttpResponse:
                 )
 
         html = cached_for(
-            aud, organisation, "matrix", build, *key, item_base, per_level=True, at=at
+            aud,
+            organisation,
+            "matrix",
+            build,
+            *key,
+            item_base,
+            per_level=True,
+            at=at,
+            generation_of=read_both if at is not None else None,
         )
     paging = html.paging
     return render(

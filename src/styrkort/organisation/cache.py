@@ -133,34 +133,41 @@ _held = threading.local()
 
 
 @contextlib.contextmanager
-def _build_lock(digest: str) -> Iterator[bool]:
+def _build_lock(name: str, digest: str) -> Iterator[bool]:
     """Held by one builder of a key at a time, in every process and thread of the installation
     (flock on a file of its own opening: threads of one process exclude each other too).
     Released by the kernel if the process dies. Yields whether it had to wait for another.
 
-    A value built while building another (the matrix's frame within the matrix) may fall on
-    a stripe this thread holds already: then it is built under that lock, which keeps every
-    other builder of the stripe out anyway (taking it again would wait for ourselves)."""
+    Each kind of value has lock files of its own (`name`, a constant of the code), striped by
+    the key: a value built while building another (the matrix's frame inside the matrix page)
+    takes its lock always after the outer one, from other files, so two builders can never
+    hold what the other waits for. A stripe this thread holds already (two keys of one name,
+    nested) is not taken again: it keeps every other builder of the stripe out anyway. The
+    files are the installation's own (0600 in a 0700 directory): nobody else can hold them."""
     folder = _lock_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    stripe = int(digest[:8], 16) % LOCK_STRIPES
-    held: set[int] = _held.__dict__.setdefault("stripes", set())
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    stripe = (name, int(digest[:8], 16) % LOCK_STRIPES)
+    held: set[tuple[str, int]] = _held.__dict__.setdefault("stripes", set())
     if stripe in held:
         yield False
         return
-    with open(folder / f"{stripe:02d}.lock", "a+b") as handle:
+    safe = "".join(c if c.isalnum() or c == "-" else "_" for c in name)
+    handle = os.open(folder / f"{safe}-{stripe[1]:02d}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
         waited = False
         try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             waited = True
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            fcntl.flock(handle, fcntl.LOCK_EX)
         held.add(stripe)
         try:
             yield waited
         finally:
             held.discard(stripe)
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    finally:
+        os.close(handle)
 
 
 def _stored(store: Any, key: str, now: tuple[int, int]) -> tuple[bool, Any]:
@@ -204,7 +211,7 @@ def cached_for(
     found, value = _stored(store, key, now)
     if found:
         return value  # type: ignore[no-any-return]
-    with _build_lock(digest) as waited:
+    with _build_lock(name, digest) as waited:
         found, value = _stored(store, key, now)
         if found:
             # Built meanwhile by the one we waited for, for the generation this request saw.
@@ -218,6 +225,9 @@ def cached_for(
             if found:
                 return value  # type: ignore[no-any-return]
         value = build()
+        stored = store.get(key)
+        if isinstance(stored, tuple) and len(stored) == 2 and stored[0][1] > now[1]:
+            return value  # one built for a newer generation is there: keep it
         store.set(key, (now, zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))), TIMEOUT)
         return value
 
